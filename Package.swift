@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "smartsetup",
+    products: [
+        .library(name: "DBus", targets: ["DBus"]),
+        .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // libdbus-1 through pkg-config; apt: libdbus-1-dev.
+        .systemLibrary(
+            name: "CDBus",
+            pkgConfig: "dbus-1",
+            providers: [.apt(["libdbus-1-dev"])]
+        ),
+        // D-Bus over libdbus-1. Knows nothing of Bluetooth.
+        .target(name: "DBus", dependencies: ["CDBus"]),
+        // The handoff protocol core: codec, crypto, state machines. No I/O.
+        .target(
+            name: "SetupProtocol",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(name: "DBusTests", dependencies: ["DBus"]),
+        .testTarget(name: "SetupProtocolTests", dependencies: ["SetupProtocol"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// DBus module tests (issue 2 fills them).

@@ -1,0 +1,1 @@
+// SetupProtocol tests (issue 3 fills them).
