@@ -22,13 +22,13 @@ extension DBusObjectServer {
         guard let path = message.path, let member = message.member else {
             return .failure(DBusError(.malformedMessage, message: "method call without path or member"))
         }
-        guard let object = resolve(path), !object.interfaces.isEmpty else {
+        guard let object = resolve(path) else {
             return .failure(DBusError(.unknownObject, message: "No such object path '\(path)'"))
         }
         let signature = message.signature
         let method: DBusExportedMethod
         if let interfaceName = message.interface {
-            guard let interface = object.interface(named: interfaceName) else {
+            guard let interface = interface(named: interfaceName, of: object) else {
                 return .failure(
                     DBusError(
                         object.isObject ? .unknownInterface : .unknownObject,
@@ -44,7 +44,7 @@ extension DBusObjectServer {
         } else {
             // The spec leaves an ambiguous interface-less call to the implementation: prefer the
             // first method whose signature fits, else the first with that name.
-            let candidates = object.interfaces.compactMap { $0.method(named: member) }
+            let candidates = interfaces(of: object).compactMap { $0.method(named: member) }
             guard let found = candidates.first(where: { $0.inputSignature == signature }) ?? candidates.first else {
                 return .failure(DBusError(.unknownMethod, message: "No such method '\(member)' at object path '\(path)'"))
             }

@@ -7,7 +7,7 @@ extension DBusObjectServer {
     /// Throws `.unknownInterface` or `.unknownProperty` for names the object does not export,
     /// and whatever `send` throws.
     public func propertiesChanged(_ names: [String], interface: String, at path: DBusObjectPath) throws(DBusError) {
-        guard let object = resolve(path), object.isObject, let exported = object.interface(named: interface) else {
+        guard let object = resolve(path), object.isObject, let exported = self.interface(named: interface, of: object) else {
             throw DBusError(.unknownInterface, message: "'\(interface)' is not exported at \(path)")
         }
         var changed: [DBusDictionaryEntry] = []
@@ -63,7 +63,7 @@ extension DBusObjectServer {
         if interface.isEmpty {
             interfaces = object.userInterfaces
         } else {
-            guard let exported = object.interface(named: interface) else {
+            guard let exported = self.interface(named: interface, of: object) else {
                 throw DBusError(.unknownInterface, message: "No such interface '\(interface)' at object path '\(path)'")
             }
             interfaces = [exported]
@@ -111,7 +111,7 @@ extension DBusObjectServer {
             }
             return property
         }
-        guard let exported = object.interface(named: interface) else {
+        guard let exported = self.interface(named: interface, of: object) else {
             throw DBusError(.unknownInterface, message: "No such interface '\(interface)' at object path '\(path)'")
         }
         guard let property = exported.property(named: name) else {

@@ -128,7 +128,7 @@ public final class DBusObjectServer: Sendable {
         _ name: String, interface: String, at path: DBusObjectPath, body: [DBusValue] = [],
         destination: String? = nil
     ) throws(DBusError) {
-        guard let object = resolve(path), let exported = object.interface(named: interface) else {
+        guard let object = resolve(path), let exported = self.interface(named: interface, of: object) else {
             throw DBusError(.unknownInterface, message: "'\(interface)' is not exported at \(path)")
         }
         guard let signal = exported.signal(named: name) else {

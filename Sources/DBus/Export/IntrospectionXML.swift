@@ -103,6 +103,6 @@ extension DBusObjectServer {
         guard let object = resolve(path) else {
             throw DBusError(.unknownObject, message: "No such object path '\(path)'")
         }
-        return IntrospectionXML.document(interfaces: object.interfaces, children: object.children)
+        return IntrospectionXML.document(interfaces: interfaces(of: object), children: children(of: object))
     }
 }

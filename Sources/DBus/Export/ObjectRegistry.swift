@@ -13,18 +13,10 @@ struct ObjectRegistry: Sendable {
         var interfaces: [DBusExportedInterface]?
         var subtree: DBusSubtree?
         var isManager: Bool
-        var hasDescendants: Bool
-        var staticChildren: [String]
     }
 
     func lookup(_ path: DBusObjectPath) -> Lookup {
-        let children = staticChildren(of: path)
-        return Lookup(
-            interfaces: objects[path],
-            subtree: subtree(containing: path),
-            isManager: managers.contains(path),
-            hasDescendants: !children.isEmpty,
-            staticChildren: children)
+        Lookup(interfaces: objects[path], subtree: subtree(containing: path), isManager: managers.contains(path))
     }
 
     /// The subtree with the deepest root at or above `path`.
