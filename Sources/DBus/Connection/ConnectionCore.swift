@@ -1,0 +1,397 @@
+import CDBus
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The state a ``DBusConnection`` shares between callers and its I/O thread.
+///
+/// Callers build libdbus messages on their own thread, then under one lock register what they
+/// wait for (a ``PendingCall``, a signal subscription) and queue the message; the I/O thread
+/// (``ConnectionLoop``) is the only code that touches the libdbus connection. Continuations are
+/// always resumed outside the lock.
+final class ConnectionCore: Sendable {
+    enum Phase {
+        /// The I/O thread is connecting; only the Hello call may be queued.
+        case starting
+        case open
+        /// `close()` was called; the I/O thread is shutting down.
+        case closing
+        /// Over. The error says why (disconnect, or closed locally).
+        case ended(DBusError)
+    }
+
+    /// One signal stream's filter and buffer.
+    struct Subscription {
+        let id: UInt64
+        let rule: DBusMatchRule
+        /// Nil for internal subscriptions that only keep a bus-side rule alive.
+        let buffer: EventBuffer<DBusMessage>?
+        let registration: MatchRegistration
+    }
+
+    /// One `AddMatch` on the bus, shared by every subscription with the same rule text.
+    /// Fields are guarded by the core's lock.
+    final class MatchRegistration: @unchecked Sendable {
+        let text: String
+        let addMatch: PendingCall
+        var users = 0
+
+        init(text: String, addMatch: PendingCall) {
+            self.text = text
+            self.addMatch = addMatch
+        }
+    }
+
+    struct State {
+        var phase = Phase.starting
+        var outgoing: [LibDBusMessage] = []
+        var wakeupPending = false
+        var pending: [UInt32: PendingCall] = [:]
+        var earliestDeadline: ContinuousClock.Instant?
+        var methodCallHandler: (@Sendable (DBusMessage) -> Void)?
+        var subscriptions: [Subscription] = []
+        var registrations: [String: MatchRegistration] = [:]
+        var nextSubscriptionID: UInt64 = 1
+        /// Owners of the well-known names that rules use as sender.
+        var trackedNames: [String: TrackedName] = [:]
+        var endWaiters: [CheckedContinuation<DBusError, Never>] = []
+        var thread: pthread_t?
+    }
+
+    let state = Mutex(State())
+    let wakeup: WakeupFD
+    private let serialCounter = Atomic<UInt32>(1)
+    /// Set by the I/O thread once authentication negotiated Unix fd passing.
+    let canPassUnixFDs = Atomic<Bool>(false)
+
+    init() throws(DBusError) {
+        wakeup = try WakeupFD()
+    }
+
+    deinit {
+        wakeup.close()
+    }
+
+    /// A fresh nonzero serial. Every message this connection sends gets its serial here (libdbus
+    /// only numbers messages whose serial is 0), so `send` can return it at once.
+    func nextSerial() -> UInt32 {
+        while true {
+            let serial = serialCounter.wrappingAdd(1, ordering: .relaxed).newValue
+            if serial != 0 { return serial }
+        }
+    }
+
+    // MARK: Callers
+
+    /// Queues `message` for sending; takes over its reference.
+    func enqueue(_ message: LibDBusMessage) throws(DBusError) {
+        let result = state.withLock { s -> Result<Bool, DBusError> in
+            if case .ended(let error) = s.phase { return .failure(error) }
+            if case .closing = s.phase { return .failure(Self.closedError) }
+            s.outgoing.append(message)
+            return .success(wake(&s))
+        }
+        switch result {
+        case .success(let signal):
+            if signal { wakeup.signal() }
+        case .failure(let error):
+            message.release()
+            throw error
+        }
+    }
+
+    /// Registers a call awaiting its reply and queues its message (serial already set).
+    func startCall(_ message: LibDBusMessage, serial: UInt32, timeout: Duration, summary: String) throws(DBusError) -> PendingCall {
+        let call = PendingCall(serial: serial, deadline: .now + timeout, summary: summary)
+        let result = state.withLock { s -> Result<Bool, DBusError> in
+            startCallLocked(&s, message, call)
+        }
+        switch result {
+        case .success(let signal):
+            if signal { wakeup.signal() }
+            return call
+        case .failure(let error):
+            message.release()
+            throw error
+        }
+    }
+
+    private func startCallLocked(_ s: inout State, _ message: LibDBusMessage, _ call: PendingCall) -> Result<Bool, DBusError> {
+        if case .ended(let error) = s.phase { return .failure(error) }
+        if case .closing = s.phase { return .failure(Self.closedError) }
+        s.pending[call.serial] = call
+        if s.earliestDeadline.map({ call.deadline < $0 }) ?? true { s.earliestDeadline = call.deadline }
+        s.outgoing.append(message)
+        return .success(wake(&s))
+    }
+
+    /// Marks a wake-up as pending; true if the caller must signal the pipe (after unlocking).
+    private func wake(_ s: inout State) -> Bool {
+        if s.wakeupPending { return false }
+        s.wakeupPending = true
+        return true
+    }
+
+    /// Waits for `call`'s outcome. Task cancellation cancels the call (`.cancelled`).
+    func awaitOutcome(of call: PendingCall, cancellable: Bool = true) async -> PendingCall.Outcome {
+        guard cancellable else { return await waitForOutcome(of: call) }
+        return await withTaskCancellationHandler {
+            await waitForOutcome(of: call)
+        } onCancel: {
+            self.finish(call, with: .failure(DBusError(.cancelled, message: "the calling task was cancelled")))
+        }
+    }
+
+    private func waitForOutcome(of call: PendingCall) async -> PendingCall.Outcome {
+        await withCheckedContinuation { continuation in
+            if let ready = state.withLock({ _ in call.wait(continuation) }) {
+                continuation.resume(returning: ready)
+            }
+        }
+    }
+
+    /// Completes `call` with `outcome` unless it already has one, and forgets it.
+    func finish(_ call: PendingCall, with outcome: PendingCall.Outcome) {
+        let waiters = state.withLock { s in
+            if s.pending[call.serial] === call { s.pending[call.serial] = nil }
+            return call.complete(outcome)
+        }
+        waiters.resumeAll(outcome)
+    }
+
+    /// Installs the handler for incoming method calls.
+    func setMethodCallHandler(_ handler: (@Sendable (DBusMessage) -> Void)?) {
+        state.withLock { $0.methodCallHandler = handler }
+    }
+
+    /// Waits until the connection ends; returns why.
+    func waitForEnd() async -> DBusError {
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { s -> DBusError? in
+                if case .ended(let error) = s.phase { return error }
+                s.endWaiters.append(continuation)
+                return nil
+            }
+            if let ended { continuation.resume(returning: ended) }
+        }
+    }
+
+    /// True until the connection is closed or lost.
+    var isOpen: Bool {
+        state.withLock { s in
+            if case .open = s.phase { return true }
+            return false
+        }
+    }
+
+    /// Asks the I/O thread to stop and joins it (detaches it when called on the I/O thread).
+    func close() {
+        let (thread, signal) = state.withLock { s -> (pthread_t?, Bool) in
+            switch s.phase {
+            case .starting, .open: s.phase = .closing
+            case .closing, .ended: break
+            }
+            defer { s.thread = nil }
+            return (s.thread, wake(&s))
+        }
+        if signal { wakeup.signal() }
+        guard let thread else { return }
+        if pthread_equal(thread, pthread_self()) != 0 {
+            pthread_detach(thread)
+        } else {
+            pthread_join(thread, nil)
+        }
+    }
+
+    static let closedError = DBusError(.disconnected, message: "the connection was closed")
+
+    // MARK: Signal subscriptions
+
+    /// Adds a subscription and, for the first user of its rule text, queues `AddMatch`. Returns
+    /// the subscription and the `AddMatch` call to await (shared by all users of the rule).
+    func subscribe(
+        rule: DBusMatchRule, buffer: EventBuffer<DBusMessage>?, addMatch: LibDBusMessage, serial: UInt32,
+        timeout: Duration
+    ) throws(DBusError) -> Subscription {
+        let text = rule.text
+        let result = state.withLock { s -> Result<(Subscription, Bool, Bool), DBusError> in
+            var signal = false
+            var usedMessage = false
+            let registration: MatchRegistration
+            if let existing = s.registrations[text], !existing.addMatch.failed {
+                registration = existing
+            } else {
+                let call = PendingCall(serial: serial, deadline: .now + timeout, summary: "AddMatch")
+                switch startCallLocked(&s, addMatch, call) {
+                case .success(let wakeNeeded): signal = wakeNeeded
+                case .failure(let error): return .failure(error)
+                }
+                usedMessage = true
+                registration = MatchRegistration(text: text, addMatch: call)
+                s.registrations[text] = registration
+            }
+            registration.users += 1
+            let subscription = Subscription(id: s.nextSubscriptionID, rule: rule, buffer: buffer, registration: registration)
+            s.nextSubscriptionID += 1
+            s.subscriptions.append(subscription)
+            return .success((subscription, signal, usedMessage))
+        }
+        switch result {
+        case .success(let (subscription, signal, usedMessage)):
+            if !usedMessage { addMatch.release() }
+            if signal { wakeup.signal() }
+            return subscription
+        case .failure(let error):
+            addMatch.release()
+            throw error
+        }
+    }
+
+    /// Removes a subscription; the last user of a rule text sends `RemoveMatch` (if `AddMatch`
+    /// succeeded). Safe to call more than once and after the connection ended.
+    func unsubscribe(id: UInt64) {
+        let signal = state.withLock { s -> Bool in
+            guard let index = s.subscriptions.firstIndex(where: { $0.id == id }) else { return false }
+            let registration = s.subscriptions.remove(at: index).registration
+            registration.users -= 1
+            guard registration.users == 0 else { return false }
+            if s.registrations[registration.text] === registration { s.registrations[registration.text] = nil }
+            guard case .open = s.phase, case .success? = registration.addMatch.outcome else { return false }
+            guard let removeMatch = try? Self.busCall("RemoveMatch", [.string(registration.text)], serial: nextSerial(), noReply: true) else {
+                return false
+            }
+            s.outgoing.append(removeMatch)
+            return wake(&s)
+        }
+        if signal { wakeup.signal() }
+    }
+
+    /// A method call to the bus daemon itself.
+    static func busCall(_ member: String, _ body: [DBusValue], serial: UInt32, noReply: Bool = false) throws(DBusError) -> LibDBusMessage {
+        var message = DBusMessage.methodCall(
+            destination: "org.freedesktop.DBus", path: DBusObjectPath(unchecked: "/org/freedesktop/DBus"),
+            interface: "org.freedesktop.DBus", member: member, body: body)
+        message.noReplyExpected = noReply
+        return try LibDBusMessage(message, serial: serial)
+    }
+
+    // MARK: I/O thread
+
+    /// Takes the queued messages and the phase, and re-arms the wake-up flag.
+    func takeWork() -> (outgoing: [LibDBusMessage], phase: Phase) {
+        state.withLock { s in
+            s.wakeupPending = false
+            defer { s.outgoing = [] }
+            return (s.outgoing, s.phase)
+        }
+    }
+
+    /// Fails calls whose deadline passed; returns the next deadline.
+    func expireCalls(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        var expired: [(PendingCall, [CheckedContinuation<PendingCall.Outcome, Never>])] = []
+        let next = state.withLock { s -> ContinuousClock.Instant? in
+            guard let earliest = s.earliestDeadline, earliest <= now else { return s.earliestDeadline }
+            var nextDeadline: ContinuousClock.Instant?
+            for (serial, call) in s.pending {
+                if call.deadline <= now {
+                    s.pending[serial] = nil
+                    expired.append((call, call.complete(.failure(Self.timeoutError(call)))))
+                } else if nextDeadline.map({ call.deadline < $0 }) ?? true {
+                    nextDeadline = call.deadline
+                }
+            }
+            s.earliestDeadline = nextDeadline
+            return nextDeadline
+        }
+        for (call, waiters) in expired { waiters.resumeAll(.failure(Self.timeoutError(call))) }
+        return next
+    }
+
+    @inline(never)
+    private static func timeoutError(_ call: PendingCall) -> DBusError {
+        DBusError(.timedOut, message: "no reply to \(call.summary) before its deadline")
+    }
+
+    /// Routes a method return or error to its pending call.
+    func deliverReply(_ message: LibDBusMessage) {
+        let serial = message.replySerial
+        guard let call = state.withLock({ $0.pending.removeValue(forKey: serial) }) else { return }
+        let outcome: PendingCall.Outcome
+        do {
+            let reply = try message.decode()
+            if reply.kind == .error {
+                var text = ""
+                if case .string(let first)? = reply.body.first { text = first }
+                outcome = .failure(DBusError(errorName: reply.errorName ?? "org.freedesktop.DBus.Error.Failed", message: text))
+            } else {
+                outcome = .success(reply)
+            }
+        } catch {
+            outcome = .failure(error)
+        }
+        let waiters = state.withLock { _ in call.complete(outcome) }
+        waiters.resumeAll(outcome)
+    }
+
+    /// Hands a signal to every subscription whose rule admits it.
+    func deliverSignal(_ raw: LibDBusMessage) {
+        guard state.withLock({ !$0.subscriptions.isEmpty }), let message = try? raw.decode() else { return }
+        trackNameOwner(message)
+        let (subscriptions, names) = state.withLock { ($0.subscriptions, $0.trackedNames) }
+        for subscription in subscriptions {
+            guard let buffer = subscription.buffer else { continue }
+            let owner = subscription.rule.sender.flatMap { names[$0]?.owner }
+            if subscription.rule.matches(message, senderOwner: owner) {
+                buffer.yield(message)
+            }
+        }
+    }
+
+    /// The method call handler, if any.
+    var methodCallHandler: (@Sendable (DBusMessage) -> Void)? {
+        state.withLock { $0.methodCallHandler }
+    }
+
+    /// Marks the connection open (after Hello).
+    func markOpen() -> Bool {
+        state.withLock { s in
+            guard case .starting = s.phase else { return false }
+            s.phase = .open
+            return true
+        }
+    }
+
+    /// Ends the connection: every pending call fails with `error`, every signal stream ends
+    /// (with `error` when the connection was lost, normally when it was closed), waiters wake.
+    func end(with error: DBusError, streamsThrow: Bool) {
+        let (calls, subscriptions, endWaiters, outgoing) = state.withLock { s in
+            s.phase = .ended(error)
+            defer {
+                s.pending = [:]
+                s.subscriptions = []
+                s.registrations = [:]
+                s.endWaiters = []
+                s.outgoing = []
+                s.methodCallHandler = nil
+                s.earliestDeadline = nil
+            }
+            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions, s.endWaiters, s.outgoing)
+        }
+        for message in outgoing { message.release() }
+        for waiters in calls { waiters.resumeAll(.failure(error)) }
+        for subscription in subscriptions { subscription.buffer?.finish(throwing: streamsThrow ? error : nil) }
+        for waiter in endWaiters { waiter.resume(returning: error) }
+    }
+}
+
+extension PendingCall {
+    /// True once the call ended in an error (guarded by the core's lock).
+    var failed: Bool {
+        if case .failure? = outcome { return true }
+        return false
+    }
+}

@@ -1,1 +1,0 @@
-// DBus module tests (issue 2 fills them).
