@@ -1,0 +1,90 @@
+extension DBusObjectServer {
+    /// Answers one incoming message. Method calls are routed to the exported method, checked
+    /// against its input signature, and answered with its reply or a D-Bus error reply
+    /// (`UnknownObject`, `UnknownInterface`, `UnknownMethod`, `InvalidArgs`, or the handler's
+    /// error). Calls flagged no-reply-expected run without a reply; other message kinds are
+    /// ignored. Returns at once: handlers run in their own tasks, and replies follow when they finish.
+    public func handle(_ message: DBusMessage) {
+        guard message.kind == .methodCall else { return }
+        switch route(message) {
+        case .failure(let error):
+            reply(to: message, with: .failure(error))
+        case .success(let (method, path)):
+            let invocation = DBusMethodInvocation(message: message, path: path)
+            Task {
+                self.reply(to: message, with: await Self.invoke(method, invocation))
+            }
+        }
+    }
+
+    /// The method a call reaches, or the error to reply with.
+    func route(_ message: DBusMessage) -> Result<(DBusExportedMethod, DBusObjectPath), DBusError> {
+        guard let path = message.path, let member = message.member else {
+            return .failure(DBusError(.malformedMessage, message: "method call without path or member"))
+        }
+        guard let object = resolve(path) else {
+            return .failure(DBusError(.unknownObject, message: "No such object path '\(path)'"))
+        }
+        let signature = message.signature
+        let method: DBusExportedMethod
+        if let interfaceName = message.interface {
+            guard let interface = interface(named: interfaceName, of: object) else {
+                return .failure(
+                    DBusError(
+                        object.isObject ? .unknownInterface : .unknownObject,
+                        message: object.isObject
+                            ? "No such interface '\(interfaceName)' at object path '\(path)'"
+                            : "No such object path '\(path)'"))
+            }
+            guard let found = interface.method(named: member) else {
+                return .failure(
+                    DBusError(.unknownMethod, message: "No such method '\(member)' in interface '\(interfaceName)'"))
+            }
+            method = found
+        } else {
+            // The spec leaves an ambiguous interface-less call to the implementation: prefer the
+            // first method whose signature fits, else the first with that name.
+            let candidates = interfaces(of: object).compactMap { $0.method(named: member) }
+            guard let found = candidates.first(where: { $0.inputSignature == signature }) ?? candidates.first else {
+                return .failure(DBusError(.unknownMethod, message: "No such method '\(member)' at object path '\(path)'"))
+            }
+            method = found
+        }
+        guard method.inputSignature == signature else {
+            return .failure(
+                DBusError(
+                    .invalidArguments,
+                    message: "Method '\(member)' takes signature '\(method.inputSignature)', got '\(signature)'"))
+        }
+        return .success((method, path))
+    }
+
+    /// Runs `method`'s handler and checks the body it returns.
+    static func invoke(_ method: DBusExportedMethod, _ invocation: DBusMethodInvocation) async -> Result<[DBusValue], DBusError> {
+        do throws(DBusError) {
+            let body = try await method.handler(invocation)
+            let signature = DBusSignature(body.map(\.type))
+            guard signature == method.outputSignature else {
+                return .failure(
+                    DBusError(
+                        .failed,
+                        message: "Method '\(method.name)' returned signature '\(signature)', declared '\(method.outputSignature)'"))
+            }
+            return .success(body)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Sends the reply to `call` unless the caller asked for none. A failed send is dropped: the
+    /// connection reports its own loss, and the caller's call times out.
+    func reply(to call: DBusMessage, with result: Result<[DBusValue], DBusError>) {
+        guard !call.noReplyExpected else { return }
+        let reply: DBusMessage
+        switch result {
+        case .success(let body): reply = .methodReturn(replyingTo: call, body: body)
+        case .failure(let error): reply = .errorReply(replyingTo: call, error: error)
+        }
+        try? sendMessage(reply)
+    }
+}
