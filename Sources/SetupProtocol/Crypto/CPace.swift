@@ -84,6 +84,15 @@ public enum CPace {
         return Array(SHA512.hash(data: Array("CPaceSidOutput".utf8) + transcript))
     }
 
+    /// The session-id output for the parallel setting:
+    /// SHA-512(b"CPaceSidOutput" || transcript_oc(Ya, ADa, Yb, ADb)). Public, not a key.
+    public static func sessionIDOutputUnordered(
+        shareA: [UInt8], dataA: [UInt8], shareB: [UInt8], dataB: [UInt8]
+    ) -> [UInt8] {
+        let transcript = transcriptOC(shareA: shareA, dataA: dataA, shareB: shareB, dataB: dataB)
+        return Array(SHA512.hash(data: Array("CPaceSidOutput".utf8) + transcript))
+    }
+
     /// A fresh scalar (32 random bytes) from `random`.
     public static func sampleScalar(using random: inout some RandomSource) -> SecretBytes {
         SecretBytes(random.bytes(count: elementLength))
