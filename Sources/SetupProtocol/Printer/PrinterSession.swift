@@ -193,9 +193,7 @@ public struct PrinterSession: Sendable {
         do {
             prs = try setup.admit(session: token, now: now)
         } catch {
-            if error.kind == .pinExpired || (error.kind == .noActivePIN && setup.expire(now: now)) {
-                actions.append(.event(.pinExpired))
-            }
+            if error.kind == .pinExpired { actions.append(.event(.pinExpired)) }
             let retry = error.kind == .lockedOut ? setup.lockoutRemaining(now: now) : nil
             try sendPlain(ErrorReport(code: error.kind.wireCode, retryAfterSeconds: retry), actions: &actions)
             return

@@ -113,6 +113,10 @@ public struct PrinterSetupState: Sendable {
     /// Admits `session` to an attempt at `now` and claims the printer; returns the PRS.
     mutating func admit(session: UInt64, now: MonotonicInstant) throws(ProtocolError) -> SecretBytes {
         if let active = activeSession, active != session { throw ProtocolError(.busy) }
+        if case .pin(let active) = credential, now >= active.expiresAt {
+            credential = .noPIN
+            throw ProtocolError(.pinExpired)
+        }
         expire(now: now)
         let prs: SecretBytes
         switch credential {
