@@ -25,7 +25,7 @@ public enum CentralRequest: Hashable, Sendable {
         switch self {
         case .deviceInfo, .identify, .resetNetwork: return ProtocolTimeouts.request
         case .scan: return ProtocolTimeouts.scan
-        case .setCredentials: return ProtocolTimeouts.join
+        case .setCredentials: return ProtocolTimeouts.centralJoin
         }
     }
 }

@@ -8,8 +8,11 @@ public enum ProtocolTimeouts {
     public static let request: UInt64 = 15
     /// Central: ScanRequest → ScanResults.
     public static let scan: UInt64 = 30
-    /// Both: credentials received → a final JoinStatus (connected or failed).
+    /// Printer: credentials received → a final JoinStatus; past it the printer reports
+    /// `failed(timedOut)` itself.
     public static let join: UInt64 = 90
+    /// Central: credentials sent → a final JoinStatus (the printer's 90 s plus a margin).
+    public static let centralJoin: UInt64 = 100
     /// Printer: connection start or last failed attempt → ClientHello.
     public static let clientHello: UInt64 = 30
     /// Printer: ServerHello sent → ClientFinish.

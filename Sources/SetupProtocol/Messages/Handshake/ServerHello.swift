@@ -69,6 +69,9 @@ public struct ServerHello: Hashable, Sendable {
         guard let last = fields.fields.last, last.field.number == Field.confirmation else {
             throw .malformed("confirmation is not the last field")
         }
+        guard 1 + last.offset + TLVField.headerSize + last.field.value.count == bytes.count else {
+            throw .malformed("octets after the confirmation field")
+        }
         return try ServerHello(
             chosenVersion: try fields.required(Field.chosenVersion).singleByte(.version),
             supportedVersions: try fields.required(Field.supportedVersions),
