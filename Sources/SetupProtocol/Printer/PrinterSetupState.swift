@@ -72,6 +72,13 @@ public struct PrinterSetupState: Sendable {
         return pin
     }
 
+    /// Uses `pin`, generated elsewhere (e.g. printed on the configuration page), shown from `now`;
+    /// resets attempts and lock-out. Ignored in button mode.
+    public mutating func show(_ pin: SetupPIN, now: MonotonicInstant) {
+        guard authMethod.usesPIN else { return }
+        credential = .pin(ActivePIN(pin: pin, shownAt: now, attemptsLeft: maximumAttempts, lockedUntil: nil))
+    }
+
     /// Button mode: the owner pressed the button; the window opens for ``ProtocolTimeouts/buttonWindow``.
     public mutating func buttonPressed(now: MonotonicInstant) {
         guard authMethod == .button else { return }

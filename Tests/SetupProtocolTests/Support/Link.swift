@@ -37,7 +37,7 @@ struct Link {
 
     init(
         mtu: Int, authMethod: AuthMethod = .displayedPIN, centralSeed: UInt64 = 1, printerSeed: UInt64 = 2,
-        offeredVersions: [UInt8] = [1]
+        offeredVersions: [UInt8] = [1], centralRandom: SeededRandom? = nil, printerRandom: SeededRandom? = nil
     ) throws {
         self.mtu = mtu
         var setup = PrinterSetupState(authMethod: authMethod)
@@ -51,8 +51,8 @@ struct Link {
         self.setup = setup
         self.printer = printer
         self.central = central
-        self.centralRandom = SeededRandom(seed: centralSeed)
-        self.printerRandom = SeededRandom(seed: printerSeed)
+        self.centralRandom = centralRandom ?? SeededRandom(seed: centralSeed)
+        self.printerRandom = printerRandom ?? SeededRandom(seed: printerSeed)
     }
 
     /// Shows a fresh PIN on the printer and returns it.

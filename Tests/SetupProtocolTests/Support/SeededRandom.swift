@@ -1,11 +1,19 @@
 import SetupProtocol
 
-/// A deterministic RandomSource (SplitMix64) that records every byte it hands out.
+/// A deterministic RandomSource for tests and vectors: SplitMix64 from a seed, or a replay of
+/// recorded bytes. Records every byte it hands out.
 struct SeededRandom: RandomSource {
     private var state: UInt64
+    private var replay: [UInt8]?
     private(set) var drawn: [UInt8] = []
 
     init(seed: UInt64) { state = seed }
+
+    /// Hands out exactly `bytes`, then traps (a vector that needs more is broken).
+    init(replaying bytes: [UInt8]) {
+        state = 0
+        replay = bytes
+    }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -16,7 +24,12 @@ struct SeededRandom: RandomSource {
     }
 
     mutating func fill(_ buffer: inout [UInt8]) {
-        for index in buffer.indices { buffer[index] = UInt8(truncatingIfNeeded: next()) }
+        if let replay {
+            precondition(drawn.count + buffer.count <= replay.count, "replayed randomness exhausted")
+            for index in buffer.indices { buffer[index] = replay[drawn.count + index] }
+        } else {
+            for index in buffer.indices { buffer[index] = UInt8(truncatingIfNeeded: next()) }
+        }
         drawn += buffer
     }
 
