@@ -24,6 +24,13 @@ let package = Package(
             name: "SetupProtocol",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Corpus replayer for the protocol decoders; a libFuzzer target when built with
+        // -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING (see Fuzz/README.md).
+        .executableTarget(
+            name: "SetupProtocolFuzzer",
+            dependencies: ["SetupProtocol"],
+            path: "Fuzz/SetupProtocolFuzzer"
+        ),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(
             name: "SetupProtocolTests",

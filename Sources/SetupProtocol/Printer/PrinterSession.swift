@@ -1,0 +1,350 @@
+/// The printer's side of one connection, as a value (SPEC §13.2).
+///
+/// Inputs: writes on Request (with the MTU BlueZ passes), timer firings, disconnection, and the
+/// printer's answers (scan results, join progress); outputs: ``PrinterAction`` lists. The
+/// connection-spanning PIN policy lives in ``PrinterSetupState``, passed `inout` to each input.
+public struct PrinterSession: Sendable {
+    /// What an authenticated session is doing.
+    enum Activity: Sendable {
+        /// Nothing; idle since the instant.
+        case idle(since: MonotonicInstant)
+        /// Waiting for the Wi-Fi layer's scan results.
+        case scanning(deadline: MonotonicInstant)
+        /// Joining; a final JoinStatus is due by the deadline.
+        case joining(deadline: MonotonicInstant)
+    }
+
+    /// The protocol states (SPEC §13.2, table P).
+    enum State: Sendable {
+        /// Waiting for ClientHello.
+        case awaitingHello(deadline: MonotonicInstant)
+        /// ServerHello sent; waiting for ClientFinish.
+        case awaitingFinish(KeySchedule, deadline: MonotonicInstant)
+        /// Secure channel up.
+        case authenticated(SecureChannel, Activity)
+        /// Ended.
+        case closed
+    }
+
+    /// The printer's identity and device info.
+    public let configuration: PrinterConfiguration
+    private let token: UInt64
+    private(set) var state: State
+    private var reassembler = Reassembler()
+    private var mtu = ATTLimits.minimumMTU
+    private var armedTimer: MonotonicInstant?
+
+    /// Creates a session for a new connection at `now`.
+    public init(configuration: PrinterConfiguration, setup: inout PrinterSetupState, now: MonotonicInstant) {
+        self.configuration = configuration
+        self.token = setup.newSessionToken()
+        self.state = .awaitingHello(deadline: now.adding(seconds: ProtocolTimeouts.clientHello))
+    }
+
+    /// The instant to arm the first timer for (the ClientHello deadline).
+    public var nextDeadline: MonotonicInstant? { currentDeadline }
+
+    /// Whether the channel is authenticated.
+    public var isAuthenticated: Bool {
+        if case .authenticated = state { return true }
+        return false
+    }
+
+    /// Whether the session has ended.
+    public var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
+    /// A write arrived on Request.
+    ///
+    /// - Parameters:
+    ///   - value: the fragment.
+    ///   - mtu: the `mtu` option BlueZ passed to WriteValue (23 when absent).
+    ///   - withResponse: true for a Write Request (the shell must send `.respondToWrite`), false
+    ///     for a Write Command.
+    public mutating func receiveWrite(
+        _ value: [UInt8], mtu: Int, withResponse: Bool, now: MonotonicInstant,
+        setup: inout PrinterSetupState, random: inout some RandomSource
+    ) -> [PrinterAction] {
+        var actions: [PrinterAction] = []
+        guard !isClosed else {
+            if withResponse { actions.append(.respondToWrite(success: false)) }
+            return actions
+        }
+        self.mtu = mtu
+        var success = true
+        do {
+            if let message = try reassembler.receive(value, mtu: mtu, now: now) {
+                try handle(try Record.decode(message), raw: message, now: now, setup: &setup, random: &random, actions: &actions)
+            }
+        } catch {
+            success = false
+            fail(error, now: now, setup: &setup, random: &random, actions: &actions)
+        }
+        if withResponse { actions.insert(.respondToWrite(success: success), at: 0) }
+        updateTimer(&actions)
+        return actions
+    }
+
+    /// Sends the scan results the ``PrinterEvent/scanRequested`` event asked for.
+    public mutating func sendScanResults(_ results: [ScanResult], now: MonotonicInstant) throws(ProtocolError) -> [PrinterAction] {
+        guard case .authenticated(let channel, .scanning) = state else { throw ProtocolError(.requestNotAllowed, detail: "no scan requested") }
+        var actions: [PrinterAction] = []
+        state = .authenticated(channel, .idle(since: now))
+        try sendSealed(.scanResults(results), actions: &actions)
+        updateTimer(&actions)
+        return actions
+    }
+
+    /// Reports join progress for the ``PrinterEvent/joinRequested(_:)`` event.
+    public mutating func reportJoinStatus(_ status: JoinStatus, now: MonotonicInstant) throws(ProtocolError) -> [PrinterAction] {
+        guard case .authenticated(let channel, .joining) = state else { throw ProtocolError(.requestNotAllowed, detail: "not joining") }
+        var actions: [PrinterAction] = []
+        if status.isFinal { state = .authenticated(channel, .idle(since: now)) }
+        try sendSealed(.joinStatus(status), actions: &actions)
+        updateTimer(&actions)
+        return actions
+    }
+
+    /// The timer set by `.setTimer` fired.
+    public mutating func timerFired(now: MonotonicInstant, setup: inout PrinterSetupState, random: inout some RandomSource) -> [PrinterAction] {
+        var actions: [PrinterAction] = []
+        armedTimer = nil
+        if let deadline = reassembler.deadline, deadline <= now {
+            fail(ProtocolError(.timedOut, detail: "message incomplete"), now: now, setup: &setup, random: &random, actions: &actions)
+        } else {
+            switch state {
+            case .awaitingHello(let deadline) where deadline <= now,
+                 .awaitingFinish(_, let deadline) where deadline <= now:
+                fail(ProtocolError(.timedOut), now: now, setup: &setup, random: &random, actions: &actions)
+            case .authenticated(let channel, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
+                _ = channel
+                fail(ProtocolError(.timedOut, detail: "idle"), now: now, setup: &setup, random: &random, actions: &actions)
+            case .authenticated(let channel, .scanning(let deadline)) where deadline <= now:
+                state = .authenticated(channel, .idle(since: now))
+                do { try sendSealed(.error(ErrorReport(code: .timedOut)), actions: &actions) } catch {
+                    fail(error, now: now, setup: &setup, random: &random, actions: &actions)
+                }
+            case .authenticated(let channel, .joining(let deadline)) where deadline <= now:
+                state = .authenticated(channel, .idle(since: now))
+                do { try sendSealed(.joinStatus(.failed(.timedOut)), actions: &actions) } catch {
+                    fail(error, now: now, setup: &setup, random: &random, actions: &actions)
+                }
+            default:
+                break
+            }
+        }
+        updateTimer(&actions)
+        return actions
+    }
+
+    /// The client disconnected.
+    public mutating func disconnected(now: MonotonicInstant, setup: inout PrinterSetupState, random: inout some RandomSource) -> [PrinterAction] {
+        var actions: [PrinterAction] = []
+        if case .awaitingFinish = state { _ = recordFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions) }
+        if !isClosed { actions.append(.event(.failed(ProtocolError(.disconnected)))) }
+        state = .closed
+        reassembler.reset()
+        setup.release(session: token)
+        updateTimer(&actions)
+        return actions
+    }
+
+    // MARK: - Records
+
+    private mutating func handle(
+        _ record: Record, raw: [UInt8], now: MonotonicInstant, setup: inout PrinterSetupState,
+        random: inout some RandomSource, actions: inout [PrinterAction]
+    ) throws(ProtocolError) {
+        switch (state, record) {
+        case (.awaitingHello, .clientHello(let hello)):
+            try answer(hello, record: raw, now: now, setup: &setup, random: &random, actions: &actions)
+        case (.awaitingFinish(let keys, _), .clientFinish(let finish)):
+            guard keys.verifyClientConfirmation(finish.confirmation) else {
+                concludeFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
+                return
+            }
+            setup.attemptSucceeded()
+            var channel = keys.printerChannel()
+            state = .authenticated(channel, .idle(since: now))
+            actions.append(.event(.authenticated))
+            if let sealed = finish.sealedMessage {
+                let plaintext = try channel.open(sealed, recordType: Record.TypeCode.clientFinish)
+                state = .authenticated(channel, .idle(since: now))
+                try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
+            }
+        case (.awaitingFinish, .error):
+            concludeFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
+        case (.authenticated(var channel, let activity), .sealed(let ciphertext)):
+            let plaintext = try channel.open(ciphertext, recordType: Record.TypeCode.sealed)
+            state = .authenticated(channel, activity)
+            try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
+        default:
+            throw ProtocolError(.unexpectedMessage)
+        }
+    }
+
+    private mutating func answer(
+        _ hello: ClientHello, record: [UInt8], now: MonotonicInstant, setup: inout PrinterSetupState,
+        random: inout some RandomSource, actions: inout [PrinterAction]
+    ) throws(ProtocolError) {
+        let prs: SecretBytes
+        do {
+            prs = try setup.admit(session: token, now: now)
+        } catch {
+            if error.kind == .pinExpired { actions.append(.event(.pinExpired)) }
+            let retry = error.kind == .lockedOut ? setup.lockoutRemaining(now: now) : nil
+            try sendPlain(ErrorReport(code: error.kind.wireCode, retryAfterSeconds: retry), actions: &actions)
+            return
+        }
+        let handshake: PrinterHandshake
+        do {
+            handshake = try PrinterHandshake(
+                hello: hello, helloRecord: record, prs: prs, authMethod: setup.authMethod, shortID: configuration.shortID,
+                supportedVersions: configuration.supportedVersions, random: &random)
+        } catch {
+            setup.release(session: token)
+            try sendPlain(ErrorReport(code: error.kind.wireCode), actions: &actions)
+            return
+        }
+        setup.beginAttempt()
+        try sendRecord(.serverHello(handshake.serverHello), actions: &actions)
+        state = .awaitingFinish(handshake.keys, deadline: now.adding(seconds: ProtocolTimeouts.clientFinish))
+    }
+
+    /// Counts a failed attempt, tells the client, and waits for a new ClientHello.
+    private mutating func concludeFailedAttempt(
+        now: MonotonicInstant, setup: inout PrinterSetupState, random: inout some RandomSource, actions: inout [PrinterAction]
+    ) {
+        let outcome = recordFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
+        state = .awaitingHello(deadline: now.adding(seconds: ProtocolTimeouts.clientHello))
+        let report: ErrorReport
+        switch outcome {
+        case .attemptsLeft(let left): report = ErrorReport(code: .authenticationFailed, attemptsLeft: left)
+        case .lockedOut(let seconds): report = ErrorReport(code: .lockedOut, attemptsLeft: 0, retryAfterSeconds: seconds)
+        case .buttonMode: report = ErrorReport(code: .authenticationFailed)
+        }
+        try? sendPlain(report, actions: &actions)
+    }
+
+    /// Counts a failed attempt, releases the printer and reports the events.
+    private mutating func recordFailedAttempt(
+        now: MonotonicInstant, setup: inout PrinterSetupState, random: inout some RandomSource, actions: inout [PrinterAction]
+    ) -> PrinterSetupState.FailureOutcome {
+        let outcome = setup.attemptFailed(now: now, random: &random)
+        setup.release(session: token)
+        switch outcome {
+        case .attemptsLeft(let left):
+            actions.append(.event(.authenticationFailed(attemptsLeft: left)))
+        case .lockedOut:
+            actions.append(.event(.authenticationFailed(attemptsLeft: 0)))
+            actions.append(.event(.pinRotated))
+        case .buttonMode:
+            actions.append(.event(.authenticationFailed(attemptsLeft: 0)))
+        }
+        return outcome
+    }
+
+    private mutating func handleRequest(
+        _ plaintext: [UInt8], now: MonotonicInstant, setup: inout PrinterSetupState, actions: inout [PrinterAction]
+    ) throws(ProtocolError) {
+        guard case .authenticated(let channel, let activity) = state else { throw ProtocolError(.unexpectedMessage) }
+        let message: ApplicationMessage
+        do {
+            message = try ApplicationMessage.decode(plaintext)
+        } catch {
+            // The channel is intact: report and keep the session, so the client can correct it.
+            try sendSealed(.error(ErrorReport(code: error.kind.wireCode)), actions: &actions)
+            return
+        }
+        guard case .idle = activity else {
+            try sendSealed(.error(ErrorReport(code: .unexpectedMessage)), actions: &actions)
+            return
+        }
+        switch message {
+        case .deviceInfoRequest:
+            state = .authenticated(channel, .idle(since: now))
+            try sendSealed(.deviceInfo(configuration.deviceInfo), actions: &actions)
+        case .scanRequest:
+            state = .authenticated(channel, .scanning(deadline: now.adding(seconds: ProtocolTimeouts.printerScan)))
+            actions.append(.event(.scanRequested))
+        case .setCredentials(let credentials):
+            state = .authenticated(channel, .joining(deadline: now.adding(seconds: ProtocolTimeouts.join)))
+            actions.append(.event(.joinRequested(credentials)))
+            try sendSealed(.joinStatus(.received), actions: &actions)
+        case .identify(let action):
+            state = .authenticated(channel, .idle(since: now))
+            actions.append(.event(.identifyRequested(action)))
+            try sendSealed(.acknowledge(requestType: ApplicationMessage.TypeCode.identify), actions: &actions)
+        case .resetNetwork:
+            actions.append(.event(.resetRequested))
+            try sendSealed(.acknowledge(requestType: ApplicationMessage.TypeCode.resetNetwork), actions: &actions)
+            actions.append(.disconnect)
+            state = .closed
+            reassembler.reset()
+            setup.release(session: token)
+        case .deviceInfo, .scanResults, .joinStatus, .acknowledge, .error:
+            throw ProtocolError(.unexpectedMessage)
+        }
+    }
+
+    // MARK: - Sending
+
+    private func sendRecord(_ record: Record, actions: inout [PrinterAction]) throws(ProtocolError) {
+        actions.append(.notify(try Fragmenter.fragments(of: try record.encoded(), mtu: mtu)))
+    }
+
+    private func sendPlain(_ report: ErrorReport, actions: inout [PrinterAction]) throws(ProtocolError) {
+        try sendRecord(.error(report), actions: &actions)
+    }
+
+    private mutating func sendSealed(_ message: ApplicationMessage, actions: inout [PrinterAction]) throws(ProtocolError) {
+        guard case .authenticated(var channel, let activity) = state else { throw ProtocolError(.unexpectedMessage) }
+        let sealed = try channel.seal(try message.encoded(), recordType: Record.TypeCode.sealed)
+        state = .authenticated(channel, activity)
+        try sendRecord(.sealed(sealed), actions: &actions)
+    }
+
+    // MARK: - Failure and timers
+
+    private mutating func fail(
+        _ error: ProtocolError, now: MonotonicInstant, setup: inout PrinterSetupState,
+        random: inout some RandomSource, actions: inout [PrinterAction]
+    ) {
+        switch state {
+        case .awaitingFinish:
+            _ = recordFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
+            try? sendPlain(ErrorReport(code: error.kind.wireCode), actions: &actions)
+        case .awaitingHello:
+            try? sendPlain(ErrorReport(code: error.kind.wireCode), actions: &actions)
+        case .authenticated:
+            try? sendSealed(.error(ErrorReport(code: error.kind.wireCode)), actions: &actions)
+        case .closed:
+            return
+        }
+        actions.append(.event(.failed(error)))
+        actions.append(.disconnect)
+        state = .closed
+        reassembler.reset()
+        setup.release(session: token)
+    }
+
+    private var currentDeadline: MonotonicInstant? {
+        let stateDeadline: MonotonicInstant?
+        switch state {
+        case .awaitingHello(let deadline), .awaitingFinish(_, let deadline): stateDeadline = deadline
+        case .authenticated(_, .idle(let since)): stateDeadline = since.adding(seconds: ProtocolTimeouts.authenticatedIdle)
+        case .authenticated(_, .scanning(let deadline)), .authenticated(_, .joining(let deadline)): stateDeadline = deadline
+        case .closed: return nil
+        }
+        return [stateDeadline, reassembler.deadline].compactMap { $0 }.min()
+    }
+
+    private mutating func updateTimer(_ actions: inout [PrinterAction]) {
+        let wanted = currentDeadline
+        guard wanted != armedTimer else { return }
+        armedTimer = wanted
+        actions.append(wanted.map { .setTimer($0) } ?? .cancelTimer)
+    }
+}

@@ -1,0 +1,70 @@
+import Crypto
+
+/// The AEAD channel after the handshake (SPEC §10): ChaCha20-Poly1305, per-direction keys,
+/// nonces from per-direction counters.
+///
+/// nonce = IV XOR (0^4 || u64be(counter)); AAD = the record type octet. The receiver uses its own
+/// expected counter, so a replayed, reordered, dropped or truncated message fails to open.
+public struct SecureChannel: Sendable {
+    /// Octets of the Poly1305 tag.
+    public static let tagSize = 16
+    /// The most messages sealed per direction before the session must end.
+    public static let maximumMessages: UInt64 = 1 << 32
+
+    private let sendKey: SecretBytes
+    private let sendIV: SecretBytes
+    private let receiveKey: SecretBytes
+    private let receiveIV: SecretBytes
+    /// Counter of the next message this side seals.
+    public private(set) var sendCounter: UInt64 = 0
+    /// Counter of the next message this side expects to open.
+    public private(set) var receiveCounter: UInt64 = 0
+
+    init(sendKey: SecretBytes, sendIV: SecretBytes, receiveKey: SecretBytes, receiveIV: SecretBytes) {
+        self.sendKey = sendKey
+        self.sendIV = sendIV
+        self.receiveKey = receiveKey
+        self.receiveIV = receiveIV
+    }
+
+    /// The nonce for `counter` with nonce base `iv`.
+    public static func nonce(iv: [UInt8], counter: UInt64) -> [UInt8] {
+        var nonce = iv
+        for index in 0..<8 { nonce[4 + index] ^= UInt8(truncatingIfNeeded: counter >> (56 - 8 * UInt64(index))) }
+        return nonce
+    }
+
+    /// Seals `plaintext` under the next send counter; AAD is `recordType`.
+    public mutating func seal(_ plaintext: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard sendCounter < Self.maximumMessages else { throw ProtocolError(.counterExhausted) }
+        let nonceBytes = Self.nonce(iv: sendIV.bytes, counter: sendCounter)
+        do {
+            let box = try sendKey.withUnsafeBytes { key in
+                try ChaChaPoly.seal(plaintext, using: SymmetricKey(data: key), nonce: ChaChaPoly.Nonce(data: nonceBytes), authenticating: [recordType])
+            }
+            sendCounter += 1
+            return Array(box.ciphertext) + Array(box.tag)
+        } catch {
+            throw ProtocolError(.internalError, detail: "seal failed")
+        }
+    }
+
+    /// Opens `sealed` (ciphertext || tag) under the next receive counter; AAD is `recordType`.
+    public mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard sealed.count >= Self.tagSize else { throw ProtocolError(.decryptionFailed, detail: "shorter than a tag") }
+        guard receiveCounter < Self.maximumMessages else { throw ProtocolError(.counterExhausted) }
+        let nonceBytes = Self.nonce(iv: receiveIV.bytes, counter: receiveCounter)
+        let split = sealed.count - Self.tagSize
+        do {
+            let box = try ChaChaPoly.SealedBox(
+                nonce: ChaChaPoly.Nonce(data: nonceBytes), ciphertext: sealed[..<split], tag: sealed[split...])
+            let plaintext = try receiveKey.withUnsafeBytes { key in
+                try ChaChaPoly.open(box, using: SymmetricKey(data: key), authenticating: [recordType])
+            }
+            receiveCounter += 1
+            return Array(plaintext)
+        } catch {
+            throw ProtocolError(.decryptionFailed)
+        }
+    }
+}

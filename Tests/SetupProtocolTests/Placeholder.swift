@@ -1,1 +1,0 @@
-// SetupProtocol tests (issue 3 fills them).

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import SetupProtocol
+
+/// The files in Protocol/vectors/ match the code byte for byte, and decode independently.
+/// Regenerate with `REGENERATE_VECTORS=1 swift test --filter ProtocolVectorTests`.
+@Suite(.serialized) struct ProtocolVectorTests {
+    static let regenerate = ProcessInfo.processInfo.environment["REGENERATE_VECTORS"] == "1"
+
+    @Test(arguments: ProtocolVectors.files)
+    func vectorFileMatchesTheCode(name: String) throws {
+        let generated = try ProtocolVectors.serialized(try ProtocolVectors.document(name))
+        if Self.regenerate {
+            try generated.write(to: ProtocolVectors.url(name), atomically: true, encoding: .utf8)
+        }
+        let onDisk = try String(contentsOf: ProtocolVectors.url(name), encoding: .utf8)
+        #expect(onDisk == generated, "Protocol/vectors/\(name) differs from the code; see Protocol/vectors/README.md")
+    }
+
+    struct KeyScheduleFile: Decodable {
+        struct Inputs: Decodable { var isk: String; var client_hello: String; var server_hello_prefix: String }
+        struct Output: Decodable { var length: Int; var output: String }
+        struct Nonce: Decodable { var counter: UInt64; var nonce: String }
+        struct Sealed: Decodable { var counter: Int; var plaintext: String; var sealed: String }
+        var inputs: Inputs
+        var transcript_hash: String
+        var labels: [String: Output]
+        var printer_confirmation: String
+        var client_confirmation: String
+        var client_nonces: [Nonce]
+        var sealed_examples: [Sealed]
+    }
+
+    @Test func keyScheduleFromTheFile() throws {
+        let file = try VectorFiles.protocolVector("key-schedule.json", as: KeyScheduleFile.self)
+        let th = Transcript.hash(clientHello: try Hex.decode(file.inputs.client_hello), serverHelloPrefix: try Hex.decode(file.inputs.server_hello_prefix))
+        #expect(Hex.encode(th) == file.transcript_hash)
+        let keys = KeySchedule(intermediateSessionKey: SecretBytes(try Hex.decode(file.inputs.isk)), transcriptHash: th)
+        #expect(file.labels[KeySchedule.Label.clientKey]?.output == Hex.encode(keys.clientKey.bytes))
+        #expect(file.labels[KeySchedule.Label.printerKey]?.output == Hex.encode(keys.printerKey.bytes))
+        #expect(file.labels[KeySchedule.Label.clientIV]?.output == Hex.encode(keys.clientIV.bytes))
+        #expect(file.labels[KeySchedule.Label.printerIV]?.output == Hex.encode(keys.printerIV.bytes))
+        #expect(file.labels[KeySchedule.Label.clientConfirmation]?.output == Hex.encode(keys.clientConfirmationKey.bytes))
+        #expect(file.labels[KeySchedule.Label.printerConfirmation]?.output == Hex.encode(keys.printerConfirmationKey.bytes))
+        #expect(file.labels.count == 6)
+        #expect(keys.verifyPrinterConfirmation(try Hex.decode(file.printer_confirmation)))
+        #expect(keys.verifyClientConfirmation(try Hex.decode(file.client_confirmation)))
+        #expect(!keys.verifyClientConfirmation(try Hex.decode(file.printer_confirmation)))
+        for nonce in file.client_nonces {
+            #expect(Hex.encode(SecureChannel.nonce(iv: keys.clientIV.bytes, counter: nonce.counter)) == nonce.nonce)
+        }
+        // The printer opens the client's sealed examples in order, and not out of order.
+        var printer = keys.printerChannel()
+        for example in file.sealed_examples {
+            #expect(try printer.open(try Hex.decode(example.sealed), recordType: Record.TypeCode.sealed) == (try Hex.decode(example.plaintext)))
+        }
+        var fresh = keys.printerChannel()
+        #expect(throws: ProtocolError(.decryptionFailed)) { try fresh.open(try Hex.decode(file.sealed_examples[1].sealed), recordType: Record.TypeCode.sealed) }
+        var wrongAAD = keys.printerChannel()
+        #expect(throws: ProtocolError(.decryptionFailed)) { try wrongAAD.open(try Hex.decode(file.sealed_examples[0].sealed), recordType: Record.TypeCode.clientFinish) }
+    }
+
+    struct SessionFile: Decodable {
+        struct Frame: Decodable { var dir: String; var op: String; var hex: String }
+        struct Scenario: Decodable {
+            var name: String
+            var central_random: String
+            var printer_random: String
+            var frames: [Frame]
+            var round_trips: Int
+            var central_events: [String]
+            var printer_events: [String]
+        }
+        var scenarios: [Scenario]
+    }
+
+    @Test func recordedSessionsReplayFromTheirRandomness() throws {
+        let file = try VectorFiles.protocolVector("session.json", as: SessionFile.self)
+        #expect(file.scenarios.map(\.name) == ProtocolVectors.scenarios.map(\.name))
+        for (recorded, scenario) in zip(file.scenarios, ProtocolVectors.scenarios) {
+            let link = try ProtocolVectors.run(
+                scenario, centralRandom: SeededRandom(replaying: try Hex.decode(recorded.central_random)),
+                printerRandom: SeededRandom(replaying: try Hex.decode(recorded.printer_random)))
+            #expect(link.frames.count == recorded.frames.count, "\(recorded.name)")
+            for (frame, expected) in zip(link.frames, recorded.frames) {
+                #expect(Hex.encode(frame.bytes) == expected.hex && frame.direction.rawValue == expected.dir && frame.operation == expected.op)
+            }
+            #expect(link.centralEvents.map { String(describing: $0) } == recorded.central_events)
+            #expect(link.printerEvents.map { String(describing: $0) } == recorded.printer_events)
+            #expect(link.roundTrips == recorded.round_trips)
+        }
+    }
+
+    @Test func happyPathFramesDecodeAsTheSpecSays() throws {
+        let file = try VectorFiles.protocolVector("session.json", as: SessionFile.self)
+        let happy = try #require(file.scenarios.first)
+        // Reassemble each direction independently and check the record sequence.
+        var toPrinter = Reassembler(), toCentral = Reassembler()
+        var records: [(String, UInt8)] = []
+        for frame in happy.frames {
+            let bytes = try Hex.decode(frame.hex)
+            #expect(bytes.count <= 20)
+            if frame.dir == "c2p" {
+                if let message = try toPrinter.receive(bytes, mtu: 23, now: MonotonicInstant(milliseconds: 0)) { records.append(("c2p", message[0])) }
+            } else if let message = try toCentral.receive(bytes, mtu: 23, now: MonotonicInstant(milliseconds: 0)) {
+                records.append(("p2c", message[0]))
+            }
+        }
+        #expect(records.map(\.0) == ["c2p", "p2c", "c2p", "p2c", "p2c", "p2c", "p2c", "p2c"])
+        #expect(records.map(\.1) == [0x01, 0x02, 0x03, 0x10, 0x10, 0x10, 0x10, 0x10])
+        #expect(happy.round_trips == 2)
+    }
+
+    struct FragmentationFile: Decodable {
+        struct Case: Decodable { var mtu: Int; var fragments: [String] }
+        var message: String
+        var cases: [Case]
+    }
+
+    @Test func fragmentationFromTheFile() throws {
+        let file = try VectorFiles.protocolVector("fragmentation.json", as: FragmentationFile.self)
+        let message = try Hex.decode(file.message)
+        #expect(file.cases.map(\.mtu) == [23, 185])
+        for vector in file.cases {
+            #expect(try Fragmenter.fragments(of: message, mtu: vector.mtu).map(Hex.encode) == vector.fragments)
+            var reassembler = Reassembler()
+            var result: [UInt8]?
+            for fragment in vector.fragments { result = try reassembler.receive(try Hex.decode(fragment), mtu: vector.mtu, now: MonotonicInstant(milliseconds: 0)) }
+            #expect(result == message)
+        }
+    }
+
+    struct MessagesFile: Decodable {
+        struct Entry: Decodable { var name: String; var kind: String; var hex: String }
+        var messages: [Entry]
+    }
+
+    @Test func everyMessageInTheFileDecodesAndReencodes() throws {
+        let file = try VectorFiles.protocolVector("messages.json", as: MessagesFile.self)
+        #expect(file.messages.count == 27)
+        for entry in file.messages {
+            let bytes = try Hex.decode(entry.hex)
+            switch entry.kind {
+            case "record": #expect(try Record.decode(bytes).encoded() == bytes, "\(entry.name)")
+            case "application": #expect(try ApplicationMessage.decode(bytes).encoded() == bytes, "\(entry.name)")
+            case "info-characteristic": #expect(try PublicInfo(decoding: bytes).encoded() == bytes)
+            default:
+                if entry.name == "ManufacturerData" { #expect(try SetupAdvertisement(manufacturerData: bytes).manufacturerData == bytes) }
+                else { #expect(bytes.count == 30) }
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+@testable import SetupProtocol
+
+/// Builds the JSON documents of `Protocol/vectors/` from the code. The tests compare them with
+/// the files byte for byte; `REGENERATE_VECTORS=1 swift test --filter ProtocolVectorTests`
+/// rewrites the files.
+enum ProtocolVectors {
+    static let files = ["key-schedule.json", "session.json", "fragmentation.json", "messages.json"]
+
+    static func document(_ name: String) throws -> Any {
+        switch name {
+        case "key-schedule.json": return try keySchedule()
+        case "session.json": return try sessions()
+        case "fragmentation.json": return try fragmentation()
+        default: return try messages()
+        }
+    }
+
+    static func serialized(_ document: Any) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func url(_ name: String) -> URL {
+        VectorFiles.repositoryRoot.appendingPathComponent("Protocol/vectors").appendingPathComponent(name)
+    }
+
+    // MARK: key-schedule.json
+
+    static let keyScheduleISK = Array(UInt8(0)...UInt8(63))
+
+    static func sampleHellos() throws -> (clientHello: [UInt8], serverHelloPrefix: [UInt8]) {
+        let hello = try ClientHello(offeredVersions: [1], sessionID: Array(repeating: 0x11, count: 16), clientID: Array(repeating: 0x22, count: 16), share: Array(repeating: 0x33, count: 32))
+        let prefix = try ServerHello.transcriptPrefix(chosenVersion: 1, supportedVersions: [1], printerNonce: Array(repeating: 0x44, count: 16), share: Array(repeating: 0x55, count: 32))
+        return (try Record.clientHello(hello).encoded(), prefix)
+    }
+
+    static func keySchedule() throws -> [String: Any] {
+        let (ch, shp) = try sampleHellos()
+        let th = Transcript.hash(clientHello: ch, serverHelloPrefix: shp)
+        let keys = KeySchedule(intermediateSessionKey: SecretBytes(keyScheduleISK), transcriptHash: th)
+        var client = keys.clientChannel()
+        let plaintext = try ApplicationMessage.joinStatus(.received).encoded()
+        let sealed0 = try client.seal(plaintext, recordType: Record.TypeCode.sealed)
+        let sealed1 = try client.seal(plaintext, recordType: Record.TypeCode.sealed)
+        return [
+            "description": "HKDF-SHA-512 key schedule (SPEC §9.4): PRK = HKDF-Extract(salt = TH, IKM = ISK); each key = HKDF-Expand(PRK, label, length). Tags = first 32 octets of HMAC-SHA-512(confirmation key, TH). nonce = iv XOR (0^4 || u64be(counter)). AAD = record type octet.",
+            "inputs": [
+                "isk": Hex.encode(keyScheduleISK),
+                "client_hello": Hex.encode(ch),
+                "server_hello_prefix": Hex.encode(shp),
+            ],
+            "transcript_hash": Hex.encode(th),
+            "labels": [
+                KeySchedule.Label.printerConfirmation: ["length": 64, "output": Hex.encode(keys.printerConfirmationKey.bytes)],
+                KeySchedule.Label.clientConfirmation: ["length": 64, "output": Hex.encode(keys.clientConfirmationKey.bytes)],
+                KeySchedule.Label.clientKey: ["length": 32, "output": Hex.encode(keys.clientKey.bytes)],
+                KeySchedule.Label.printerKey: ["length": 32, "output": Hex.encode(keys.printerKey.bytes)],
+                KeySchedule.Label.clientIV: ["length": 12, "output": Hex.encode(keys.clientIV.bytes)],
+                KeySchedule.Label.printerIV: ["length": 12, "output": Hex.encode(keys.printerIV.bytes)],
+            ],
+            "printer_confirmation": Hex.encode(keys.printerConfirmation),
+            "client_confirmation": Hex.encode(keys.clientConfirmation),
+            "client_nonces": [0, 1, 4_294_967_295].map { counter in
+                ["counter": counter, "nonce": Hex.encode(SecureChannel.nonce(iv: keys.clientIV.bytes, counter: UInt64(counter)))]
+            },
+            "sealed_examples": [
+                ["direction": "client-to-printer", "counter": 0, "aad": "10", "plaintext": Hex.encode(plaintext), "sealed": Hex.encode(sealed0)],
+                ["direction": "client-to-printer", "counter": 1, "aad": "10", "plaintext": Hex.encode(plaintext), "sealed": Hex.encode(sealed1)],
+            ],
+        ]
+    }
+
+    // MARK: session.json
+
+    static let pin = "12345670"
+    static let wrongPIN = "00000000"
+
+    struct Scenario {
+        var name: String
+        var description: String
+        var centralSeed: UInt64
+        var printerSeed: UInt64
+    }
+
+    static let scenarios = [
+        Scenario(name: "happy-path", description: "PIN 12345670 shown at t0. central: startHandshake(pin, firstRequest: setCredentials(HomeNet)). printer: reportJoinStatus associating, authenticating, obtainingAddress, connected 192.168.1.57/24.", centralSeed: 101, printerSeed: 201),
+        Scenario(name: "wrong-pin-then-right-pin", description: "PIN 12345670 shown. central: startHandshake(pin 00000000, firstRequest: setCredentials(HomeNet)) fails with 2 attempts left; then startHandshake(pin 12345670, same request) succeeds; printer reports connected.", centralSeed: 102, printerSeed: 202),
+        Scenario(name: "wrong-passphrase-then-corrected", description: "PIN 12345670 shown. central: startHandshake(pin, firstRequest: setCredentials(HomeNet, passphrase 'wrong passphrase')). printer: associating, authenticating, failed(wrongPassphrase). central: send(setCredentials(HomeNet, 'correct horse battery')). printer: associating, authenticating, obtainingAddress, connected.", centralSeed: 103, printerSeed: 203),
+    ]
+
+    /// Runs a scenario at MTU 23 with the given randomness.
+    static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
+        var link = try Link(mtu: 23, centralRandom: centralRandom, printerRandom: printerRandom)
+        link.setup.show(try SetupPIN(validating: pin), now: link.now)
+        let right = try SetupPIN(validating: pin)
+        let connected = try Fixtures.connected()
+        switch scenario.name {
+        case "happy-path":
+            try link.startHandshake(.pin(right), firstRequest: .setCredentials(try Fixtures.credentials()))
+            for status in [JoinStatus.associating, .authenticating, .obtainingAddress, connected] { try link.report(status) }
+        case "wrong-pin-then-right-pin":
+            try link.startHandshake(.pin(try SetupPIN(validating: wrongPIN)), firstRequest: .setCredentials(try Fixtures.credentials()))
+            try link.startHandshake(.pin(right), firstRequest: .setCredentials(try Fixtures.credentials()))
+            try link.report(connected)
+        default:
+            try link.startHandshake(.pin(right), firstRequest: .setCredentials(try Fixtures.credentials(passphrase: "wrong passphrase")))
+            for status in [JoinStatus.associating, .authenticating, .failed(.wrongPassphrase)] { try link.report(status) }
+            try link.send(.setCredentials(try Fixtures.credentials()))
+            for status in [JoinStatus.associating, .authenticating, .obtainingAddress, connected] { try link.report(status) }
+        }
+        return link
+    }
+
+    static func sessions() throws -> [String: Any] {
+        var out: [[String: Any]] = []
+        for scenario in scenarios {
+            let link = try run(scenario, centralRandom: SeededRandom(seed: scenario.centralSeed), printerRandom: SeededRandom(seed: scenario.printerSeed))
+            out.append(record(scenario, link))
+        }
+        return [
+            "description": "Complete recorded sessions at ATT MTU 23 (SPEC §14). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. PIN, short id 3F0A, client id 101112...1f, auth method displayed-pin, Wi-Fi credentials: ssid 'HomeNet', security wpa2-wpa3 (3), passphrase as stated per scenario.",
+            "scenarios": out,
+        ]
+    }
+
+    static func record(_ scenario: Scenario, _ link: Link) -> [String: Any] {
+        [
+            "name": scenario.name,
+            "description": scenario.description,
+            "mtu": 23,
+            "pin": pin,
+            "short_id": "3F0A",
+            "client_id": Hex.encode(Array(0x10...0x1F)),
+            "central_random": Hex.encode(link.centralRandom.drawn),
+            "printer_random": Hex.encode(link.printerRandom.drawn),
+            "frames": link.frames.map { ["dir": $0.direction.rawValue, "op": $0.operation, "hex": Hex.encode($0.bytes)] },
+            "round_trips": link.roundTrips,
+            "att_operations": link.attOperations,
+            "central_events": link.centralEvents.map { String(describing: $0) },
+            "printer_events": link.printerEvents.map { String(describing: $0) },
+        ]
+    }
+
+    // MARK: fragmentation.json
+
+    static func scanResultsSample() throws -> ApplicationMessage {
+        .scanResults([
+            try ScanResult(ssid: Array("HomeNet".utf8), rssi: -48, security: .wpa2WPA3, channel: 36, band: .ghz5),
+            try ScanResult(ssid: Array("HomeNet".utf8), rssi: -55, security: .wpa2WPA3, channel: 6, band: .ghz2_4),
+            try ScanResult(ssid: Array("Neighbours-Guest".utf8), rssi: -71, security: .open, channel: 11, band: .ghz2_4),
+            try ScanResult(ssid: Array("Office 6E".utf8), rssi: -80, security: .wpa3SAE, channel: 37, band: .ghz6),
+            try ScanResult(ssid: [], rssi: -88, security: .wpa2PSK, channel: 1, band: .ghz2_4),
+        ])
+    }
+
+    static func fragmentation() throws -> [String: Any] {
+        let message = try scanResultsSample().encoded()
+        return [
+            "description": "One message (a plaintext ScanResults application message, used here only as octets) fragmented at ATT MTU 23 and 185 (SPEC §6). Fragment = header (0x80 FIRST | 0x40 LAST | sequence mod 64) [+ u16be length on FIRST] + payload; each fragment at most MTU - 3 octets.",
+            "message": Hex.encode(message),
+            "cases": try [23, 185].map { mtu -> [String: Any] in
+                ["mtu": mtu, "fragments": try Fragmenter.fragments(of: message, mtu: mtu).map(Hex.encode)]
+            },
+        ]
+    }
+
+    // MARK: messages.json
+
+    static func messages() throws -> [String: Any] {
+        var entries: [[String: Any]] = []
+        func add(_ name: String, _ kind: String, _ bytes: [UInt8], _ note: String) {
+            entries.append(["name": name, "kind": kind, "hex": Hex.encode(bytes), "note": note])
+        }
+        let (ch, _) = try sampleHellos()
+        add("ClientHello", "record", ch, "offered [1], sid 11*16, client id 22*16, share 33*32")
+        let sh = try ServerHello(chosenVersion: 1, supportedVersions: [1], printerNonce: Array(repeating: 0x44, count: 16), share: Array(repeating: 0x55, count: 32), confirmation: Array(repeating: 0x66, count: 32))
+        add("ServerHello", "record", try Record.serverHello(sh).encoded(), "chosen 1, supported [1], nonce 44*16, share 55*32, confirmation 66*32 (last field)")
+        add("ClientFinish", "record", try Record.clientFinish(ClientFinish(confirmation: Array(repeating: 0x77, count: 32), sealedMessage: Array(repeating: 0x88, count: 20))).encoded(), "confirmation 77*32, sealed message 88*20")
+        add("ClientFinish-no-request", "record", try Record.clientFinish(ClientFinish(confirmation: Array(repeating: 0x77, count: 32), sealedMessage: nil)).encoded(), "confirmation only")
+        add("Error-plain", "record", try Record.error(ErrorReport(code: .authenticationFailed, attemptsLeft: 2)).encoded(), "authenticationFailed, 2 attempts left")
+        add("Error-lockedOut", "record", try Record.error(ErrorReport(code: .lockedOut, attemptsLeft: 0, retryAfterSeconds: 30)).encoded(), "lockedOut, retry after 30 s")
+        add("Sealed", "record", try Record.sealed(Array(repeating: 0x99, count: 21)).encoded(), "ciphertext || tag, opaque here")
+        for sample in try MessageSamples.all() {
+            add(sample.name, "application", try sample.message.encoded(), sample.note)
+        }
+        let advertisement = SetupAdvertisement(version: 1, authMethod: .displayedPIN, isProvisioned: false, isBusy: false, shortID: ShortID(0x3F0A), deviceClass: .printer)
+        add("ManufacturerData", "advertisement", advertisement.manufacturerData, "version 1, displayed PIN, not provisioned, not busy, short id 3F0A, printer")
+        add("AdvertisingData", "advertisement", advertisement.advertisingData(), "Flags + 128-bit service UUID + manufacturer data (company 0xFFFF): 30 of 31 octets")
+        let info = try PublicInfo(supportedVersions: [1], shortID: ShortID(0x3F0A), authMethod: .displayedPIN, deviceClass: .printer, model: "LaserJet Test 400")
+        add("PublicInfo", "info-characteristic", try info.encoded(), "versions [1], short id 3F0A, displayed PIN, printer, model")
+        return [
+            "description": "Encodings of every message (SPEC §7, §8). kind: record = a reassembled message on Request/Events; application = the plaintext inside a sealed record; advertisement = manufacturer data / full AD; info-characteristic = the Info value.",
+            "messages": entries,
+        ]
+    }
+}
+
+/// Named application-message samples shared by messages.json and its test.
+enum MessageSamples {
+    struct Sample {
+        var name: String
+        var message: ApplicationMessage
+        var note: String
+    }
+
+    static func all() throws -> [Sample] {
+        let staticCredentials = try WiFiCredentials(
+            ssid: [0x00, 0xFF, 0x41], security: .wpa2PSK, passphrase: WiFiPassphrase(String(repeating: "a1", count: 32)), isHidden: true,
+            staticIPv4: StaticIPv4(
+                interface: IPv4Interface(address: IPv4Address(10, 0, 0, 9), prefixLength: 24),
+                gateway: IPv4Address(10, 0, 0, 1), dnsServers: [IPv4Address(10, 0, 0, 1), IPv4Address(9, 9, 9, 9)]),
+            hostname: "printer-1", disableWPS: true)
+        return [
+            Sample(name: "DeviceInfoRequest", message: .deviceInfoRequest, note: "no fields"),
+            Sample(name: "DeviceInfo", message: .deviceInfo(try Fixtures.deviceInfo()), note: "model, serial, firmware, MAC 02:00:5e:10:20:30"),
+            Sample(name: "ScanRequest", message: .scanRequest, note: "no fields"),
+            Sample(name: "ScanResults", message: try ProtocolVectors.scanResultsSample(), note: "five networks, one hidden"),
+            Sample(name: "SetCredentials", message: .setCredentials(try Fixtures.credentials()), note: "ssid HomeNet, wpa2-wpa3, passphrase 'correct horse battery'"),
+            Sample(name: "SetCredentials-static", message: .setCredentials(staticCredentials), note: "ssid 00ff41, wpa2-psk, 64-hex PSK a1*32, hidden, static 10.0.0.9/24 gw 10.0.0.1 dns 10.0.0.1 9.9.9.9, hostname printer-1, disable WPS"),
+            Sample(name: "SetCredentials-open", message: .setCredentials(try WiFiCredentials(ssid: Array("Cafe".utf8), security: .open, passphrase: nil)), note: "open network, no passphrase"),
+            Sample(name: "JoinStatus-received", message: .joinStatus(.received), note: "stage 1"),
+            Sample(name: "JoinStatus-associating", message: .joinStatus(.associating), note: "stage 2"),
+            Sample(name: "JoinStatus-authenticating", message: .joinStatus(.authenticating), note: "stage 3"),
+            Sample(name: "JoinStatus-obtainingAddress", message: .joinStatus(.obtainingAddress), note: "stage 4"),
+            Sample(name: "JoinStatus-connected", message: .joinStatus(try Fixtures.connected()), note: "stage 5, 192.168.1.57/24"),
+            Sample(name: "JoinStatus-failed", message: .joinStatus(.failed(.wrongPassphrase)), note: "stage 6, reason 1 wrong passphrase"),
+            Sample(name: "Identify", message: .identify(.printPINPage), note: "action 3 print PIN page"),
+            Sample(name: "ResetNetwork", message: .resetNetwork, note: "no fields"),
+            Sample(name: "Acknowledge", message: .acknowledge(requestType: ApplicationMessage.TypeCode.identify), note: "acknowledges Identify (0x26)"),
+            Sample(name: "Error-sealed", message: .error(ErrorReport(code: .invalidField)), note: "invalidField"),
+        ]
+    }
+}
