@@ -1,6 +1,10 @@
 import Testing
 import DBus
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct ConnectionTests {
     @Test func helloListNamesAndGetNameOwner() async throws {
         try await withPrivateBus { bus in
@@ -208,6 +212,36 @@ import DBus
             await #expect(throws: DBusError.self) { try await connection.call(signal) }
             // Still healthy afterwards.
             _ = try await connection.call(busMethod("ListNames"))
+        }
+    }
+}
+
+@Suite struct UnixFDPassingTests {
+    /// A pipe's read end travels to another connection, which reads from its own duplicate;
+    /// the sender's descriptor stays open and usable.
+    @Test func unixFDsPassBetweenConnections() async throws {
+        try await withPrivateBus { bus in
+            let server = try await bus.connect()
+            let client = try await bus.connect()
+            defer { server.close(); client.close() }
+            server.setMethodCallHandler { [weak server] call in
+                guard case .unixFD(let fd)? = call.body.first, case .variant(.unixFD(let again))? = call.body.last else { return }
+                var buffer = [UInt8](repeating: 0, count: 16)
+                let count = read(fd.rawValue, &buffer, buffer.count)
+                let distinct = fd.rawValue != again.rawValue
+                _ = try? server?.send(.methodReturn(replyingTo: call, body: [.bytes(Array(buffer.prefix(max(count, 0)))), .boolean(distinct)]))
+            }
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            let readEnd = DBusUnixFD(takingOwnershipOf: fds[0])
+            let writeEnd = DBusUnixFD(takingOwnershipOf: fds[1])
+            #expect(write(writeEnd.rawValue, "hello", 5) == 5)
+            let call = DBusMessage.methodCall(destination: server.uniqueName, path: .root, interface: "org.example.Fd",
+                                              member: "Read", body: [.unixFD(readEnd), .variant(.unixFD(readEnd))])
+            let reply = try await client.call(call, timeout: .seconds(5))
+            #expect(try reply.body[0].bytes() == Array("hello".utf8))
+            #expect(reply.body[1] == .boolean(true))
+            #expect(fcntl(readEnd.rawValue, F_GETFD) >= 0)
         }
     }
 }
