@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import DBus
 
@@ -69,6 +70,39 @@ import Glibc
             let ping = DBusMessage.methodCall(destination: server.uniqueName, path: .root,
                                               interface: "org.freedesktop.DBus.Peer", member: "Ping")
             #expect(try await client.call(ping).kind == .methodReturn)
+        }
+    }
+
+    @Test func handlerRepliesMayComeLaterFromATaskInAnyOrder() async throws {
+        try await withPrivateBus { bus in
+            let server = try await bus.connect()
+            let client = try await bus.connect()
+            defer { server.close(); client.close() }
+            let arrivals = ArrivalLog()
+            server.setMethodCallHandler { [weak server] call in
+                guard case .int32(let n)? = call.body.first else { return }
+                arrivals.append(n)
+                Task {
+                    // Later calls are answered first.
+                    try? await Task.sleep(for: .milliseconds(Int(100 - 10 * n)))
+                    _ = try? server?.send(.methodReturn(replyingTo: call, body: [.int32(n * 2)]))
+                }
+            }
+            let results = try await withThrowingTaskGroup(of: (Int32, [DBusValue]).self) { group in
+                for n in Int32(0)..<5 {
+                    group.addTask {
+                        let call = DBusMessage.methodCall(destination: server.uniqueName, path: .root,
+                                                          interface: "org.example.I", member: "Later", body: [.int32(n)])
+                        return (n, try await client.call(call, timeout: .seconds(5)).body)
+                    }
+                }
+                var results: [Int32: [DBusValue]] = [:]
+                for try await (n, body) in group { results[n] = body }
+                return results
+            }
+            #expect(results.count == 5)
+            for (n, body) in results { #expect(body == [.int32(n * 2)]) }
+            #expect(arrivals.values.count == 5)
         }
     }
 
@@ -244,4 +278,11 @@ import Glibc
             #expect(fcntl(readEnd.rawValue, F_GETFD) >= 0)
         }
     }
+}
+
+/// Records the order in which the handler saw calls (it runs on the I/O thread).
+final class ArrivalLog: Sendable {
+    private let storage = Mutex<[Int32]>([])
+    func append(_ value: Int32) { storage.withLock { $0.append(value) } }
+    var values: [Int32] { storage.withLock { $0 } }
 }
