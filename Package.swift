@@ -24,6 +24,8 @@ let package = Package(
             name: "SetupProtocol",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Method-call round trips against raw libdbus (Benchmarks/DBus/run.sh); not a test.
+        .executableTarget(name: "DBusBenchmark", dependencies: ["DBus"], path: "Benchmarks/DBus/Swift"),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(name: "SetupProtocolTests", dependencies: ["SetupProtocol"]),
     ]

@@ -1,0 +1,33 @@
+import DBus
+
+/// The echo object both clients call: `org.example.Echo1.Echo(s) -> s` at `/org/example/echo`,
+/// served by our `DBusObjectServer`.
+enum EchoServer {
+    static let path = try! DBusObjectPath("/org/example/echo")
+    static let interface = "org.example.Echo1"
+
+    /// Exports the echo object on a new connection to `address`, owns `name`, and serves until
+    /// the connection ends.
+    static func run(address: String, name: String) async throws(DBusError) {
+        let connection = try await DBusConnection.open(.address(address))
+        let server = DBusObjectServer(connection: connection)
+        try server.register(
+            [
+                DBusExportedInterface(
+                    interface,
+                    methods: [
+                        DBusExportedMethod(
+                            "Echo", inputs: [DBusArgument("text", .string)], outputs: [DBusArgument("text", .string)]
+                        ) { call in call.arguments }
+                    ])
+            ], at: path)
+        let request = DBusMessage.methodCall(
+            destination: "org.freedesktop.DBus", path: try DBusObjectPath("/org/freedesktop/DBus"),
+            interface: "org.freedesktop.DBus", member: "RequestName", body: [.string(name), .uint32(4)])
+        let reply = try await connection.call(request, timeout: .seconds(5))
+        guard reply.body == [.uint32(1)] else {
+            throw DBusError(.failed, message: "could not become the primary owner of \(name)")
+        }
+        _ = await connection.waitUntilClosed()
+    }
+}
