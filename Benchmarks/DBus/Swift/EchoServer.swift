@@ -21,11 +21,7 @@ enum EchoServer {
                         ) { call in call.arguments }
                     ])
             ], at: path)
-        let request = DBusMessage.methodCall(
-            destination: "org.freedesktop.DBus", path: try DBusObjectPath("/org/freedesktop/DBus"),
-            interface: "org.freedesktop.DBus", member: "RequestName", body: [.string(name), .uint32(4)])
-        let reply = try await connection.call(request, timeout: .seconds(5))
-        guard reply.body == [.uint32(1)] else {
+        guard try await connection.requestName(name, flags: .doNotQueue, timeout: .seconds(5)) == .primaryOwner else {
             throw DBusError(.failed, message: "could not become the primary owner of \(name)")
         }
         _ = await connection.waitUntilClosed()
