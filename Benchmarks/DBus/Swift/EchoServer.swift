@@ -3,7 +3,12 @@ import DBus
 /// The echo object both clients call: `org.example.Echo1.Echo(s) -> s` at `/org/example/echo`,
 /// served by our `DBusObjectServer`.
 enum EchoServer {
-    static let path = try! DBusObjectPath("/org/example/echo")
+    /// `/org/example/echo`.
+    static func path() throws(DBusError) -> DBusObjectPath {
+        try DBusObjectPath("/org/example/echo")
+    }
+
+    /// The echo interface's name.
     static let interface = "org.example.Echo1"
 
     /// Exports the echo object on a new connection to `address`, owns `name`, and serves until
@@ -20,7 +25,7 @@ enum EchoServer {
                             "Echo", inputs: [DBusArgument("text", .string)], outputs: [DBusArgument("text", .string)]
                         ) { call in call.arguments }
                     ])
-            ], at: path)
+            ], at: try path())
         guard try await connection.requestName(name, flags: .doNotQueue, timeout: .seconds(5)) == .primaryOwner else {
             throw DBusError(.failed, message: "could not become the primary owner of \(name)")
         }

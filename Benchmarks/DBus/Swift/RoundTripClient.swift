@@ -30,7 +30,7 @@ enum RoundTripClient {
         defer { connection.close() }
         let text = DBusValue.string("hello, bus")
         let call = DBusMessage.methodCall(
-            destination: name, path: EchoServer.path, interface: EchoServer.interface, member: "Echo", body: [text])
+            destination: name, path: try EchoServer.path(), interface: EchoServer.interface, member: "Echo", body: [text])
         for _ in 0..<warmupCalls {
             try await echo(call, on: connection, expecting: text)
         }
