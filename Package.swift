@@ -18,7 +18,7 @@ let package = Package(
             providers: [.apt(["libdbus-1-dev"])]
         ),
         // D-Bus over libdbus-1. Knows nothing of Bluetooth.
-        .target(name: "DBus", dependencies: ["CDBus"]),
+        .target(name: "DBus", dependencies: ["CDBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",

@@ -1,5 +1,10 @@
+import Synchronization
 import Testing
 import DBus
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct ConnectionTests {
     @Test func helloListNamesAndGetNameOwner() async throws {
@@ -65,6 +70,39 @@ import DBus
             let ping = DBusMessage.methodCall(destination: server.uniqueName, path: .root,
                                               interface: "org.freedesktop.DBus.Peer", member: "Ping")
             #expect(try await client.call(ping).kind == .methodReturn)
+        }
+    }
+
+    @Test func handlerRepliesMayComeLaterFromATaskInAnyOrder() async throws {
+        try await withPrivateBus { bus in
+            let server = try await bus.connect()
+            let client = try await bus.connect()
+            defer { server.close(); client.close() }
+            let arrivals = ArrivalLog()
+            server.setMethodCallHandler { [weak server] call in
+                guard case .int32(let n)? = call.body.first else { return }
+                arrivals.append(n)
+                Task {
+                    // Later calls are answered first.
+                    try? await Task.sleep(for: .milliseconds(Int(100 - 10 * n)))
+                    _ = try? server?.send(.methodReturn(replyingTo: call, body: [.int32(n * 2)]))
+                }
+            }
+            let results = try await withThrowingTaskGroup(of: (Int32, [DBusValue]).self) { group in
+                for n in Int32(0)..<5 {
+                    group.addTask {
+                        let call = DBusMessage.methodCall(destination: server.uniqueName, path: .root,
+                                                          interface: "org.example.I", member: "Later", body: [.int32(n)])
+                        return (n, try await client.call(call, timeout: .seconds(5)).body)
+                    }
+                }
+                var results: [Int32: [DBusValue]] = [:]
+                for try await (n, body) in group { results[n] = body }
+                return results
+            }
+            #expect(results.count == 5)
+            for (n, body) in results { #expect(body == [.int32(n * 2)]) }
+            #expect(arrivals.values.count == 5)
         }
     }
 
@@ -210,4 +248,41 @@ import DBus
             _ = try await connection.call(busMethod("ListNames"))
         }
     }
+}
+
+@Suite struct UnixFDPassingTests {
+    /// A pipe's read end travels to another connection, which reads from its own duplicate;
+    /// the sender's descriptor stays open and usable.
+    @Test func unixFDsPassBetweenConnections() async throws {
+        try await withPrivateBus { bus in
+            let server = try await bus.connect()
+            let client = try await bus.connect()
+            defer { server.close(); client.close() }
+            server.setMethodCallHandler { [weak server] call in
+                guard case .unixFD(let fd)? = call.body.first, case .variant(.unixFD(let again))? = call.body.last else { return }
+                var buffer = [UInt8](repeating: 0, count: 16)
+                let count = read(fd.rawValue, &buffer, buffer.count)
+                let distinct = fd.rawValue != again.rawValue
+                _ = try? server?.send(.methodReturn(replyingTo: call, body: [.bytes(Array(buffer.prefix(max(count, 0)))), .boolean(distinct)]))
+            }
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            let readEnd = DBusUnixFD(takingOwnershipOf: fds[0])
+            let writeEnd = DBusUnixFD(takingOwnershipOf: fds[1])
+            #expect(write(writeEnd.rawValue, "hello", 5) == 5)
+            let call = DBusMessage.methodCall(destination: server.uniqueName, path: .root, interface: "org.example.Fd",
+                                              member: "Read", body: [.unixFD(readEnd), .variant(.unixFD(readEnd))])
+            let reply = try await client.call(call, timeout: .seconds(5))
+            #expect(try reply.body[0].bytes() == Array("hello".utf8))
+            #expect(reply.body[1] == .boolean(true))
+            #expect(fcntl(readEnd.rawValue, F_GETFD) >= 0)
+        }
+    }
+}
+
+/// Records the order in which the handler saw calls (it runs on the I/O thread).
+final class ArrivalLog: Sendable {
+    private let storage = Mutex<[Int32]>([])
+    func append(_ value: Int32) { storage.withLock { $0.append(value) } }
+    var values: [Int32] { storage.withLock { $0 } }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import DBus
+import DBus
 
 #if canImport(Glibc)
 import Glibc
@@ -58,24 +58,13 @@ let everyShape: [DBusValue] = [
         #expect(try DBusMessage(marshaled: unserialised.marshaled()).serial == 1)
     }
 
-    @Test func unixFDsAreDuplicatedBothWays() throws {
+    @Test func messagesWithUnixFDsCannotBeMarshalledToBytes() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         close(fds[1])
-        let original = DBusUnixFD(takingOwnershipOf: fds[0])
-        let message = DBusMessage.signal(path: .root, interface: "org.example.I", member: "Fd",
-                                         body: [.unixFD(original), .variant(.unixFD(original))])
-        let libdbus = try LibDBusMessage(message, serial: 1)
-        defer { libdbus.release() }
-        let decoded = try libdbus.decode()
-        guard case .unixFD(let received) = decoded.body[0], case .variant(.unixFD(let inVariant)) = decoded.body[1] else {
-            Issue.record("no fds decoded: \(decoded.body)")
-            return
-        }
-        #expect(received.rawValue != original.rawValue)
-        #expect(inVariant.rawValue != received.rawValue)
-        #expect(fcntl(received.rawValue, F_GETFD) >= 0)
-        #expect(throws: DBusError.self) { try message.marshaled() }
+        let fd = DBusUnixFD(takingOwnershipOf: fds[0])
+        let message = DBusMessage.signal(path: .root, interface: "org.example.I", member: "Fd", body: [.variant(.unixFD(fd))])
+        #expect { try message.marshaled() } throws: { ($0 as? DBusError)?.kind == .invalidArguments }
     }
 
     @Test(arguments: [
@@ -108,7 +97,7 @@ let everyShape: [DBusValue] = [
 
     @Test func invalidInputIsRejectedBeforeLibdbus() {
         func kind(_ message: DBusMessage) -> DBusError.Kind? {
-            do { _ = try LibDBusMessage(message) } catch { return error.kind }
+            do { try message.validate() } catch { return error.kind }
             return nil
         }
         let base = DBusMessage.signal(path: .root, interface: "org.example.I", member: "S")

@@ -29,11 +29,16 @@ public final class DBusConnection: Sendable {
     public static func open(_ bus: DBusBusAddress, timeout: Duration = .seconds(10)) async throws(DBusError) -> DBusConnection {
         let address = try bus.resolve()
         let core = try ConnectionCore()
-        try await ConnectionLoop.spawn(core: core, address: address)
+        do throws(DBusError) {
+            try await ConnectionLoop.spawn(core: core, address: address)
+        } catch {
+            core.close()  // joins the thread that failed to connect
+            throw error
+        }
         do throws(DBusError) {
             let serial = core.nextSerial()
             let hello = try ConnectionCore.busCall("Hello", [], serial: serial)
-            let call = try core.startCall(hello, serial: serial, timeout: timeout, summary: "org.freedesktop.DBus.Hello")
+            let call = try core.startCall(hello, serial: serial, timeout: timeout, summary: "Hello")
             let reply = try await core.awaitOutcome(of: call).get()
             guard case .string(let name)? = reply.body.first, DBusNames.isValidBusName(name) else {
                 throw DBusError(.malformedMessage, message: "the bus answered Hello without a unique name")
@@ -61,8 +66,7 @@ public final class DBusConnection: Sendable {
         try checkUnixFDs(message)
         let serial = core.nextSerial()
         let raw = try LibDBusMessage(message, serial: serial)
-        let summary = "\(message.interface ?? "").\(message.member ?? "")"
-        let pending = try core.startCall(raw, serial: serial, timeout: timeout, summary: summary)
+        let pending = try core.startCall(raw, serial: serial, timeout: timeout, summary: message.member ?? "a method call")
         return try await core.awaitOutcome(of: pending).get()
     }
 

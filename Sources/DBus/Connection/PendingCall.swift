@@ -8,7 +8,7 @@ final class PendingCall: @unchecked Sendable {
 
     let serial: UInt32
     let deadline: ContinuousClock.Instant
-    /// What the call is for, for timeout messages (e.g. `org.freedesktop.DBus.Hello`).
+    /// What the call is for (its member name), for timeout messages.
     let summary: String
     private(set) var outcome: Outcome?
     private var waiters: [CheckedContinuation<Outcome, Never>] = []
