@@ -31,6 +31,8 @@ let package = Package(
             dependencies: ["SetupProtocol"],
             path: "Fuzz/SetupProtocolFuzzer"
         ),
+        // Method-call round trips against raw libdbus (Benchmarks/DBus/run.sh); not a test.
+        .executableTarget(name: "DBusBenchmark", dependencies: ["DBus"], path: "Benchmarks/DBus/Swift"),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(
             name: "SetupProtocolTests",

@@ -15,6 +15,23 @@ struct ExportDispatchTests {
         #expect(reply.body == [.string("hi")])
     }
 
+    @Test func handlerSeesTheCallerAndTheCall() async throws {
+        let sink = MessageSink()
+        let server = DBusObjectServer(send: sink.send)
+        try server.register(
+            [
+                DBusExportedInterface(
+                    "org.example.Who1",
+                    methods: [
+                        DBusExportedMethod("Who", inputs: [DBusArgument(nil, .uint32)], outputs: [DBusArgument(nil, .string)]) {
+                            call in [.string("\(call.sender ?? "-") \(call.message.member ?? "-") \(call.arguments)")]
+                        }
+                    ])
+            ], at: Fixture.path)
+        server.handle(Fixture.call("Who", interface: "org.example.Who1", body: [.uint32(3)]))
+        #expect(try await sink.next().body == [.string(":1.9 Who [DBus.DBusValue.uint32(3)]")])
+    }
+
     @Test func unknownObjectIsReported() async throws {
         let (server, sink, _) = try Fixture.server()
         server.handle(Fixture.call("Echo", path: Fixture.path("/nowhere"), body: [.string("x")]))

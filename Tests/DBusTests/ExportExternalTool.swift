@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @testable import DBus
@@ -46,8 +50,9 @@ struct ExternalTool {
 
         /// Terminates the process and removes its files.
         func stop() {
+            // SIGKILL: children of the test runner may inherit a mask that blocks SIGTERM.
             if process.isRunning {
-                process.terminate()
+                _ = kill(process.processIdentifier, SIGKILL)
             }
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: stdoutURL)
