@@ -39,12 +39,6 @@ modprobe -d "$KROOT" -S "$KVER" -a hci_vhci cmac ecb af_alg algif_hash algif_skc
 dbus-daemon --system --fork --nopidfile || finish "dbus-daemon failed"
 stamp "dbus up"
 
-BTVIRT_PID=
-start_btvirt() {
-    btvirt -L -l2 >>"$RESULTS/btvirt.log" 2>&1 &
-    BTVIRT_PID=$!
-}
-start_btvirt
 /usr/libexec/bluetooth/bluetoothd -n -d >"$RESULTS/bluetoothd.log" 2>&1 &
 BLUETOOTHD_PID=$!
 
@@ -54,29 +48,54 @@ adapters_on_dbus() {
 reset_timeouts() {
     dmesg | grep -c 'Opcode 0x0c03 failed'
 }
+BTVIRT_PID=
+stop_btvirt() {
+    [ -n "$BTVIRT_PID" ] || return 0
+    kill "$BTVIRT_PID" 2>/dev/null
+    wait "$BTVIRT_PID" 2>/dev/null
+    BTVIRT_PID=
+}
+# Starts btvirt (two LE controllers) and waits for bluetoothd to show both adapters.
 # Known race: the kernel's first HCI Reset can beat btvirt's controller set-up (dmesg then shows
 # "Opcode 0x0c03 failed: -110") and that controller never appears. A loaded host makes it likely
 # (TCG is slow and the kernel gives each HCI command 2 s). Restart btvirt when it happens or when
 # two adapters are not on D-Bus 15 s after btvirt started.
-deadline=$((SECONDS + 90))
-btvirt_started=$SECONDS
-timeouts_seen=0
-while [ "$(adapters_on_dbus)" -lt 2 ]; do
-    [ "$SECONDS" -ge "$deadline" ] && finish "adapters did not appear"
-    kill -0 "$BLUETOOTHD_PID" 2>/dev/null || finish "bluetoothd exited"
-    timeouts=$(reset_timeouts)
-    if [ "$timeouts" -gt "$timeouts_seen" ] || [ $((SECONDS - btvirt_started)) -ge 15 ]; then
-        stamp "a controller failed to initialise: restarting btvirt"
-        timeouts_seen=$timeouts
-        kill "$BTVIRT_PID" 2>/dev/null
-        wait "$BTVIRT_PID" 2>/dev/null
-        sleep 1
-        start_btvirt
-        btvirt_started=$SECONDS
-    fi
-    sleep 0.2
-done
-stamp "two adapters on D-Bus"
+start_controllers() {
+    local deadline=$((SECONDS + 90)) started timeouts_seen timeouts
+    timeouts_seen=$(reset_timeouts)
+    btvirt -L -l2 >>"$RESULTS/btvirt.log" 2>&1 &
+    BTVIRT_PID=$!
+    started=$SECONDS
+    while [ "$(adapters_on_dbus)" -lt 2 ]; do
+        [ "$SECONDS" -ge "$deadline" ] && finish "adapters did not appear"
+        kill -0 "$BLUETOOTHD_PID" 2>/dev/null || finish "bluetoothd exited"
+        timeouts=$(reset_timeouts)
+        if [ "$timeouts" -gt "$timeouts_seen" ] || [ $((SECONDS - started)) -ge 15 ]; then
+            stamp "a controller failed to initialise: restarting btvirt"
+            timeouts_seen=$timeouts
+            stop_btvirt
+            sleep 1
+            btvirt -L -l2 >>"$RESULTS/btvirt.log" 2>&1 &
+            BTVIRT_PID=$!
+            started=$SECONDS
+        fi
+        sleep 0.2
+    done
+    stamp "two adapters on D-Bus"
+}
+# Fresh controllers for the next scenario: what one scenario leaves (connections, advertising
+# instances, known devices) must not leak into the next. bluetoothd stays; its store is wiped.
+restart_controllers() {
+    stop_btvirt
+    local deadline=$((SECONDS + 30))
+    while [ "$(adapters_on_dbus)" -gt 0 ]; do
+        [ "$SECONDS" -ge "$deadline" ] && finish "adapters did not go away"
+        sleep 0.2
+    done
+    rm -rf /var/lib/bluetooth/*
+    start_controllers
+}
+start_controllers
 
 export REALBLUEZ_REPO=$REPO
 export REALBLUEZ_DIR=$REPO/Tests/RealBlueZ
@@ -89,6 +108,8 @@ for script in "$REALBLUEZ_DIR"/scenarios/*.sh; do
     if [ -n "$SCENARIOS" ] && ! [[ " $SCENARIOS " == *" $name "* ]]; then
         continue
     fi
+    [ -n "${ran_one:-}" ] && restart_controllers
+    ran_one=1
     export REALBLUEZ_RESULTS=$RESULTS/scenarios/$name
     mkdir -p "$REALBLUEZ_RESULTS"
     stamp "scenario $name started"
@@ -100,8 +121,6 @@ for script in "$REALBLUEZ_DIR"/scenarios/*.sh; do
     wait "$pid"
     rc=$?
     kill -KILL -- "-$pid" 2>/dev/null
-    # The next scenario starts from no known devices (a failed one may leave a connection).
-    timeout 30 /usr/bin/python3 "$REALBLUEZ_DIR/python/reset_devices.py" >>"$RESULTS/scenarios/$name.log" 2>&1
     end=$(cut -d' ' -f1 /proc/uptime)
     [ "$rc" -eq 124 ] && echo "scenario deadline of ${SCENARIO_DEADLINE} s passed" >>"$RESULTS/scenarios/$name.log"
     echo "$rc $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" >"$RESULTS/scenarios/$name.rc"
