@@ -6,13 +6,13 @@
 #   --record   copy each passing scenario's recordings into Tests/RealBlueZ/reference/<scenario>/
 #   SCENARIO   run only these scenarios (file names without .sh); default: all
 # Exit codes: 0 all scenarios passed, 1 a scenario or the VM failed, 77 qemu cannot run here.
-# Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 300),
+# Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 480),
 #              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 90).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=$REPO/.build-vm
-RUN_DEADLINE=${REALBLUEZ_RUN_DEADLINE:-300}
+RUN_DEADLINE=${REALBLUEZ_RUN_DEADLINE:-480}
 SCENARIO_DEADLINE=${REALBLUEZ_SCENARIO_DEADLINE:-90}
 
 log() { echo "realbluez: $*" >&2; }
@@ -47,6 +47,7 @@ KROOT='$KROOT'
 KVER='$KVER'
 SCENARIO_DEADLINE='$SCENARIO_DEADLINE'
 SCENARIOS='${scenarios[*]}'
+HOST_LOADAVG='$(cut -d' ' -f1-3 /proc/loadavg)'
 ENV
 
 log "booting $KVER under qemu (TCG); scenarios: ${scenarios[*]}"

@@ -268,7 +268,9 @@ class Peripheral:
     """python/peripheral.py run as a child process on hci1; its event log is JSON lines."""
 
     def __init__(self, name="peripheral", extra=()):
-        self.log_path = os.path.join(results_dir(), f"{name}-events.jsonl")
+        self.log_path = os.path.join("/tmp", f"{name}-events.jsonl")
+        if os.path.exists(self.log_path):
+            os.remove(self.log_path)
         here = os.path.dirname(os.path.abspath(__file__))
         self.stderr = open(os.path.join("/tmp", f"{name}.stderr"), "w")
         self.process = subprocess.Popen(
@@ -311,23 +313,35 @@ class Peripheral:
                 self.process.wait(5)
 
 
-def discover(bus, adapter=CENTRAL, uuid=SERVICE_UUID, timeout=20):
+def discover(bus, adapter=CENTRAL, uuid=SERVICE_UUID, attempts=3, per_attempt=8):
     """SetDiscoveryFilter(le, [uuid]) + StartDiscovery on `adapter`; waits for the device
-    advertising `uuid`, stops discovery; returns (device path, seconds it took)."""
+    advertising `uuid`, stops discovery; returns (device path, seconds the successful attempt
+    took). Under TCG, hci0 sometimes never reported hci1's advertisement in a discovery session
+    (3 of about 20 sessions), so up to `attempts` sessions of `per_attempt` s are tried, each
+    retry logged."""
     bus.bluez(adapter, ADAPTER, "SetDiscoveryFilter",
               dbus.Dictionary({"Transport": "le", "UUIDs": dbus.Array([uuid], signature="s")},
                               signature="sv"))
-    bus.mark("call StartDiscovery")
-    started = time.monotonic()
-    bus.bluez(adapter, ADAPTER, "StartDiscovery")
-    path = bus.wait_until(lambda: bus.find_device(adapter, uuid=uuid), timeout,
-                          f"a device advertising {uuid}")
-    elapsed = time.monotonic() - started
-    bus.mark("found " + path)
-    bus.bluez(adapter, ADAPTER, "StopDiscovery")
-    bus.wait_until(lambda: bus.prop(adapter, ADAPTER, "Discovering") is not None
-                   and not bus.prop(adapter, ADAPTER, "Discovering"), 10, "Discovering=false")
-    return path, elapsed
+    for attempt in range(1, attempts + 1):
+        bus.mark(f"call StartDiscovery (attempt {attempt})")
+        started = time.monotonic()
+        bus.bluez(adapter, ADAPTER, "StartDiscovery")
+        try:
+            path = bus.wait_until(lambda: bus.find_device(adapter, uuid=uuid), per_attempt,
+                                  f"a device advertising {uuid}")
+        except ScenarioFailure:
+            if attempt == attempts:
+                raise
+            log(f"discovery attempt {attempt} found nothing in {per_attempt} s: restarting discovery")
+            bus.bluez(adapter, ADAPTER, "StopDiscovery")
+            bus.wait_until(lambda: not bus.prop(adapter, ADAPTER, "Discovering"), 10, "Discovering=false")
+            continue
+        elapsed = time.monotonic() - started
+        bus.mark("found " + path)
+        bus.bluez(adapter, ADAPTER, "StopDiscovery")
+        bus.wait_until(lambda: bus.prop(adapter, ADAPTER, "Discovering") is not None
+                       and not bus.prop(adapter, ADAPTER, "Discovering"), 10, "Discovering=false")
+        return path, elapsed
 
 
 def connect(bus, device, timeout=30):

@@ -3,7 +3,7 @@
 # btvirt (two LE controllers), a system dbus-daemon and bluetoothd, waits for both adapters, runs
 # every scenario with a deadline, records each one's exit code in the results share, powers off.
 # $1: the results dir (same path as on the host); $1/vm.env (written by run.sh) gives REPO, KROOT,
-# KVER, SCENARIO_DEADLINE and SCENARIOS (names to run; empty: all).
+# KVER, SCENARIO_DEADLINE, SCENARIOS (names to run; empty: all) and HOST_LOADAVG.
 set -u
 RESULTS=$1
 # shellcheck source=/dev/null
@@ -30,7 +30,7 @@ ln -sf /proc/self/fd /dev/fd
 # btvirt configures each controller through /sys/kernel/debug/bluetooth/hciN/*.
 mount -t debugfs debugfs /sys/kernel/debug
 hostname realbluez
-mkdir -p /run/dbus /var/lib/bluetooth /tmp/logs
+mkdir -p /run/dbus /var/lib/bluetooth
 
 # hci_vhci pulls bluetooth, ecdh_generic, ecc, rfkill; SMP wants cmac and ecb; btvirt's emulated
 # controllers do their crypto through AF_ALG sockets (af_alg, algif_hash, algif_skcipher).
@@ -92,12 +92,13 @@ restart_controllers() {
         [ "$SECONDS" -ge "$deadline" ] && finish "adapters did not go away"
         sleep 0.2
     done
-    rm -rf /var/lib/bluetooth/*
+    rm -rf /var/lib/bluetooth/* /tmp/* /var/tmp/*
     start_controllers
 }
 start_controllers
 
 export REALBLUEZ_REPO=$REPO
+export REALBLUEZ_HOST_LOADAVG=$HOST_LOADAVG
 export REALBLUEZ_DIR=$REPO/Tests/RealBlueZ
 export REALBLUEZ_BLUETOOTHD_LOG=$RESULTS/bluetoothd.log
 export PYTHONPATH=$REALBLUEZ_DIR/python
