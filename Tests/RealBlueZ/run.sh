@@ -78,7 +78,8 @@ passed=0
 failed=0
 failures=()
 for name in "${scenarios[@]}"; do
-    if read -r rc secs <"$RESULTS/scenarios/$name.rc" 2>/dev/null; then :; else rc=none secs=-; fi
+    rc=none secs=-
+    [ -f "$RESULTS/scenarios/$name.rc" ] && read -r rc secs <"$RESULTS/scenarios/$name.rc"
     if [ "$rc" = 0 ]; then
         passed=$((passed + 1))
         log "PASS $name (${secs} s)"
@@ -90,7 +91,7 @@ for name in "${scenarios[@]}"; do
     else
         failed=$((failed + 1))
         failures+=("$name")
-        log "FAIL $name (exit $rc)"
+        if [ "$rc" = none ]; then log "FAIL $name (did not run)"; else log "FAIL $name (exit $rc)"; fi
     fi
 done
 
