@@ -58,7 +58,7 @@ timeout -k 10 "$RUN_DEADLINE" qemu-system-x86_64 \
     -nodefaults -no-user-config -display none -no-reboot \
     -serial "file:$RESULTS/console.log" \
     -kernel "$VMLINUX" -initrd "$INITRAMFS" \
-    -append "console=ttyS0 loglevel=4 panic=-1 cryptomgr.notests=1 realbluez.results=$RESULTS realbluez.guest=$HERE/vm/guest.sh" \
+    -append "console=ttyS0 loglevel=4 panic=-1 cryptomgr.notests=1 realbluez.results=$RESULTS realbluez.guest=$HERE/vm/guest.sh realbluez.repo=$REPO" \
     -fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
     -fsdev "local,id=results,path=$RESULTS,security_model=none,multidevs=remap" \

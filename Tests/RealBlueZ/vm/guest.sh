@@ -92,7 +92,7 @@ restart_controllers() {
         [ "$SECONDS" -ge "$deadline" ] && finish "adapters did not go away"
         sleep 0.2
     done
-    rm -rf /var/lib/bluetooth/* /tmp/* /var/tmp/*
+    rm -rf /var/lib/bluetooth/*
     start_controllers
 }
 start_controllers

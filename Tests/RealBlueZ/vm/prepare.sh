@@ -21,11 +21,20 @@ install_missing_packages() {
         >"$CACHE/apt.log" 2>&1 || { tail -5 "$CACHE/apt.log" >&2; return 1; }
 }
 
+# Prints the versioned kernel package linux-image-amd64 depends on (empty without apt lists).
+kernel_package() {
+    apt-cache depends linux-image-amd64 2>/dev/null \
+        | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1
+}
+
 # Downloads (never installs) the current linux-image-amd64 kernel, unpacks it and runs depmod.
 # Sets KVER and KROOT. Reuses an unpacked kernel when apt cannot tell a newer one.
 prepare_kernel() {
     local pkg
-    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
+    pkg=$(kernel_package)
+    if [ -z "$pkg" ] && [ ! -f "$CACHE/kernel/package" ] && [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq >"$CACHE/apt.log" 2>&1 && pkg=$(kernel_package)
+    fi
     if [ -z "$pkg" ]; then
         pkg=$(cat "$CACHE/kernel/package" 2>/dev/null || true)
         [ -n "$pkg" ] || { log "cannot tell linux-image-amd64's kernel package (run apt-get update?)"; return 1; }
