@@ -6,14 +6,14 @@
 #   --record   copy each passing scenario's recordings into Tests/RealBlueZ/reference/<scenario>/
 #   SCENARIO   run only these scenarios (file names without .sh); default: all
 # Exit codes: 0 all scenarios passed, 1 a scenario or the VM failed, 77 qemu cannot run here.
-# Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 480),
-#              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 90).
+# Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 600),
+#              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 150).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=$REPO/.build-vm
-RUN_DEADLINE=${REALBLUEZ_RUN_DEADLINE:-480}
-SCENARIO_DEADLINE=${REALBLUEZ_SCENARIO_DEADLINE:-90}
+RUN_DEADLINE=${REALBLUEZ_RUN_DEADLINE:-600}
+SCENARIO_DEADLINE=${REALBLUEZ_SCENARIO_DEADLINE:-150}
 
 log() { echo "realbluez: $*" >&2; }
 
