@@ -317,7 +317,7 @@ def discover(bus, adapter=CENTRAL, uuid=SERVICE_UUID, attempts=3, per_attempt=8)
     """SetDiscoveryFilter(le, [uuid]) + StartDiscovery on `adapter`; waits for the device
     advertising `uuid`, stops discovery; returns (device path, seconds the successful attempt
     took). Under TCG, hci0 sometimes never reported hci1's advertisement in a discovery session
-    (3 of about 20 sessions), so up to `attempts` sessions of `per_attempt` s are tried, each
+    (6 of about 22 sessions), so up to `attempts` sessions of `per_attempt` s are tried, each
     retry logged."""
     bus.bluez(adapter, ADAPTER, "SetDiscoveryFilter",
               dbus.Dictionary({"Transport": "le", "UUIDs": dbus.Array([uuid], signature="s")},
