@@ -7,7 +7,8 @@
 #   SCENARIO   run only these scenarios (file names without .sh); default: all
 # Exit codes: 0 all scenarios passed, 1 a scenario or the VM failed, 77 qemu cannot run here.
 # Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 600),
-#              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 150).
+#              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 150),
+#              REALBLUEZ_BTMON=1 (record all HCI traffic to .build-vm/results/hci.btsnoop).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -22,7 +23,7 @@ scenarios=()
 for arg in "$@"; do
     case "$arg" in
     --record) record=true ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     -*) log "unknown option $arg"; exit 1 ;;
     *)
         [ -f "$HERE/scenarios/$arg.sh" ] || { log "no scenario $arg"; exit 1; }
@@ -48,6 +49,7 @@ KVER='$KVER'
 SCENARIO_DEADLINE='$SCENARIO_DEADLINE'
 SCENARIOS='${scenarios[*]}'
 HOST_LOADAVG='$(cut -d' ' -f1-3 /proc/loadavg)'
+BTMON='${REALBLUEZ_BTMON:-0}'
 ENV
 
 log "booting $KVER under qemu (TCG); scenarios: ${scenarios[*]}"

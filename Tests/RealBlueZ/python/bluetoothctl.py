@@ -86,6 +86,24 @@ class Console:
         return self.output
 
 
+def wait_for_device(console, peripheral, attempts=4):
+    """Waits for bluetoothctl's [NEW] Device line; after each 6 s without it, makes the
+    peripheral advertise again (btvirt reports an advertisement only when advertising or
+    scanning is enabled, and the kernel can drop that one report; see bluez.discover)."""
+    pattern = r"\[NEW\] Device " + DEVICE + r".*"
+    for attempt in range(1, attempts + 1):
+        try:
+            matched = console.expect(pattern, 6)
+            console.steps.append({"command": None, "expect": [pattern], "matched": [matched],
+                                  "nudges": attempt - 1})
+            return
+        except bluez.ScenarioFailure:
+            if attempt == attempts:
+                raise
+            bluez.log(f"no [NEW] Device after attempt {attempt}: the peripheral advertises again")
+            peripheral.nudge()
+
+
 def drive(console, peripheral):
     uuid = bluez.SERVICE_UUID
     console.step(None, r"Agent registered")
@@ -95,7 +113,8 @@ def drive(console, peripheral):
     console.step("transport le")
     console.step("uuids " + uuid)
     console.step("back", r"Menu main")
-    console.step("scan on", r"Discovery started", r"\[NEW\] Device " + DEVICE + r".*", timeout=30)
+    console.step("scan on", r"Discovery started")
+    wait_for_device(console, peripheral)
     console.step("scan off", r"Discovery stopped")
     console.step("devices", r"Device " + DEVICE + r".*")
     console.step("info " + DEVICE, r"UUID: .*\(" + uuid + r"\)", r"ManufacturerData Key: 0xffff")

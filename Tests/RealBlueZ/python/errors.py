@@ -172,7 +172,7 @@ def main():
         peripheral = bluez.Peripheral()
         try:
             peripheral.wait_ready()
-            device, _ = bluez.discover(bus)
+            device, _ = bluez.discover(bus, nudge=peripheral.nudge)
             bluez.connect(bus, device)
             gatt_cases(bus, record, device)
             bluez.disconnect_and_remove(bus, device)

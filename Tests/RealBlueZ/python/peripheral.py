@@ -3,7 +3,7 @@ service with a read, a write(+write-without-response) and a notify characteristi
 0x2901 user description) and an LE advertisement (service UUID + manufacturer data, 29 of the 31
 legacy bytes). Writing to the write characteristic echoes the value as a notification when
 notifying. Every call bluetoothd makes is appended as one JSON line to --events. Prints READY once
-both registrations succeeded; runs until terminated.
+both registrations succeeded; registers the advertisement again on SIGUSR1; runs until terminated.
 
 usage: peripheral.py --events FILE [--adapter /org/bluez/hci1] [--local-name NAME]
 """
@@ -213,6 +213,21 @@ def main():
                                   dbus_interface=bluez.ADVERTISING_MANAGER,
                                   reply_handler=lambda: registered("adv"),
                                   error_handler=lambda e: failed("adv", e))
+    def readvertise():
+        # btvirt sends one advertising report per scan/advertising enable, never periodically;
+        # registering again makes hci1 enable advertising again, so a scanning hci0 gets a report.
+        recorder.event(call="re-advertise (SIGUSR1)")
+        adapter.UnregisterAdvertisement(
+            dbus.ObjectPath(advertisement.path), dbus_interface=bluez.ADVERTISING_MANAGER,
+            reply_handler=lambda: adapter.RegisterAdvertisement(
+                dbus.ObjectPath(advertisement.path), dbus.Dictionary({}, signature="sv"),
+                dbus_interface=bluez.ADVERTISING_MANAGER,
+                reply_handler=lambda: recorder.event(call="re-advertise replied"),
+                error_handler=lambda e: failed("adv", e)),
+            error_handler=lambda e: failed("adv", e))
+        return True
+
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, readvertise)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, loop.quit)
     # A forgotten peripheral ends itself (the scenario deadline kills it sooner).
     GLib.timeout_add_seconds(600, loop.quit)

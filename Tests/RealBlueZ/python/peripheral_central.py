@@ -43,7 +43,7 @@ def exercise(peripheral):
     timings = {"peripheral_ready_s": round(time.monotonic() - started, 3)}
     bus.mark("peripheral ready")
 
-    device, timings["discovery_s"] = bluez.discover(bus)
+    device, timings["discovery_s"] = bluez.discover(bus, nudge=peripheral.nudge)
     bluez.log(f"discovered {device} in {timings['discovery_s']:.3f} s")
     discovered = bus.managed_objects()[dbus.ObjectPath(device)]
     bluez.save_json("device-discovered.json", {str(i): bluez.typed(p) for i, p in discovered.items()})

@@ -3,7 +3,8 @@
 # btvirt (two LE controllers), a system dbus-daemon and bluetoothd, waits for both adapters, runs
 # every scenario with a deadline, records each one's exit code in the results share, powers off.
 # $1: the results dir (same path as on the host); $1/vm.env (written by run.sh) gives REPO, KROOT,
-# KVER, SCENARIO_DEADLINE, SCENARIOS (names to run; empty: all) and HOST_LOADAVG.
+# KVER, SCENARIO_DEADLINE, SCENARIOS (names to run; empty: all), HOST_LOADAVG and BTMON (1: record
+# all HCI traffic with btmon into $1/hci.btsnoop).
 set -u
 RESULTS=$1
 # shellcheck source=/dev/null
@@ -39,6 +40,9 @@ modprobe -d "$KROOT" -S "$KVER" -a hci_vhci cmac ecb af_alg algif_hash algif_skc
 dbus-daemon --system --fork --nopidfile || finish "dbus-daemon failed"
 stamp "dbus up"
 
+if [ "$BTMON" = 1 ]; then
+    btmon -w "$RESULTS/hci.btsnoop" >/dev/null 2>&1 &
+fi
 /usr/libexec/bluetooth/bluetoothd -n -d >"$RESULTS/bluetoothd.log" 2>&1 &
 BLUETOOTHD_PID=$!
 
