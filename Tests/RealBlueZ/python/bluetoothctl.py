@@ -127,9 +127,11 @@ def drive(console, peripheral):
     console.step("select-attribute " + bluez.NOTIFY_UUID, r"/char[0-9a-f]+\]# ")
     console.step("notify on", r"Notify started|Notifying: yes")
     console.step("select-attribute " + bluez.WRITE_UUID, r"/char[0-9a-f]+\]# ")
-    # The server echoes the write as a notification; whether bluetoothctl prints it is recorded.
+    # The server echoes the write as a notification. bluetoothctl printed no [CHG] line for it
+    # (recorded as optional); the notified Value shows in attribute-info of the notify attribute.
     console.step('write "0x68 0x69"', r"Attempting to write", optional=r"68 69 +hi")
     console.step("select-attribute " + bluez.NOTIFY_UUID, r"/char[0-9a-f]+\]# ")
+    console.step("attribute-info", r"UUID: " + bluez.NOTIFY_UUID, r"68 69 +hi", r"Notifying: yes")
     console.step("notify off", r"Notify stopped|Notifying: no")
     console.step("back", r"Menu main")
     console.step("disconnect " + DEVICE, r"Successful disconnected", r"Connected: no", timeout=30)

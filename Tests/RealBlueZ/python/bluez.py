@@ -278,8 +278,9 @@ class Peripheral:
             [sys.executable, os.path.join(here, "peripheral.py"), "--events", self.log_path, *extra],
             stdout=subprocess.PIPE, stderr=self.stderr)
 
-    def wait_ready(self, timeout=30):
-        """Waits for the peripheral's READY line (application and advertisement registered)."""
+    def wait_ready(self, timeout=90):
+        """Waits for the peripheral's READY line (application and advertisement registered).
+        Python's start-up over 9p under TCG took more than 30 s on a host at load 12."""
         deadline = time.monotonic() + timeout
         fd = self.process.stdout.fileno()
         buffered = b""
