@@ -51,7 +51,7 @@ public final class SimulatedBlueZ: Sendable {
     ) async throws(DBusError) -> SimulatedBlueZ {
         let core = SimulatorCore(connection: connection, configuration: configuration)
         do {
-            try core.server.register([core.controlInterface()], at: SimulatorCore.controlPath)
+            try core.server.register([core.controlInterface()], at: try DBusObjectPath(SimulatorCore.controlPathText))
             try await core.publish()
         } catch {
             await core.shutdown()

@@ -155,6 +155,21 @@ struct PeripheralCentralTests {
         #expect(harness.simulator.counters.links.count == 1)
     }
 
+    @Test func connectFailsWhenThePeripheralStoppedAdvertising() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        try await app.register(on: "/org/bluez/hci1")
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+        try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
+                               [.objectPath(try path("/org/test/advertisement0"))], on: harness.peripheral)
+        let error = await harness.failure(device, "org.bluez.Device1", "Connect")
+        #expect(error?.name == "org.bluez.Error.Failed")
+        #expect(error?.message == "le-connection-abort-by-local")
+        #expect(try await harness.property(device, "org.bluez.Device1", "Connected") == .boolean(false))
+    }
+
     @Test func disconnectRemovesTheGattObjects() async throws {
         let harness = try await SimulatorHarness.start()
         defer { Task { await harness.stop() } }

@@ -2,10 +2,7 @@ import DBus
 
 extension SimulatorCore {
     static let controlInterfaceName = "io.smartsetup.Simulator1"
-    // A constant, valid path: built once.
-    static let controlPath: DBusObjectPath = {
-        do { return try DBusObjectPath("/io/smartsetup/Simulator") } catch { return .root }
-    }()
+    static let controlPathText = "/io/smartsetup/Simulator"
 
     /// `io.smartsetup.Simulator1`: the fault hooks and counters over D-Bus (`smartsetup sim`).
     func controlInterface() -> DBusExportedInterface {
