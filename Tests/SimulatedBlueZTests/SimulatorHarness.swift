@@ -21,6 +21,7 @@ func path(_ text: String) throws -> DBusObjectPath { try DBusObjectPath(text) }
 final class SignalLog: Sendable {
     final class Store: Sendable {
         let messages = Mutex<[DBusMessage]>([])
+        let text = Mutex("")
     }
 
     let store = Store()
