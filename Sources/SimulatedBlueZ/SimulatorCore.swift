@@ -124,12 +124,6 @@ final class SimulatorCore: Sendable {
             .methodCall(destination: owner, path: path, interface: interface, member: member, body: body), timeout: timeout)
         return reply.body
     }
-
-    static func adapterIndex(of path: DBusObjectPath) -> Int? {
-        let parts = path.rawValue.split(separator: "/")
-        guard parts.count >= 3, parts[0] == "org", parts[1] == "bluez", parts[2].hasPrefix("hci") else { return nil }
-        return Int(parts[2].dropFirst(3))
-    }
 }
 
 /// The simulator's running tasks, by id.
