@@ -1,19 +1,14 @@
 import DBus
 import Foundation
 import SimulatedBlueZ
-import Synchronization
 import Testing
 
 /// bluetoothctl (BlueZ 5.66's own client) on a pty, talking to the simulator over the private
 /// bus through DBUS_SYSTEM_BUS_ADDRESS.
 final class BluetoothctlSession: Sendable {
-    final class Output: Sendable {
-        let text = Mutex("")
-    }
-
     let process: Process
     let input: FileHandle
-    let output = Output()
+    let output = TextBuffer()
 
     init(busAddress: String) throws {
         let process = Process()

@@ -4,25 +4,24 @@ import SimulatedBlueZ
 import Testing
 
 /// Runs a command to completion without blocking a thread; returns its exit status and output.
+/// Output goes to a temporary file, not a pipe: a pipe's end inherited by a process another test
+/// starts at the same moment would keep it from ever reaching end-of-file.
 func runCommand(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("simulated-bluez-\(UInt64.random(in: 0...UInt64.max)).out")
+    guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    defer { try? FileManager.default.removeItem(at: file) }
+    let handle = try FileHandle(forWritingTo: file)
+    defer { try? handle.close() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    let output = SignalLog.Store()
-    pipe.fileHandleForReading.readabilityHandler = { handle in
-        let data = handle.availableData
-        guard !data.isEmpty else { handle.readabilityHandler = nil; return }
-        output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-    }
+    process.standardOutput = handle
+    process.standardError = handle
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do { try process.run() } catch { continuation.resume(throwing: error) }
     }
-    try await eventually("the command's output to close") { pipe.fileHandleForReading.readabilityHandler == nil }
-    return (status, output.text.withLock { $0 })
+    return (status, String(decoding: try Data(contentsOf: file), as: UTF8.self))
 }
 
 @Suite("Simulated bluetoothd: busctl", .timeLimit(.minutes(2)))
