@@ -36,6 +36,8 @@ extension SimulatorCore {
                     let links = snapshot.links.map { link in
                         var values = Self.counterDictionary(link.counters)
                         values["MTU"] = .uint16(link.parameters.mtu)
+                        values["CentralAddress"] = .string(link.centralAddress)
+                        values["PeripheralAddress"] = .string(link.peripheralAddress)
                         values["IntervalMicroseconds"] = .uint64(UInt64(link.parameters.interval / .microseconds(1)))
                         return DBusDictionaryEntry(key: .string(link.central + "-" + link.peripheral), value: .propertyDictionary(values))
                     }
