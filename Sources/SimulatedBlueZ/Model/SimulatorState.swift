@@ -78,6 +78,8 @@ struct LinkState: Sendable {
     /// Clients with a notification session, by characteristic index.
     var notifySessions: [Int: Set<String>] = [:]
     var counters = ATTCounters()
+    /// Serialises the link's ATT requests.
+    let bearer = ATTBearer()
 }
 
 /// The parameters of one link.
