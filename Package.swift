@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "SimulatedBlueZ", targets: ["SimulatedBlueZ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -34,6 +35,9 @@ let package = Package(
         // Method-call round trips against raw libdbus (Benchmarks/DBus/run.sh); not a test.
         .executableTarget(name: "DBusBenchmark", dependencies: ["DBus"], path: "Benchmarks/DBus/Swift"),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
+        // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
+        .target(name: "SimulatedBlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
+        .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus"]),
         .testTarget(
             name: "SetupProtocolTests",
             dependencies: ["SetupProtocol"],
