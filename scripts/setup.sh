@@ -11,6 +11,7 @@ packages=(
     pkg-config
     systemd           # busctl: a real client in the tests
     libglib2.0-bin    # gdbus: a real client in the tests
+    bluez             # bluetoothctl: a real BlueZ client driven against the simulated BlueZ
 )
 missing=()
 for p in "${packages[@]}"; do
