@@ -118,8 +118,7 @@ public struct PrinterSession: Sendable {
             case .awaitingHello(let deadline) where deadline <= now,
                  .awaitingFinish(_, let deadline) where deadline <= now:
                 fail(ProtocolError(.timedOut), now: now, setup: &setup, random: &random, actions: &actions)
-            case .authenticated(let channel, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
-                _ = channel
+            case .authenticated(_, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
                 fail(ProtocolError(.timedOut, detail: "idle"), now: now, setup: &setup, random: &random, actions: &actions)
             case .authenticated(let channel, .scanning(let deadline)) where deadline <= now:
                 state = .authenticated(channel, .idle(since: now))

@@ -138,6 +138,19 @@ import Testing
         #expect(link.disconnected)
     }
 
+    @Test func aFailedWriteEndsTheCentralSession() throws {
+        var link = try Link(mtu: 185)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin))
+        _ = try link.central.send(.deviceInfo, now: link.now)
+        let actions = link.central.writeFailed(now: link.now)
+        #expect(actions.contains(.event(.failed(ProtocolError(.writeFailed)))))
+        #expect(actions.contains(.disconnect))
+        #expect(link.central.isClosed)
+        #expect(link.central.writeFailed(now: link.now).isEmpty)
+        #expect(throws: ProtocolError(.requestNotAllowed)) { try link.central.send(.scan, now: link.now) }
+    }
+
     @Test func framingErrorsEndTheSessionWithAnATTError() throws {
         var setup = PrinterSetupState(authMethod: .displayedPIN)
         var printer = PrinterSession(configuration: PrinterConfiguration(deviceInfo: try Fixtures.deviceInfo(), shortID: ShortID(1)), setup: &setup, now: MonotonicInstant(milliseconds: 0))

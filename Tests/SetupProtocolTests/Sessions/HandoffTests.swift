@@ -66,6 +66,7 @@ import Testing
         #expect(link.printerEvents.contains(.resetRequested))
         #expect(link.centralEvents.last == .resetDone)
         #expect(link.disconnected)
+        #expect(link.central.isClosed && link.printer.isClosed)
         #expect(!link.setup.isBusy)
     }
 
