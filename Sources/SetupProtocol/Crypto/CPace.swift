@@ -24,8 +24,8 @@ public enum CPace {
             dsi: domainSeparator, prs: prs, channelIdentifier: channelIdentifier, sessionID: sessionID,
             hashBlockSize: hashBlockSize)
         let hash = Array(SHA512.hash(data: string).prefix(elementLength))
-        // 32 bytes in, so the map cannot fail; decodeUCoordinate masks bit 255.
-        return Elligator2.mapToCurve(encodedFieldElement: hash) ?? []
+        // decodeUCoordinate (bit 255 masked), then Elligator2; only the u-coordinate is kept.
+        return Elligator2.mapToCurve(encodedFieldElement: hash)
     }
 
     /// The generator from a secret PRS such as `SetupPIN.prs`.

@@ -36,9 +36,8 @@ enum Elligator2 {
     }
 
     /// The u-coordinate CPace needs: decodes 32 bytes per RFC 7748 (bit 255 masked), maps them,
-    /// and returns the canonical encoding of x. Returns nil only for a length other than 32.
-    static func mapToCurve(encodedFieldElement bytes: [UInt8]) -> [UInt8]? {
-        guard let u = FieldElement(decoding: bytes) else { return nil }
-        return mapToCurve(u).x.encoded()
+    /// and returns the canonical encoding of x. `bytes` must be 32 bytes long.
+    static func mapToCurve(encodedFieldElement bytes: [UInt8]) -> [UInt8] {
+        mapToCurve(FieldElement(decoding: bytes)).x.encoded()
     }
 }

@@ -35,9 +35,9 @@ struct FieldElement: Sendable {
 
     /// Decodes 32 little-endian bytes as RFC 7748's decodeUCoordinate does: bit 255 is masked
     /// off, and values from p to 2^255 - 1 (non-canonical) are accepted and reduced by arithmetic.
-    /// Returns nil only when `bytes` is not 32 bytes long (the length is public).
-    init?(decoding bytes: [UInt8]) {
-        guard bytes.count == 32 else { return nil }
+    /// `bytes` must be 32 bytes long (a caller's contract; the length is public).
+    init(decoding bytes: [UInt8]) {
+        precondition(bytes.count == 32, "a field element is encoded in 32 bytes")
         func word(_ index: Int) -> UInt64 {
             var value: UInt64 = 0
             for offset in (0..<8).reversed() {

@@ -2,11 +2,13 @@ import Crypto
 
 /// RFC 7748 X25519 with a caller-chosen scalar and u-coordinate, through swift-crypto.
 ///
-/// swift-crypto's `Curve25519.KeyAgreement` computes exactly X25519: it clamps the scalar and
-/// (BoringSSL underneath) ignores bit 255 of the u-coordinate. We clear bit 255 ourselves as
-/// RFC 7748's decodeUCoordinate does, so the result never depends on how the backend treats it.
-/// swift-crypto refuses an all-zero result by throwing; we also check the bytes ourselves,
-/// so either behaviour yields nil.
+/// swift-crypto's `Curve25519.KeyAgreement` computes X25519 and clamps the scalar. We clear
+/// bit 255 of the u-coordinate ourselves, as RFC 7748's decodeUCoordinate requires, so the
+/// result never depends on how the backend treats that bit (the draft's vectors u6, u8, u9 and
+/// ua, ub have it set).
+/// swift-crypto 3.12.3 on Linux does not throw for an all-zero (low-order) result: it returns
+/// 32 zero bytes. So we check the bytes ourselves, in constant time; a backend that throws
+/// instead yields nil as well.
 enum X25519 {
     /// X25519(scalar, u), or nil when the result is the all-zero neutral element (or when the
     /// backend refuses the computation). `scalar` and `uCoordinate` must be 32 bytes.

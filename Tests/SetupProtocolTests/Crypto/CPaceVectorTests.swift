@@ -75,7 +75,7 @@ struct CPaceVectorTests {
 
     @Test func generatorMatchesDraft() throws {
         let hash = try expected(\.generator_string_hash)
-        let decoded = try #require(FieldElement(decoding: hash))
+        let decoded = FieldElement(decoding: hash)
         #expect(decoded.encoded() == (try expected(\.decoded_field_element)))
         #expect(Elligator2.mapToCurve(encodedFieldElement: hash) == (try expected(\.g)))
         #expect(CPace.generator(prs: prs, channelIdentifier: ci, sessionID: sid) == (try expected(\.g)))

@@ -136,5 +136,8 @@ struct SetupPINTests {
             #expect(text.contains("redacted"), "\(text)")
         }
         #expect(PINError.badChecksum.description == "PINError.badChecksum")
+        #expect(PINError(kind: .wrongLength) == .wrongLength)
+        #expect(PINError.notDigits.kind == .notDigits)
+        #expect(SetupPIN.digitCount == 8)
     }
 }
