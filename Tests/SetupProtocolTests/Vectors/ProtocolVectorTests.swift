@@ -60,6 +60,33 @@ import Testing
         #expect(throws: ProtocolError(.decryptionFailed)) { try wrongAAD.open(try Hex.decode(file.sealed_examples[0].sealed), recordType: Record.TypeCode.clientFinish) }
     }
 
+    struct HandshakeFile: Decodable {
+        struct Handshake: Decodable {
+            var ci: String, sid: String, share_a: String, share_b: String, client_hello: String, server_hello_prefix: String
+            var printer_confirmation: String
+        }
+        var handshake: Handshake
+    }
+
+    @Test func happyPathHandshakeValuesMatchTheRecordedFrames() throws {
+        let handshake = try VectorFiles.protocolVector("key-schedule.json", as: HandshakeFile.self).handshake
+        let session = try VectorFiles.protocolVector("session.json", as: SessionFile.self).scenarios[0]
+        // Reassemble the first message in each direction from the recorded frames.
+        var toPrinter = Reassembler(), toCentral = Reassembler()
+        var clientHello: [UInt8]?, serverHello: [UInt8]?
+        for frame in session.frames {
+            let bytes = try Hex.decode(frame.hex)
+            if frame.dir == "c2p", clientHello == nil { clientHello = try toPrinter.receive(bytes, mtu: 23, now: MonotonicInstant(milliseconds: 0)) }
+            if frame.dir == "p2c", serverHello == nil { serverHello = try toCentral.receive(bytes, mtu: 23, now: MonotonicInstant(milliseconds: 0)) }
+        }
+        #expect(clientHello.map(Hex.encode) == handshake.client_hello)
+        guard case .serverHello(let hello)? = try serverHello.map(Record.decode) else { Issue.record("no ServerHello"); return }
+        #expect(Hex.encode(hello.transcriptPrefix) == handshake.server_hello_prefix)
+        #expect(Hex.encode(hello.share) == handshake.share_b)
+        #expect(Hex.encode(hello.confirmation) == handshake.printer_confirmation)
+        #expect(Hex.encode(HandshakeBinding.channelIdentifier(version: 1, authMethod: .displayedPIN, shortID: ShortID(0x3F0A), clientID: Array(0x10...0x1F))) == handshake.ci)
+    }
+
     struct SessionFile: Decodable {
         struct Frame: Decodable { var dir: String; var op: String; var hex: String }
         struct Scenario: Decodable {

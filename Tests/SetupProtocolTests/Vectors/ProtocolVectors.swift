@@ -64,10 +64,42 @@ enum ProtocolVectors {
             "client_nonces": [0, 1, 4_294_967_295].map { counter in
                 ["counter": counter, "nonce": Hex.encode(SecureChannel.nonce(iv: keys.clientIV.bytes, counter: UInt64(counter)))]
             },
+            "handshake": try happyPathHandshake(),
             "sealed_examples": [
                 ["direction": "client-to-printer", "counter": 0, "aad": "10", "plaintext": Hex.encode(plaintext), "sealed": Hex.encode(sealed0)],
                 ["direction": "client-to-printer", "counter": 1, "aad": "10", "plaintext": Hex.encode(plaintext), "sealed": Hex.encode(sealed1)],
             ],
+        ]
+    }
+
+    /// Every intermediate value of the first handshake of session.json's happy path.
+    static func happyPathHandshake() throws -> [String: Any] {
+        let scenario = scenarios[0]
+        let link = try run(scenario, centralRandom: SeededRandom(seed: scenario.centralSeed), printerRandom: SeededRandom(seed: scenario.printerSeed))
+        let central = link.centralRandom.drawn, printer = link.printerRandom.drawn
+        let sid = Array(central[0..<16]), ya = SecretBytes(Array(central[16..<48]))
+        let nonce = Array(printer[0..<16]), yb = SecretBytes(Array(printer[16..<48]))
+        let prs = Array(pin.utf8)
+        let ci = HandshakeBinding.channelIdentifier(version: 1, authMethod: .displayedPIN, shortID: ShortID(0x3F0A), clientID: Array(0x10...0x1F))
+        let adA = HandshakeBinding.initiatorData(offeredVersions: [1])
+        let adB = HandshakeBinding.responderData(chosenVersion: 1, supportedVersions: [1], printerNonce: nonce)
+        let g = CPace.generator(prs: prs, channelIdentifier: ci, sessionID: sid)
+        let shareA = try CPace.publicShare(scalar: ya, generator: g)
+        let shareB = try CPace.publicShare(scalar: yb, generator: g)
+        let k = try CPace.sharedSecret(scalar: ya, peerShare: shareB)
+        let isk = CPace.intermediateSessionKey(sessionID: sid, sharedSecret: k, initiatorShare: shareA, initiatorData: adA, responderShare: shareB, responderData: adB)
+        let clientHello = try Record.clientHello(ClientHello(offeredVersions: [1], sessionID: sid, clientID: Array(0x10...0x1F), share: shareA)).encoded()
+        let prefix = try ServerHello.transcriptPrefix(chosenVersion: 1, supportedVersions: [1], printerNonce: nonce, share: shareB)
+        let th = Transcript.hash(clientHello: clientHello, serverHelloPrefix: prefix)
+        let keys = KeySchedule(intermediateSessionKey: isk, transcriptHash: th)
+        return [
+            "description": "The first handshake of session.json happy-path (SPEC §9): PIN 12345670, displayed-pin, short id 3F0A, client id 10..1f, offered/supported versions [1].",
+            "prs": Hex.encode(prs), "ci": Hex.encode(ci), "sid": Hex.encode(sid), "ada": Hex.encode(adA), "adb": Hex.encode(adB),
+            "ya": Hex.encode(ya.bytes), "yb": Hex.encode(yb.bytes), "printer_nonce": Hex.encode(nonce),
+            "generator": Hex.encode(g), "share_a": Hex.encode(shareA), "share_b": Hex.encode(shareB), "k": Hex.encode(k.bytes),
+            "isk": Hex.encode(isk.bytes), "client_hello": Hex.encode(clientHello), "server_hello_prefix": Hex.encode(prefix),
+            "transcript_hash": Hex.encode(th),
+            "printer_confirmation": Hex.encode(keys.printerConfirmation), "client_confirmation": Hex.encode(keys.clientConfirmation),
         ]
     }
 
