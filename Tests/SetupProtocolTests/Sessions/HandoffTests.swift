@@ -25,6 +25,19 @@ import Testing
         #expect(link.roundTrips == 2)
     }
 
+    @Test func notificationsBeforeTheWriteResponseWorkToo() throws {
+        var link = try Link(mtu: 23)
+        link.responsesAfterNotifications = true
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin), firstRequest: .setCredentials(try Fixtures.credentials()))
+        #expect(link.centralEvents == [.authenticated, .joinStatus(.received)])
+        #expect(link.roundTrips == 2)
+        // ClientFinish went out only after ClientHello's Write Response.
+        let requests = link.frames.enumerated().filter { $0.element.operation == "write-request" }.map(\.offset)
+        let firstNotification = try #require(link.frames.firstIndex { $0.direction == .printerToCentral })
+        #expect(requests[0] < firstNotification)
+    }
+
     @Test func attOperationCountsAtMTU23MatchTheSpec() throws {
         var link = try Link(mtu: 23)
         let pin = link.showPIN()

@@ -31,6 +31,8 @@ struct Link {
     var centralTimer: MonotonicInstant?
     var printerTimer: MonotonicInstant?
     var disconnected = false
+    /// Deliver a Write Response after the notifications the write caused (BlueZ may do either).
+    var responsesAfterNotifications = false
     /// Optional tampering hook: may change or drop (return nil) a delivery.
     var tamper: ((Delivery) -> Delivery?)?
     private var queue: [Delivery] = []
@@ -150,7 +152,11 @@ struct Link {
     }
 
     mutating func apply(printer actions: [PrinterAction]) {
-        for action in actions {
+        var ordered = actions
+        if responsesAfterNotifications, let index = ordered.firstIndex(where: { if case .respondToWrite = $0 { true } else { false } }) {
+            ordered.append(ordered.remove(at: index))
+        }
+        for action in ordered {
             switch action {
             case .respondToWrite(let success): queue.append(.writeResponse(success))
             case .notify(let fragments): queue.append(contentsOf: fragments.map { .notification($0) })
