@@ -33,6 +33,18 @@ FIELDS = {
 }
 NETWORK_FIELDS = {1: ("ssid", 1, 1, 0), 2: ("rssi", 1, 1, 0), 3: ("security", 1, 1, 0), 4: ("channel", 1, 1, 0),
                   5: ("band", 1, 1, 0)}                                                                      # §8.3
+def _versions(v: bytes) -> bool:
+    return 1 <= len(v) <= 8 and 0 not in v and len(set(v)) == len(v)
+
+
+# §7.3-§7.5 value sizes of the handshake records.
+HANDSHAKE_SIZES = {
+    CLIENT_HELLO: {"versions": _versions, "sid": lambda v: len(v) == 16, "client_id": lambda v: len(v) == 16,
+                   "share": lambda v: len(v) == 32},
+    SERVER_HELLO: {"chosen": lambda v: len(v) == 1, "supported": _versions, "nonce": lambda v: len(v) == 16,
+                   "share": lambda v: len(v) == 32, "confirmation": lambda v: len(v) == 32},
+    CLIENT_FINISH: {"confirmation": lambda v: len(v) == 32, "sealed": lambda v: len(v) >= 17},
+}
 RECORD_TYPES = {CLIENT_HELLO, SERVER_HELLO, CLIENT_FINISH, ERROR, SEALED}
 APPLICATION_TYPES = {ERROR, DEVICE_INFO_REQUEST, DEVICE_INFO, SCAN_REQUEST, SCAN_RESULTS, SET_CREDENTIALS, JOIN_STATUS,
                      IDENTIFY, RESET_NETWORK, ACKNOWLEDGE}
@@ -98,6 +110,9 @@ def decode(data: bytes, allowed: set) -> tuple[int, dict]:
             raise ProtocolError("malformedMessage")
         return mtype, {"sealed": data[1:]}
     fields = decode_fields(FIELDS[mtype], data[1:])
+    for name, value in fields.items():
+        if mtype in HANDSHAKE_SIZES and name in HANDSHAKE_SIZES[mtype] and not HANDSHAKE_SIZES[mtype][name](value):
+            raise ProtocolError(f"invalidField({name})")
     if mtype == SERVER_HELLO and not data.endswith(b"\x85\x00\x20" + fields["confirmation"]):
         raise ProtocolError("malformedMessage")  # §7.4: the confirmation ends the record
     return mtype, fields
