@@ -106,7 +106,7 @@ def decode(data: bytes, allowed: set) -> tuple[int, dict]:
     if mtype not in allowed:
         raise ProtocolError(f"unknownMessageType({mtype})")
     if mtype == SEALED:
-        if len(data) < 17:
+        if len(data) - 1 < 17:  # §7.2: ciphertext (>= 1) || tag (16); read as the body's size
             raise ProtocolError("malformedMessage")
         return mtype, {"sealed": data[1:]}
     fields = decode_fields(FIELDS[mtype], data[1:])
