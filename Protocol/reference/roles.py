@@ -2,7 +2,8 @@
 
 Inputs are method calls; outputs accumulate in `out` (ATT operations: ("write-command" | "write-request" |
 "notification", value)) and `events` (strings).  Randomness is a callable rng(n) -> n octets.
-Not modelled (the vectors carry no time): the §12 timers, PIN expiry, lock-out expiry, busy, button window.
+Not modelled (the vectors carry no time): the §12 timers, PIN expiry, lock-out expiry, busy, button window,
+PIN rotation (after a lock-out the same PIN stays), the Info characteristic.
 """
 
 import hmac
@@ -10,8 +11,9 @@ import hmac
 import cpace
 from channel import (BUTTON_PRS, Direction, ad_client, ad_printer, channel_identifier, key_schedule,
                      transcript_hash)
-from codec import (APPLICATION_TYPES, CLIENT_FINISH, CLIENT_HELLO, ERROR, JOIN_STATUS, SEALED, SERVER_HELLO,
-                   SET_CREDENTIALS, decode, encode, encode_fields, FIELDS, error_message, join_status,
+from codec import (ACKNOWLEDGE, APPLICATION_TYPES, CLIENT_FINISH, CLIENT_HELLO, DEVICE_INFO, DEVICE_INFO_REQUEST,
+                   ERROR, FIELDS, IDENTIFY, JOIN_STATUS, RESET_NETWORK, SCAN_REQUEST, SCAN_RESULTS, SEALED,
+                   SERVER_HELLO, SET_CREDENTIALS, decode, encode, encode_fields, error_message, join_status,
                    validate_set_credentials)
 from framing import ProtocolError, Reassembler, fragment
 
@@ -21,6 +23,7 @@ MALFORMED, DECRYPTION_FAILED, UNSUPPORTED = 1, 0x0A, 0x0E
 STAGES = {1: "received", 2: "associating", 3: "authenticating", 4: "obtainingAddress", 5: "connected", 6: "failed"}
 REASONS = {1: "wrongPassphrase", 2: "networkNotFound", 3: "noAddress", 4: "timedOut", 5: "unsupportedSecurity",
            6: "internalError"}
+REQUESTS = {DEVICE_INFO_REQUEST, SCAN_REQUEST, SET_CREDENTIALS, IDENTIFY, RESET_NETWORK}  # §8, client -> printer
 FRAMING_KINDS = {"malformedFragment", "fragmentTooLarge", "messageTooLarge", "missingFirstFragment",
                  "unexpectedFirstFragment", "fragmentOutOfOrder", "fragmentOverflow", "truncatedMessage"}
 
@@ -86,10 +89,14 @@ class Client:
         self.client_hello = encode(CLIENT_HELLO, versions=self.offered, sid=self.sid, client_id=self.client_id,
                                    share=self.Ya)
         self.first_request, self.state = first_request, "awaitServerHello"
+        self.outstanding = None if first_request is None else first_request[0]
         self._write(self.client_hello)
 
     def send(self, request: bytes):
-        """A sealed application request (§8) in the authenticated state."""
+        """A sealed application request (§8) in the authenticated state; one outstanding at a time."""
+        if self.state != "authenticated" or self.outstanding is not None:
+            raise ProtocolError("requestNotAllowed")
+        self.outstanding = request[0]
         self._write(bytes([SEALED]) + self.c2p.seal(request, bytes([SEALED])))
 
     # -- notifications --
@@ -113,13 +120,36 @@ class Client:
             self._refused(decode(message, {ERROR})[1])
         elif self.state == "authenticated":
             _, f = decode(message, {SEALED})
-            mtype, f = decode(self.p2c.open(f["sealed"], bytes([SEALED])), APPLICATION_TYPES)
-            if mtype == JOIN_STATUS:
-                self.events.append(f"joinStatus({describe_join_status(f)})")
-            else:
-                self.events.append(f"message({mtype:02x})")
+            self._answer(*decode(self.p2c.open(f["sealed"], bytes([SEALED])), APPLICATION_TYPES))
         else:
             raise ProtocolError("unexpectedMessage")
+
+    def _answer(self, mtype: int, f: dict):
+        """§13.1 Authenticated rows: answers to the outstanding request, or a sealed Error."""
+        expected = {SET_CREDENTIALS: JOIN_STATUS, SCAN_REQUEST: SCAN_RESULTS, DEVICE_INFO_REQUEST: DEVICE_INFO,
+                    IDENTIFY: ACKNOWLEDGE, RESET_NETWORK: ACKNOWLEDGE}.get(self.outstanding)
+        if mtype == ERROR:
+            if self.outstanding is None:
+                raise ProtocolError(f"peerReported({f['code'][0]})")
+            self.events.append(f"requestFailed({f['code'][0]})")
+        elif mtype != expected:
+            raise ProtocolError("unexpectedMessage")
+        elif mtype == JOIN_STATUS:
+            self.events.append(f"joinStatus({describe_join_status(f)})")
+            if f["stage"][0] not in (5, 6):
+                return
+        elif mtype == SCAN_RESULTS:
+            self.events.append(f"scanResults({len(f['network'])})")
+        elif mtype == DEVICE_INFO:
+            self.events.append(f"deviceInfo({f['model'].decode()})")
+        elif f["request_type"] != bytes([self.outstanding]):
+            raise ProtocolError("unexpectedMessage")
+        elif self.outstanding == IDENTIFY:
+            self.events.append("identified")
+        else:
+            self.events.append("resetDone")
+            self.state = "closed"
+        self.outstanding = None
 
     def _refused(self, f: dict):
         code = f["code"][0]
@@ -155,8 +185,9 @@ class Printer:
     """§13.2 with the attempt policy of §11.2/§11.3."""
 
     def __init__(self, rng, pin, short_id: int, auth_method: int = 0, supported: bytes = b"\x01", mtu: int = 23,
-                 attempts: int = 3):
+                 attempts: int = 3, device_info: dict = None):
         self.rng, self.pin, self.short_id, self.auth_method = rng, pin, short_id, auth_method
+        self.device_info, self.activity = device_info or {}, None  # activity: None, "scanning", "joining"
         self.supported, self.mtu, self.max_attempts, self.attempts_left = supported, mtu, attempts, attempts
         self.out, self.events, self.reassembler, self.state = [], [], Reassembler(mtu), "awaitHello"
 
@@ -235,18 +266,44 @@ class Printer:
                 self._notify(error_message(AUTHENTICATION_FAILED, self.attempts_left))
 
     def _application(self, plaintext: bytes):
-        """§8: a request that fails validation gets a sealed Error and the session stays up."""
+        """§8, §13.2: one request at a time; a request that fails validation gets a sealed Error and the
+        session stays up."""
         try:
             mtype, f = decode(plaintext, APPLICATION_TYPES)
-            if mtype != SET_CREDENTIALS:
-                raise ProtocolError("unexpectedMessage")  # this reference handles only SetCredentials
-            validate_set_credentials(f)
+            if self.activity is not None or mtype not in REQUESTS:
+                # GUESS: a printer-to-client type (or Error) from the client is unexpectedMessage (§8 is silent)
+                raise ProtocolError("unexpectedMessage")
+            if mtype == SET_CREDENTIALS:
+                validate_set_credentials(f)
+            if mtype == IDENTIFY and (len(f["action"]) != 1 or f["action"][0] not in (1, 2, 3)):
+                raise ProtocolError("invalidField(action)")
         except ProtocolError as e:
             self._notify_sealed(error_message(UNEXPECTED if e.kind == "unexpectedMessage" else wire_code(e.kind)))
             return
-        self.events.append(f"joinRequested(ssid: {len(f['ssid'])} octets, security: {f['security'][0]})")
-        self.report_join_status(1)
+        if mtype == SET_CREDENTIALS:
+            self.activity = "joining"
+            self.events.append(f"joinRequested(ssid: {len(f['ssid'])} octets, security: {f['security'][0]})")
+            self.report_join_status(1)
+        elif mtype == SCAN_REQUEST:
+            self.activity = "scanning"
+            self.events.append("scanRequested")
+        elif mtype == DEVICE_INFO_REQUEST:
+            self._notify_sealed(encode(DEVICE_INFO, **self.device_info))
+        elif mtype == IDENTIFY:
+            self.events.append(f"identifyRequested({f['action'][0]})")
+            self._notify_sealed(encode(ACKNOWLEDGE, request_type=bytes([IDENTIFY])))
+        else:  # RESET_NETWORK, §8.8
+            self.events.append("resetRequested")
+            self._notify_sealed(encode(ACKNOWLEDGE, request_type=bytes([RESET_NETWORK])))
+            self.state = "closed"
 
     def report_join_status(self, stage: int, reason: int = None, address: bytes = None):
-        """The application's Wi-Fi layer reports progress (§8.5)."""
+        """The application's Wi-Fi layer reports progress (§8.5); a final stage ends the join."""
+        if stage in (5, 6):
+            self.activity = None
         self._notify_sealed(join_status(stage, reason, address))
+
+    def report_scan_results(self, networks: list):
+        """The application's Wi-Fi layer returns networks (each a §8.3 nested TLV body), at most 24."""
+        self.activity = None
+        self._notify_sealed(encode(SCAN_RESULTS, network=networks[:24]))

@@ -99,7 +99,37 @@ def policy_cases(results):
     client.send(codec.set_credentials(b"HomeNet", 3, "short"))  # 5 octets: invalid passphrase (§8.4)
     connect(client, printer)
     results.append(("§8 invalid SetCredentials -> sealed Error(invalidField), session stays",
-                    (client.events[-1], printer.state), ("message(0f)", "authenticated")))
+                    (client.events[-1], printer.state), ("requestFailed(9)", "authenticated")))
+    # §8.1-§8.8 and §13: each request and its answer, one at a time
+    client, printer = pair()
+    printer.device_info = {"model": b"LaserJet Test 400", "serial": b"CN1", "firmware": b"1", "mac": bytes(6)}
+    client.start_handshake("12345670", codec.encode(codec.DEVICE_INFO_REQUEST))
+    connect(client, printer)
+    client.send(codec.encode(codec.SCAN_REQUEST))
+    connect(client, printer)
+    before_results = list(client.events)
+    printer.report_scan_results([codec.encode_fields(codec.NETWORK_FIELDS, {
+        "ssid": b"HomeNet", "rssi": b"\xd0", "security": b"\x03", "channel": b"\x00\x24", "band": b"\x02"})])
+    connect(client, printer)
+    client.send(codec.encode(codec.IDENTIFY, action=b"\x01"))
+    connect(client, printer)
+    client.send(codec.set_credentials(b"HomeNet", 3, "correct horse battery"))
+    connect(client, printer)
+    joining, client.outstanding = client.outstanding, None  # misbehave on purpose: a request during the join
+    client.send(codec.encode(codec.IDENTIFY, action=b"\x02"))
+    connect(client, printer)
+    client.outstanding = joining
+    printer.report_join_status(6, 2)
+    connect(client, printer)
+    client.send(codec.encode(codec.RESET_NETWORK))
+    connect(client, printer)
+    results.append(("§13 DeviceInfo, Scan, Identify, join, request during join, Reset",
+                    (before_results, client.events, printer.events, client.state, printer.state),
+                    (["authenticated", "deviceInfo(LaserJet Test 400)"],
+                     ["authenticated", "deviceInfo(LaserJet Test 400)", "scanResults(1)", "identified",
+                      "joinStatus(received)", "requestFailed(7)", "joinStatus(failed(networkNotFound))", "resetDone"],
+                     ["authenticated", "scanRequested", "identifyRequested(1)",
+                      "joinRequested(ssid: 7 octets, security: 3)", "resetRequested"], "closed", "closed")))
     # §9.2: a low-order share gives K = 0: Error(authenticationFailed) and no attempt counted
     client, printer = pair()
     hello = codec.encode(codec.CLIENT_HELLO, versions=b"\x01", sid=b"\x01" * 16, client_id=b"\x02" * 16,
