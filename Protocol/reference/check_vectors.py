@@ -371,7 +371,8 @@ def main():
         path, c = vectors / name, Checker()
         try:
             fn(json.loads(path.read_text()), c)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a missing or unreadable file is one failed check
+            c.count += 1
             c.failures.append(traceback.format_exc().strip().splitlines()[-1])
         if c.failures:
             failed += 1
