@@ -29,17 +29,19 @@ FRAMING_KINDS = {"malformedFragment", "fragmentTooLarge", "messageTooLarge", "mi
 
 
 def wire_code(kind: str) -> int:
-    """§15.3 kind -> §15.1 code, for the kinds this implementation raises."""
+    """§15.3 kind -> §15.1 wire code, for the kinds this implementation raises."""
     if kind in FRAMING_KINDS:
         return FRAMING
-    if kind.startswith(("invalidField", "missingField", "duplicateField")):
-        return INVALID_FIELD if kind.startswith("invalidField") else MALFORMED
+    if kind.startswith("invalidField"):
+        return INVALID_FIELD
+    if kind.startswith(("unknownMessageType", "unsupportedCriticalField")):
+        return UNSUPPORTED
     return {"decryptionFailed": DECRYPTION_FAILED, "unsupportedVersion": UNSUPPORTED_VERSION,
-            "authenticationFailed": AUTHENTICATION_FAILED}.get(kind, UNSUPPORTED if "unknown" in kind or
-                                                                  "Critical" in kind else MALFORMED)
+            "authenticationFailed": AUTHENTICATION_FAILED, "unexpectedMessage": UNEXPECTED}.get(kind, MALFORMED)
 
 
 def describe_join_status(f: dict) -> str:
+    """A JoinStatus as this implementation's event text, e.g. connected(192.168.1.57/24)."""
     stage = STAGES[f["stage"][0]]
     if "reason" in f:
         return f"{stage}({REASONS[f['reason'][0]]})"
@@ -50,6 +52,7 @@ def describe_join_status(f: dict) -> str:
 
 
 def highest_common(offered: bytes, supported: bytes):
+    """§9.5: the highest version in both lists, or None."""
     common = set(offered) & set(supported)
     return max(common) if common else None
 
@@ -101,6 +104,9 @@ class Client:
 
     # -- notifications --
     def receive_notification(self, value: bytes):
+        """A notification on Events (one fragment)."""
+        if self.state == "closed":
+            return
         try:
             message = self.reassembler.receive(value)
             if message is not None:
@@ -199,6 +205,8 @@ class Printer:
 
     def receive_write(self, value: bytes):
         """A Write Command or Write Request on Request."""
+        if self.state == "closed":
+            return
         try:
             message = self.reassembler.receive(value)
             if message is not None:
@@ -225,13 +233,16 @@ class Printer:
             self.p2c = Direction(self.keys["p2c_key"], self.keys["p2c_iv"])
             if "sealed" in f:
                 self._application(self.c2p.open(f["sealed"], bytes([CLIENT_FINISH])))
-        elif self.state in ("authenticated",):
+        elif self.state == "authenticated":
             _, f = decode(message, {SEALED})
             self._application(self.c2p.open(f["sealed"], bytes([SEALED])))
         else:
             raise ProtocolError("unexpectedMessage")
 
     def _client_hello(self, f: dict, message: bytes):
+        if self.attempts_left == 0:  # §11.3 lock-out; time is not modelled, so it never ends here
+            self._notify(error_message(LOCKED_OUT, 0, 30))
+            return
         chosen = highest_common(f["versions"], self.supported)
         if chosen is None:
             self._notify(error_message(UNSUPPORTED_VERSION))
@@ -278,7 +289,7 @@ class Printer:
             if mtype == IDENTIFY and (len(f["action"]) != 1 or f["action"][0] not in (1, 2, 3)):
                 raise ProtocolError("invalidField(action)")
         except ProtocolError as e:
-            self._notify_sealed(error_message(UNEXPECTED if e.kind == "unexpectedMessage" else wire_code(e.kind)))
+            self._notify_sealed(error_message(wire_code(e.kind)))
             return
         if mtype == SET_CREDENTIALS:
             self.activity = "joining"

@@ -86,11 +86,11 @@ def pair(pin="12345670"):
 
 def policy_cases(results):
     client, printer = pair()
-    for guess in ("00000000", "11111115", "99999995"):
+    for guess in ("00000000", "11111115", "99999995", "12345670"):
         client.start_handshake(guess)
         connect(client, printer)
-    results.append(("§11.2/§11.3 three wrong PINs -> 2, 1, then lockedOut",
-                    client.events, ["authenticationFailed(2)", "authenticationFailed(1)", "attemptRefused(5)"]))
+    results.append(("§11.2/§11.3 three wrong PINs -> 2, 1, lockedOut; then refused",
+                    client.events, ["authenticationFailed(2)", "authenticationFailed(1)", "attemptRefused(5)", "attemptRefused(5)"]))
     client, printer = pair()
     client.start_handshake("12345670")
     connect(client, printer)
