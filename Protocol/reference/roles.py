@@ -1,0 +1,320 @@
+"""SPEC §9, §11, §13: the client (central) and printer (peripheral) as sans-I/O state machines.
+
+Inputs are method calls; outputs accumulate in `out` (ATT operations: ("write-command" | "write-request" |
+"notification", value)) and `events` (strings).  Randomness is a callable rng(n) -> n octets.
+Not modelled (the vectors carry no time): the §12 timers, PIN expiry, lock-out expiry, busy, button window,
+PIN rotation (after a lock-out the same PIN stays), the Info characteristic.
+"""
+
+import hmac
+
+import cpace
+from channel import (BUTTON_PRS, Direction, ad_client, ad_printer, channel_identifier, key_schedule,
+                     transcript_hash)
+from codec import (ACKNOWLEDGE, APPLICATION_TYPES, CLIENT_FINISH, CLIENT_HELLO, DEVICE_INFO, DEVICE_INFO_REQUEST,
+                   ERROR, FIELDS, IDENTIFY, JOIN_STATUS, RESET_NETWORK, SCAN_REQUEST, SCAN_RESULTS, SEALED,
+                   SERVER_HELLO, SET_CREDENTIALS, decode, encode, encode_fields, error_message, join_status,
+                   validate_set_credentials)
+from framing import ProtocolError, Reassembler, fragment
+
+# §15.1 wire codes
+AUTHENTICATION_FAILED, UNSUPPORTED_VERSION, LOCKED_OUT, UNEXPECTED, FRAMING, INVALID_FIELD = 3, 2, 5, 7, 8, 9
+MALFORMED, DECRYPTION_FAILED, UNSUPPORTED = 1, 0x0A, 0x0E
+STAGES = {1: "received", 2: "associating", 3: "authenticating", 4: "obtainingAddress", 5: "connected", 6: "failed"}
+REASONS = {1: "wrongPassphrase", 2: "networkNotFound", 3: "noAddress", 4: "timedOut", 5: "unsupportedSecurity",
+           6: "internalError"}
+REQUESTS = {DEVICE_INFO_REQUEST, SCAN_REQUEST, SET_CREDENTIALS, IDENTIFY, RESET_NETWORK}  # §8, client -> printer
+FRAMING_KINDS = {"malformedFragment", "fragmentTooLarge", "messageTooLarge", "missingFirstFragment",
+                 "unexpectedFirstFragment", "fragmentOutOfOrder", "fragmentOverflow", "truncatedMessage"}
+
+
+def wire_code(kind: str) -> int:
+    """§15.3 kind -> §15.1 wire code, for the kinds this implementation raises."""
+    if kind in FRAMING_KINDS:
+        return FRAMING
+    if kind.startswith("invalidField"):
+        return INVALID_FIELD
+    if kind.startswith(("unknownMessageType", "unsupportedCriticalField")):
+        return UNSUPPORTED
+    return {"decryptionFailed": DECRYPTION_FAILED, "unsupportedVersion": UNSUPPORTED_VERSION,
+            "authenticationFailed": AUTHENTICATION_FAILED, "unexpectedMessage": UNEXPECTED}.get(kind, MALFORMED)
+
+
+def describe_join_status(f: dict) -> str:
+    """A JoinStatus as this implementation's event text, e.g. connected(192.168.1.57/24)."""
+    stage = STAGES[f["stage"][0]]
+    if "reason" in f:
+        return f"{stage}({REASONS[f['reason'][0]]})"
+    if "address" in f:
+        a = f["address"]
+        return f"{stage}({'.'.join(map(str, a[:4]))}/{a[4]})"
+    return stage
+
+
+def highest_common(offered: bytes, supported: bytes):
+    """§9.5: the highest version in both lists, or None."""
+    common = set(offered) & set(supported)
+    return max(common) if common else None
+
+
+class Client:
+    """§13.1.  adv is the parsed advertisement (version, auth_method, short_id)."""
+
+    def __init__(self, rng, client_id: bytes, adv: dict, mtu: int = 23, offered: bytes = b"\x01"):
+        self.rng, self.client_id, self.adv, self.mtu, self.offered = rng, client_id, adv, mtu, offered
+        self.out, self.events, self.queue, self.waiting_ack = [], [], [], False
+        self.reassembler, self.state = Reassembler(mtu), "idle"
+
+    # -- writes: one Write Request outstanding (§3) --
+    def _write(self, message: bytes):
+        self.queue.append(message)
+        self._flush()
+
+    def _flush(self):
+        if self.waiting_ack or not self.queue:
+            return
+        frags = fragment(self.queue.pop(0), self.mtu)
+        self.out += [("write-command", f) for f in frags[:-1]] + [("write-request", frags[-1])]
+        self.waiting_ack = True
+
+    def write_acknowledged(self):
+        """The Write Response to the last fragment arrived."""
+        self.waiting_ack = False
+        self._flush()
+
+    # -- user requests --
+    def start_handshake(self, pin, first_request: bytes = None):
+        """§9: pin is the 8-digit string, or None for button mode."""
+        self.sid, self.ya = self.rng(16), self.rng(32)  # §9.2 draw order
+        prs = BUTTON_PRS if pin is None else pin.encode("ascii")
+        ci = channel_identifier(self.adv["version"], self.adv["auth_method"], self.adv["short_id"], self.client_id)
+        self.Ya = cpace.share(self.ya, cpace.calculate_generator(prs, ci, self.sid)[3])
+        self.client_hello = encode(CLIENT_HELLO, versions=self.offered, sid=self.sid, client_id=self.client_id,
+                                   share=self.Ya)
+        self.first_request, self.state = first_request, "awaitServerHello"
+        self.outstanding = None if first_request is None else first_request[0]
+        self._write(self.client_hello)
+
+    def send(self, request: bytes):
+        """A sealed application request (§8) in the authenticated state; one outstanding at a time."""
+        if self.state != "authenticated" or self.outstanding is not None:
+            raise ProtocolError("requestNotAllowed")
+        self.outstanding = request[0]
+        self._write(bytes([SEALED]) + self.c2p.seal(request, bytes([SEALED])))
+
+    # -- notifications --
+    def receive_notification(self, value: bytes):
+        """A notification on Events (one fragment)."""
+        if self.state == "closed":
+            return
+        try:
+            message = self.reassembler.receive(value)
+            if message is not None:
+                self._handle(message)
+        except ProtocolError as e:
+            self.events.append(f"failed({e.kind})")
+            self.state = "closed"
+
+    def _handle(self, message: bytes):
+        if self.state == "awaitServerHello":
+            mtype, f = decode(message, {SERVER_HELLO, ERROR})
+            if mtype == ERROR:
+                self._refused(f)
+            else:
+                self._server_hello(message, f)
+        elif self.state == "reportingFailure":
+            self._refused(decode(message, {ERROR})[1])
+        elif self.state == "authenticated":
+            _, f = decode(message, {SEALED})
+            self._answer(*decode(self.p2c.open(f["sealed"], bytes([SEALED])), APPLICATION_TYPES))
+        else:
+            raise ProtocolError("unexpectedMessage")
+
+    def _answer(self, mtype: int, f: dict):
+        """§13.1 Authenticated rows: answers to the outstanding request, or a sealed Error."""
+        expected = {SET_CREDENTIALS: JOIN_STATUS, SCAN_REQUEST: SCAN_RESULTS, DEVICE_INFO_REQUEST: DEVICE_INFO,
+                    IDENTIFY: ACKNOWLEDGE, RESET_NETWORK: ACKNOWLEDGE}.get(self.outstanding)
+        if mtype == ERROR:
+            if self.outstanding is None:
+                raise ProtocolError(f"peerReported({f['code'][0]})")
+            self.events.append(f"requestFailed({f['code'][0]})")
+        elif mtype != expected:
+            raise ProtocolError("unexpectedMessage")
+        elif mtype == JOIN_STATUS:
+            self.events.append(f"joinStatus({describe_join_status(f)})")
+            if f["stage"][0] not in (5, 6):
+                return
+        elif mtype == SCAN_RESULTS:
+            self.events.append(f"scanResults({len(f['network'])})")
+        elif mtype == DEVICE_INFO:
+            self.events.append(f"deviceInfo({f['model'].decode()})")
+        elif f["request_type"] != bytes([self.outstanding]):
+            raise ProtocolError("unexpectedMessage")
+        elif self.outstanding == IDENTIFY:
+            self.events.append("identified")
+        else:
+            self.events.append("resetDone")
+            self.state = "closed"
+        self.outstanding = None
+
+    def _refused(self, f: dict):
+        code = f["code"][0]
+        if code == AUTHENTICATION_FAILED:
+            self.events.append(f"authenticationFailed({f['attempts_left'][0] if 'attempts_left' in f else None})")
+        else:
+            self.events.append(f"attemptRefused({code})")
+        self.state = "idle"
+
+    def _server_hello(self, message: bytes, f: dict):
+        # §9.6 (1) version check, (2) K != 0, (3) derive, (4) printer tag
+        if len(f["chosen"]) != 1 or f["chosen"][0] != highest_common(self.offered, f["supported"]):
+            raise ProtocolError("unsupportedVersion")
+        try:
+            k = cpace.shared_point(self.ya, f["share"])
+        except cpace.CPaceAbort:
+            raise ProtocolError("invalidShare") from None
+        adb = ad_printer(f["chosen"][0], f["supported"], f["nonce"])
+        isk = cpace.isk_ir(self.sid, k, self.Ya, ad_client(self.offered), f["share"], adb)
+        keys = key_schedule(isk, transcript_hash(self.client_hello, message[:-35]))  # §7.4: SHp
+        if not hmac.compare_digest(keys["printer_tag"], f["confirmation"]):
+            self.state = "reportingFailure"
+            self._write(error_message(AUTHENTICATION_FAILED))
+            return
+        self.c2p, self.p2c = Direction(keys["c2p_key"], keys["c2p_iv"]), Direction(keys["p2c_key"], keys["p2c_iv"])
+        sealed = None if self.first_request is None else self.c2p.seal(self.first_request, bytes([CLIENT_FINISH]))
+        self.state = "authenticated"
+        self._write(encode(CLIENT_FINISH, confirmation=keys["client_tag"], sealed=sealed))
+        self.events.append("authenticated")
+
+
+class Printer:
+    """§13.2 with the attempt policy of §11.2/§11.3."""
+
+    def __init__(self, rng, pin, short_id: int, auth_method: int = 0, supported: bytes = b"\x01", mtu: int = 23,
+                 attempts: int = 3, device_info: dict = None):
+        self.rng, self.pin, self.short_id, self.auth_method = rng, pin, short_id, auth_method
+        self.device_info, self.activity = device_info or {}, None  # activity: None, "scanning", "joining"
+        self.supported, self.mtu, self.max_attempts, self.attempts_left = supported, mtu, attempts, attempts
+        self.out, self.events, self.reassembler, self.state = [], [], Reassembler(mtu), "awaitHello"
+
+    def _notify(self, message: bytes):
+        self.out += [("notification", f) for f in fragment(message, self.mtu)]
+
+    def _notify_sealed(self, plaintext: bytes):
+        self._notify(bytes([SEALED]) + self.p2c.seal(plaintext, bytes([SEALED])))
+
+    def receive_write(self, value: bytes):
+        """A Write Command or Write Request on Request."""
+        if self.state == "closed":
+            return
+        try:
+            message = self.reassembler.receive(value)
+            if message is not None:
+                self._handle(message)
+        except ProtocolError as e:
+            if self.state == "awaitFinish":
+                self._attempt_failed(notify=False)
+            error = error_message(wire_code(e.kind))
+            self._notify_sealed(error) if self.state == "authenticated" else self._notify(error)
+            self.events.append(f"failed({e.kind})")
+            self.state = "closed"
+
+    def _handle(self, message: bytes):
+        if self.state == "awaitHello":
+            self._client_hello(decode(message, {CLIENT_HELLO})[1], message)
+        elif self.state == "awaitFinish":
+            mtype, f = decode(message, {CLIENT_FINISH, ERROR})
+            if mtype == ERROR or not hmac.compare_digest(f["confirmation"], self.keys["client_tag"]):
+                self._attempt_failed(notify=True)
+                return
+            self.attempts_left, self.state = self.max_attempts, "authenticated"
+            self.events.append("authenticated")
+            self.c2p = Direction(self.keys["c2p_key"], self.keys["c2p_iv"])
+            self.p2c = Direction(self.keys["p2c_key"], self.keys["p2c_iv"])
+            if "sealed" in f:
+                self._application(self.c2p.open(f["sealed"], bytes([CLIENT_FINISH])))
+        elif self.state == "authenticated":
+            _, f = decode(message, {SEALED})
+            self._application(self.c2p.open(f["sealed"], bytes([SEALED])))
+        else:
+            raise ProtocolError("unexpectedMessage")
+
+    def _client_hello(self, f: dict, message: bytes):
+        if self.attempts_left == 0:  # §11.3 lock-out; time is not modelled, so it never ends here
+            self._notify(error_message(LOCKED_OUT, 0, 30))
+            return
+        chosen = highest_common(f["versions"], self.supported)
+        if chosen is None:
+            self._notify(error_message(UNSUPPORTED_VERSION))
+            return
+        nonce, yb = self.rng(16), self.rng(32)  # §9.2 draw order
+        prs = BUTTON_PRS if self.pin is None else self.pin.encode("ascii")
+        ci = channel_identifier(chosen, self.auth_method, self.short_id, f["client_id"])
+        yb_share = cpace.share(yb, cpace.calculate_generator(prs, ci, f["sid"])[3])
+        try:
+            k = cpace.shared_point(yb, f["share"])
+        except cpace.CPaceAbort:
+            self._notify(error_message(AUTHENTICATION_FAILED))  # §9.2: no attempt counted
+            return
+        adb = ad_printer(chosen, self.supported, nonce)
+        isk = cpace.isk_ir(f["sid"], k, f["share"], ad_client(f["versions"]), yb_share, adb)
+        prefix = bytes([SERVER_HELLO]) + encode_fields(
+            {n: v for n, v in FIELDS[SERVER_HELLO].items() if n < 5},
+            {"chosen": bytes([chosen]), "supported": self.supported, "nonce": nonce, "share": yb_share})
+        self.keys = key_schedule(isk, transcript_hash(message, prefix))
+        self.attempts_left -= 1  # §11.2: counted when ServerHello is sent
+        self.state = "awaitFinish"
+        self._notify(prefix + b"\x85\x00\x20" + self.keys["printer_tag"])
+
+    def _attempt_failed(self, notify: bool):
+        """§11.2/§11.3: report attempts left, or rotate (not modelled) and lock out."""
+        self.events.append(f"authenticationFailed({self.attempts_left})")
+        self.state = "awaitHello"
+        if notify:
+            if self.attempts_left == 0:
+                self._notify(error_message(LOCKED_OUT, 0, 30))
+            else:
+                self._notify(error_message(AUTHENTICATION_FAILED, self.attempts_left))
+
+    def _application(self, plaintext: bytes):
+        """§8, §13.2: one request at a time; a request that fails validation gets a sealed Error and the
+        session stays up."""
+        try:
+            mtype, f = decode(plaintext, APPLICATION_TYPES)
+            if self.activity is not None or mtype not in REQUESTS:
+                # GUESS: a printer-to-client type (or Error) from the client is unexpectedMessage (§8 is silent)
+                raise ProtocolError("unexpectedMessage")
+            if mtype == SET_CREDENTIALS:
+                validate_set_credentials(f)
+            if mtype == IDENTIFY and (len(f["action"]) != 1 or f["action"][0] not in (1, 2, 3)):
+                raise ProtocolError("invalidField(action)")
+        except ProtocolError as e:
+            self._notify_sealed(error_message(wire_code(e.kind)))
+            return
+        if mtype == SET_CREDENTIALS:
+            self.activity = "joining"
+            self.events.append(f"joinRequested(ssid: {len(f['ssid'])} octets, security: {f['security'][0]})")
+            self.report_join_status(1)
+        elif mtype == SCAN_REQUEST:
+            self.activity = "scanning"
+            self.events.append("scanRequested")
+        elif mtype == DEVICE_INFO_REQUEST:
+            self._notify_sealed(encode(DEVICE_INFO, **self.device_info))
+        elif mtype == IDENTIFY:
+            self.events.append(f"identifyRequested({f['action'][0]})")
+            self._notify_sealed(encode(ACKNOWLEDGE, request_type=bytes([IDENTIFY])))
+        else:  # RESET_NETWORK, §8.8
+            self.events.append("resetRequested")
+            self._notify_sealed(encode(ACKNOWLEDGE, request_type=bytes([RESET_NETWORK])))
+            self.state = "closed"
+
+    def report_join_status(self, stage: int, reason: int = None, address: bytes = None):
+        """The application's Wi-Fi layer reports progress (§8.5); a final stage ends the join."""
+        if stage in (5, 6):
+            self.activity = None
+        self._notify_sealed(join_status(stage, reason, address))
+
+    def report_scan_results(self, networks: list):
+        """The application's Wi-Fi layer returns networks (each a §8.3 nested TLV body), at most 24."""
+        self.activity = None
+        self._notify_sealed(encode(SCAN_RESULTS, network=networks[:24]))
