@@ -24,9 +24,9 @@ LABELS = {  # §9.4: label -> length
 MAX_MESSAGES = 2**32  # §10: a side stops after 2^32 messages in one direction
 
 
-def channel_identifier(version: int, auth_method: int, short_id: int, client_id: bytes) -> bytes:
-    """§9.1: CI = lv_cat("smartsetup", [version], [auth method], u16be short id, client id)."""
-    return cpace.lv_cat(b"smartsetup", bytes([version]), bytes([auth_method]), short_id.to_bytes(2, "big"), client_id)
+def channel_identifier(auth_method: int, short_id: int, client_id: bytes) -> bytes:
+    """§9.1: CI = lv_cat("smartsetup", [auth method], u16be short id, client id) - no version."""
+    return cpace.lv_cat(b"smartsetup", bytes([auth_method]), short_id.to_bytes(2, "big"), client_id)
 
 
 def ad_client(offered: bytes) -> bytes:

@@ -40,15 +40,29 @@ def wire_code(kind: str) -> int:
             "authenticationFailed": AUTHENTICATION_FAILED, "unexpectedMessage": UNEXPECTED}.get(kind, MALFORMED)
 
 
-def describe_join_status(f: dict) -> str:
-    """A JoinStatus as this implementation's event text, e.g. connected(192.168.1.57/24)."""
-    stage = STAGES[f["stage"][0]]
+def kind_name(kind: str) -> str:
+    """§13.3: a failed event names the §15.3 kind without its payload (invalidField(ssid) -> invalidField)."""
+    return kind.split("(")[0]
+
+
+def error_event(event: str, f: dict) -> dict:
+    """§13.3 attemptRefused / requestFailed / authenticationFailed: the Error's fields that are present."""
+    out = {"event": event} if event == "authenticationFailed" else {"event": event, "code": f["code"][0]}
+    if "attempts_left" in f:
+        out["attemptsLeft"] = f["attempts_left"][0]
+    if "retry_after" in f and event != "authenticationFailed":
+        out["retryAfter"] = int.from_bytes(f["retry_after"], "big")
+    return out
+
+
+def join_status_event(f: dict) -> dict:
+    """§13.3 joinStatus: stage, plus reason (stage 6) or address octets (stage 5)."""
+    out = {"event": "joinStatus", "stage": f["stage"][0]}
     if "reason" in f:
-        return f"{stage}({REASONS[f['reason'][0]]})"
+        out["reason"] = f["reason"][0]
     if "address" in f:
-        a = f["address"]
-        return f"{stage}({'.'.join(map(str, a[:4]))}/{a[4]})"
-    return stage
+        out["address"] = f["address"].hex()
+    return out
 
 
 def highest_common(offered: bytes, supported: bytes):
@@ -87,7 +101,7 @@ class Client:
         """§9: pin is the 8-digit string, or None for button mode."""
         self.sid, self.ya = self.rng(16), self.rng(32)  # §9.2 draw order
         prs = BUTTON_PRS if pin is None else pin.encode("ascii")
-        ci = channel_identifier(self.adv["version"], self.adv["auth_method"], self.adv["short_id"], self.client_id)
+        ci = channel_identifier(self.adv["auth_method"], self.adv["short_id"], self.client_id)
         self.Ya = cpace.share(self.ya, cpace.calculate_generator(prs, ci, self.sid)[3])
         self.client_hello = encode(CLIENT_HELLO, versions=self.offered, sid=self.sid, client_id=self.client_id,
                                    share=self.Ya)
@@ -112,7 +126,7 @@ class Client:
             if message is not None:
                 self._handle(message)
         except ProtocolError as e:
-            self.events.append(f"failed({e.kind})")
+            self.events.append({"event": "failed", "error": kind_name(e.kind)})
             self.state = "closed"
 
     def _handle(self, message: bytes):
@@ -126,43 +140,44 @@ class Client:
             self._refused(decode(message, {ERROR})[1])
         elif self.state == "authenticated":
             _, f = decode(message, {SEALED})
-            self._answer(*decode(self.p2c.open(f["sealed"], bytes([SEALED])), APPLICATION_TYPES))
+            plaintext = self.p2c.open(f["sealed"], bytes([SEALED]))
+            self._answer(*decode(plaintext, APPLICATION_TYPES), plaintext)
         else:
             raise ProtocolError("unexpectedMessage")
 
-    def _answer(self, mtype: int, f: dict):
+    def _answer(self, mtype: int, f: dict, message: bytes):
         """§13.1 Authenticated rows: answers to the outstanding request, or a sealed Error."""
         expected = {SET_CREDENTIALS: JOIN_STATUS, SCAN_REQUEST: SCAN_RESULTS, DEVICE_INFO_REQUEST: DEVICE_INFO,
                     IDENTIFY: ACKNOWLEDGE, RESET_NETWORK: ACKNOWLEDGE}.get(self.outstanding)
         if mtype == ERROR:
             if self.outstanding is None:
                 raise ProtocolError(f"peerReported({f['code'][0]})")
-            self.events.append(f"requestFailed({f['code'][0]})")
+            self.events.append(error_event("requestFailed", f))
         elif mtype != expected:
             raise ProtocolError("unexpectedMessage")
         elif mtype == JOIN_STATUS:
-            self.events.append(f"joinStatus({describe_join_status(f)})")
+            self.events.append(join_status_event(f))
             if f["stage"][0] not in (5, 6):
                 return
         elif mtype == SCAN_RESULTS:
-            self.events.append(f"scanResults({len(f['network'])})")
+            self.events.append({"event": "scanResults", "message": message.hex()})
         elif mtype == DEVICE_INFO:
-            self.events.append(f"deviceInfo({f['model'].decode()})")
+            self.events.append({"event": "deviceInfo", "message": message.hex()})
         elif f["request_type"] != bytes([self.outstanding]):
             raise ProtocolError("unexpectedMessage")
         elif self.outstanding == IDENTIFY:
-            self.events.append("identified")
+            self.events.append({"event": "identified"})
         else:
-            self.events.append("resetDone")
+            self.events.append({"event": "resetDone"})
             self.state = "closed"
         self.outstanding = None
 
     def _refused(self, f: dict):
         code = f["code"][0]
         if code == AUTHENTICATION_FAILED:
-            self.events.append(f"authenticationFailed({f['attempts_left'][0] if 'attempts_left' in f else None})")
+            self.events.append(error_event("authenticationFailed", f))
         else:
-            self.events.append(f"attemptRefused({code})")
+            self.events.append(error_event("attemptRefused", f))
         self.state = "idle"
 
     def _server_hello(self, message: bytes, f: dict):
@@ -184,7 +199,7 @@ class Client:
         sealed = None if self.first_request is None else self.c2p.seal(self.first_request, bytes([CLIENT_FINISH]))
         self.state = "authenticated"
         self._write(encode(CLIENT_FINISH, confirmation=keys["client_tag"], sealed=sealed))
-        self.events.append("authenticated")
+        self.events.append({"event": "authenticated"})
 
 
 class Printer:
@@ -216,7 +231,7 @@ class Printer:
                 self._attempt_failed(notify=False)
             error = error_message(wire_code(e.kind))
             self._notify_sealed(error) if self.state == "authenticated" else self._notify(error)
-            self.events.append(f"failed({e.kind})")
+            self.events.append({"event": "failed", "error": kind_name(e.kind)})
             self.state = "closed"
 
     def _handle(self, message: bytes):
@@ -228,7 +243,7 @@ class Printer:
                 self._attempt_failed(notify=True)
                 return
             self.attempts_left, self.state = self.max_attempts, "authenticated"
-            self.events.append("authenticated")
+            self.events.append({"event": "authenticated"})
             self.c2p = Direction(self.keys["c2p_key"], self.keys["c2p_iv"])
             self.p2c = Direction(self.keys["p2c_key"], self.keys["p2c_iv"])
             if "sealed" in f:
@@ -249,7 +264,7 @@ class Printer:
             return
         nonce, yb = self.rng(16), self.rng(32)  # §9.2 draw order
         prs = BUTTON_PRS if self.pin is None else self.pin.encode("ascii")
-        ci = channel_identifier(chosen, self.auth_method, self.short_id, f["client_id"])
+        ci = channel_identifier(self.auth_method, self.short_id, f["client_id"])
         yb_share = cpace.share(yb, cpace.calculate_generator(prs, ci, f["sid"])[3])
         try:
             k = cpace.shared_point(yb, f["share"])
@@ -268,7 +283,7 @@ class Printer:
 
     def _attempt_failed(self, notify: bool):
         """§11.2/§11.3: report attempts left, or rotate (not modelled) and lock out."""
-        self.events.append(f"authenticationFailed({self.attempts_left})")
+        self.events.append({"event": "authenticationFailed", "attemptsLeft": self.attempts_left})
         self.state = "awaitHello"
         if notify:
             if self.attempts_left == 0:
@@ -293,18 +308,18 @@ class Printer:
             return
         if mtype == SET_CREDENTIALS:
             self.activity = "joining"
-            self.events.append(f"joinRequested(ssid: {len(f['ssid'])} octets, security: {f['security'][0]})")
+            self.events.append({"event": "joinRequested", "message": encode(SET_CREDENTIALS, **f).hex()})
             self.report_join_status(1)
         elif mtype == SCAN_REQUEST:
             self.activity = "scanning"
-            self.events.append("scanRequested")
+            self.events.append({"event": "scanRequested"})
         elif mtype == DEVICE_INFO_REQUEST:
             self._notify_sealed(encode(DEVICE_INFO, **self.device_info))
         elif mtype == IDENTIFY:
-            self.events.append(f"identifyRequested({f['action'][0]})")
+            self.events.append({"event": "identifyRequested", "action": f["action"][0]})
             self._notify_sealed(encode(ACKNOWLEDGE, request_type=bytes([IDENTIFY])))
         else:  # RESET_NETWORK, §8.8
-            self.events.append("resetRequested")
+            self.events.append({"event": "resetRequested"})
             self._notify_sealed(encode(ACKNOWLEDGE, request_type=bytes([RESET_NETWORK])))
             self.state = "closed"
 

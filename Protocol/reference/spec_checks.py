@@ -86,6 +86,22 @@ def connect(client, printer):
             client.receive_notification(printer.out.pop(0)[1])
 
 
+def brief(events):
+    """§13.3 event objects in a compact form for these checks: the event name and its key value."""
+    keys = {"attemptRefused": "code", "requestFailed": "code", "authenticationFailed": "attemptsLeft",
+            "failed": "error", "identifyRequested": "action"}
+    out = []
+    for e in events:
+        name = e["event"]
+        if name == "joinStatus":
+            out.append(f"joinStatus({e['stage']}" + (f",{e['reason']}" if "reason" in e else "") + ")")
+        elif name in keys:
+            out.append(f"{name}({e.get(keys[name])})")
+        else:
+            out.append(name)
+    return out
+
+
 def pair(pin="12345670"):
     adv = {"version": 1, "auth_method": 0, "short_id": 0x3F0A}
     return roles.Client(Counter(), b"\x10" * 16, adv), roles.Printer(Counter(), pin, 0x3F0A)
@@ -97,16 +113,16 @@ def policy_cases(results):
         client.start_handshake(guess)
         connect(client, printer)
     results.append(("§11.2/§11.3 three wrong PINs -> 2, 1, lockedOut; then refused",
-                    client.events, ["authenticationFailed(2)", "authenticationFailed(1)", "attemptRefused(5)", "attemptRefused(5)"]))
+                    brief(client.events), ["authenticationFailed(2)", "authenticationFailed(1)", "attemptRefused(5)", "attemptRefused(5)"]))
     client, printer = pair()
     client.start_handshake("12345670")
     connect(client, printer)
-    results.append(("§9 right PIN without a first request", (list(client.events), list(printer.events)),
+    results.append(("§9 right PIN without a first request", (brief(client.events), brief(printer.events)),
                     (["authenticated"], ["authenticated"])))
     client.send(codec.set_credentials(b"HomeNet", 3, "short"))  # 5 octets: invalid passphrase (§8.4)
     connect(client, printer)
     results.append(("§8 invalid SetCredentials -> sealed Error(invalidField), session stays",
-                    (client.events[-1], printer.state), ("requestFailed(9)", "authenticated")))
+                    (brief(client.events)[-1], printer.state), ("requestFailed(9)", "authenticated")))
     # §8.1-§8.8 and §13: each request and its answer, one at a time
     client, printer = pair()
     printer.device_info = {"model": b"LaserJet Test 400", "serial": b"CN1", "firmware": b"1", "mac": bytes(6)}
@@ -114,7 +130,7 @@ def policy_cases(results):
     connect(client, printer)
     client.send(codec.encode(codec.SCAN_REQUEST))
     connect(client, printer)
-    before_results = list(client.events)
+    before_results = brief(client.events)
     printer.report_scan_results([codec.encode_fields(codec.NETWORK_FIELDS, {
         "ssid": b"HomeNet", "rssi": b"\xd0", "security": b"\x03", "channel": b"\x00\x24", "band": b"\x02"})])
     connect(client, printer)
@@ -131,12 +147,12 @@ def policy_cases(results):
     client.send(codec.encode(codec.RESET_NETWORK))
     connect(client, printer)
     results.append(("§13 DeviceInfo, Scan, Identify, join, request during join, Reset",
-                    (before_results, client.events, printer.events, client.state, printer.state),
-                    (["authenticated", "deviceInfo(LaserJet Test 400)"],
-                     ["authenticated", "deviceInfo(LaserJet Test 400)", "scanResults(1)", "identified",
-                      "joinStatus(received)", "requestFailed(7)", "joinStatus(failed(networkNotFound))", "resetDone"],
+                    (before_results, brief(client.events), brief(printer.events), client.state, printer.state),
+                    (["authenticated", "deviceInfo"],
+                     ["authenticated", "deviceInfo", "scanResults", "identified",
+                      "joinStatus(1)", "requestFailed(7)", "joinStatus(6,2)", "resetDone"],
                      ["authenticated", "scanRequested", "identifyRequested(1)",
-                      "joinRequested(ssid: 7 octets, security: 3)", "resetRequested"], "closed", "closed")))
+                      "joinRequested", "resetRequested"], "closed", "closed")))
     # §9.2: a low-order share gives K = 0: Error(authenticationFailed) and no attempt counted
     client, printer = pair()
     hello = codec.encode(codec.CLIENT_HELLO, versions=b"\x01", sid=b"\x01" * 16, client_id=b"\x02" * 16,
@@ -154,7 +170,7 @@ def policy_cases(results):
                       confirmation=b"\x05" * 32)
     for f in fragment(sh, 23):
         client.receive_notification(f)
-    results.append(("§9.5 downgrade (chosen 1 of [1,2]) rejected", client.events, ["failed(unsupportedVersion)"]))
+    results.append(("§9.5 downgrade (chosen 1 of [1,2]) rejected", brief(client.events), ["failed(unsupportedVersion)"]))
 
 
 def main():

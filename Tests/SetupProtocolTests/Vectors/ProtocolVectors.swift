@@ -74,13 +74,13 @@ enum ProtocolVectors {
 
     /// Every intermediate value of the first handshake of session.json's happy path.
     static func happyPathHandshake() throws -> [String: Any] {
-        let scenario = scenarios[0]
+        let scenario = try scenarios()[0]
         let link = try run(scenario, centralRandom: SeededRandom(seed: scenario.centralSeed), printerRandom: SeededRandom(seed: scenario.printerSeed))
         let central = link.centralRandom.drawn, printer = link.printerRandom.drawn
         let sid = Array(central[0..<16]), ya = SecretBytes(Array(central[16..<48]))
         let nonce = Array(printer[0..<16]), yb = SecretBytes(Array(printer[16..<48]))
         let prs = Array(pin.utf8)
-        let ci = HandshakeBinding.channelIdentifier(version: 1, authMethod: .displayedPIN, shortID: ShortID(0x3F0A), clientID: Array(0x10...0x1F))
+        let ci = HandshakeBinding.channelIdentifier(authMethod: .displayedPIN, shortID: ShortID(0x3F0A), clientID: Array(0x10...0x1F))
         let adA = HandshakeBinding.initiatorData(offeredVersions: [1])
         let adB = HandshakeBinding.responderData(chosenVersion: 1, supportedVersions: [1], printerNonce: nonce)
         let g = CPace.generator(prs: prs, channelIdentifier: ci, sessionID: sid)
@@ -108,69 +108,142 @@ enum ProtocolVectors {
     static let pin = "12345670"
     static let wrongPIN = "00000000"
 
+    /// One application input of a scenario, in the order performed; each runs once the traffic of
+    /// the previous one has been delivered (SPEC §16, `session.json` `steps`).
+    enum Step {
+        case startHandshake(pin: String, firstRequest: ApplicationMessage?)
+        case send(ApplicationMessage)
+        case reportJoinStatus(JoinStatus)
+    }
+
     struct Scenario {
         var name: String
         var description: String
         var centralSeed: UInt64
         var printerSeed: UInt64
+        var steps: [Step]
     }
 
-    static let scenarios = [
-        Scenario(name: "happy-path", description: "PIN 12345670 shown at t0. central: startHandshake(pin, firstRequest: setCredentials(HomeNet)). printer: reportJoinStatus associating, authenticating, obtainingAddress, connected 192.168.1.57/24.", centralSeed: 101, printerSeed: 201),
-        Scenario(name: "wrong-pin-then-right-pin", description: "PIN 12345670 shown. central: startHandshake(pin 00000000, firstRequest: setCredentials(HomeNet)) fails with 2 attempts left; then startHandshake(pin 12345670, same request) succeeds; printer reports connected.", centralSeed: 102, printerSeed: 202),
-        Scenario(name: "wrong-passphrase-then-corrected", description: "PIN 12345670 shown. central: startHandshake(pin, firstRequest: setCredentials(HomeNet, passphrase 'wrong passphrase')). printer: associating, authenticating, failed(wrongPassphrase). central: send(setCredentials(HomeNet, 'correct horse battery')). printer: associating, authenticating, obtainingAddress, connected.", centralSeed: 103, printerSeed: 203),
-    ]
+    static func scenarios() throws -> [Scenario] {
+        let right = ApplicationMessage.setCredentials(try Fixtures.credentials())
+        let wrong = ApplicationMessage.setCredentials(try Fixtures.credentials(passphrase: "wrong passphrase"))
+        let connected = try Fixtures.connected()
+        let progress: [Step] = [.reportJoinStatus(.associating), .reportJoinStatus(.authenticating), .reportJoinStatus(.obtainingAddress), .reportJoinStatus(connected)]
+        return [
+            Scenario(
+                name: "happy-path", description: "Credentials in ClientFinish; the printer reports progress until connected (SPEC §14.1).",
+                centralSeed: 101, printerSeed: 201, steps: [.startHandshake(pin: pin, firstRequest: right)] + progress),
+            Scenario(
+                name: "wrong-pin-then-right-pin", description: "A wrong PIN costs one attempt (2 left); the right PIN on the same connection succeeds (SPEC §14.3).",
+                centralSeed: 102, printerSeed: 202,
+                steps: [.startHandshake(pin: wrongPIN, firstRequest: right), .startHandshake(pin: pin, firstRequest: right), .reportJoinStatus(connected)]),
+            Scenario(
+                name: "wrong-passphrase-then-corrected", description: "The join fails with a wrong passphrase; corrected credentials in the same session succeed (SPEC §14.5).",
+                centralSeed: 103, printerSeed: 203,
+                steps: [.startHandshake(pin: pin, firstRequest: wrong), .reportJoinStatus(.associating), .reportJoinStatus(.authenticating),
+                        .reportJoinStatus(.failed(.wrongPassphrase)), .send(right)] + progress),
+            Scenario(
+                name: "no-first-request-then-requests", description: "ClientFinish without a sealed message; the first Sealed record uses client counter 0 (SPEC §10, §14.2): DeviceInfoRequest, then Identify(blink).",
+                centralSeed: 104, printerSeed: 204,
+                steps: [.startHandshake(pin: pin, firstRequest: nil), .send(.deviceInfoRequest), .send(.identify(.blink))]),
+        ]
+    }
 
-    /// Runs a scenario at MTU 23 with the given randomness.
-    static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
+    /// The central request an application message stands for.
+    static func request(_ message: ApplicationMessage) throws -> CentralRequest {
+        switch message {
+        case .deviceInfoRequest: return .deviceInfo
+        case .scanRequest: return .scan
+        case .setCredentials(let credentials): return .setCredentials(credentials)
+        case .identify(let action): return .identify(action)
+        case .resetNetwork: return .resetNetwork
+        default: throw ProtocolError(.unexpectedMessage, detail: "not a client request")
+        }
+    }
+
+    /// Runs a scenario's steps at MTU 23 with the given randomness.
+    static func run(_ steps: [Step], centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
         var link = try Link(mtu: 23, centralRandom: centralRandom, printerRandom: printerRandom)
         link.setup.show(try SetupPIN(validating: pin), now: link.now)
-        let right = try SetupPIN(validating: pin)
-        let connected = try Fixtures.connected()
-        switch scenario.name {
-        case "happy-path":
-            try link.startHandshake(.pin(right), firstRequest: .setCredentials(try Fixtures.credentials()))
-            for status in [JoinStatus.associating, .authenticating, .obtainingAddress, connected] { try link.report(status) }
-        case "wrong-pin-then-right-pin":
-            try link.startHandshake(.pin(try SetupPIN(validating: wrongPIN)), firstRequest: .setCredentials(try Fixtures.credentials()))
-            try link.startHandshake(.pin(right), firstRequest: .setCredentials(try Fixtures.credentials()))
-            try link.report(connected)
-        default:
-            try link.startHandshake(.pin(right), firstRequest: .setCredentials(try Fixtures.credentials(passphrase: "wrong passphrase")))
-            for status in [JoinStatus.associating, .authenticating, .failed(.wrongPassphrase)] { try link.report(status) }
-            try link.send(.setCredentials(try Fixtures.credentials()))
-            for status in [JoinStatus.associating, .authenticating, .obtainingAddress, connected] { try link.report(status) }
+        for step in steps {
+            switch step {
+            case .startHandshake(let typed, let first):
+                try link.startHandshake(.pin(try SetupPIN(validating: typed)), firstRequest: try first.map(request))
+            case .send(let message): try link.send(try request(message))
+            case .reportJoinStatus(let status): try link.report(status)
+            }
         }
         return link
     }
 
+    static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
+        try run(scenario.steps, centralRandom: centralRandom, printerRandom: printerRandom)
+    }
+
+    /// A step as the language-neutral object of `session.json`.
+    static func object(_ step: Step) throws -> [String: Any] {
+        switch step {
+        case .startHandshake(let typed, let first):
+            var object: [String: Any] = ["actor": "central", "action": "startHandshake", "pin": typed]
+            if let first { object["first_request"] = Hex.encode(try first.encoded()) }
+            return object
+        case .send(let message): return ["actor": "central", "action": "send", "request": Hex.encode(try message.encoded())]
+        case .reportJoinStatus(let status):
+            return ["actor": "printer", "action": "reportJoinStatus", "message": Hex.encode(try ApplicationMessage.joinStatus(status).encoded())]
+        }
+    }
+
+    /// Reads a step back from its `session.json` object.
+    static func step(_ object: [String: Any]) throws -> Step {
+        func message(_ key: String) throws -> ApplicationMessage {
+            guard let hex = object[key] as? String else { throw ProtocolError(.missingField(0), detail: key) }
+            return try ApplicationMessage.decode(try Hex.decode(hex))
+        }
+        switch object["action"] as? String {
+        case "startHandshake":
+            guard let typed = object["pin"] as? String else { throw ProtocolError(.missingField(0), detail: "pin") }
+            return .startHandshake(pin: typed, firstRequest: object["first_request"] == nil ? nil : try message("first_request"))
+        case "send": return .send(try message("request"))
+        case "reportJoinStatus":
+            guard case .joinStatus(let status) = try message("message") else { throw ProtocolError(.unexpectedMessage) }
+            return .reportJoinStatus(status)
+        default: throw ProtocolError(.unexpectedMessage, detail: "unknown action")
+        }
+    }
+
     static func sessions() throws -> [String: Any] {
         var out: [[String: Any]] = []
-        for scenario in scenarios {
+        for scenario in try scenarios() {
             let link = try run(scenario, centralRandom: SeededRandom(seed: scenario.centralSeed), printerRandom: SeededRandom(seed: scenario.printerSeed))
-            out.append(record(scenario, link))
+            out.append(try record(scenario, link))
         }
         return [
-            "description": "Complete recorded sessions at ATT MTU 23 (SPEC §14). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. PIN, short id 3F0A, client id 101112...1f, auth method displayed-pin, Wi-Fi credentials: ssid 'HomeNet', security wpa2-wpa3 (3), passphrase as stated per scenario.",
+            "description": "Complete recorded sessions at ATT MTU 23 (SPEC §14, §16). The printer shows `pin` at the start and answers DeviceInfoRequest with `device_info`. `steps` are the applications' inputs in order; each step is performed once all traffic caused by the previous one has been delivered (a role replaying alone performs its own next step when the recording shows it sending next). Request and status octets are application-message plaintexts (SPEC §8). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. Events use the vocabulary of SPEC §13.3.",
             "scenarios": out,
         ]
     }
 
-    static func record(_ scenario: Scenario, _ link: Link) -> [String: Any] {
+    static func record(_ scenario: Scenario, _ link: Link) throws -> [String: Any] {
         [
             "name": scenario.name,
             "description": scenario.description,
             "mtu": 23,
             "pin": pin,
+            "auth_method": Int(AuthMethod.displayedPIN.rawValue),
+            "advertised_version": 1,
+            "offered_versions": [1],
+            "supported_versions": [1],
             "short_id": "3F0A",
             "client_id": Hex.encode(Array(0x10...0x1F)),
+            "device_info": Hex.encode(try ApplicationMessage.deviceInfo(Fixtures.deviceInfo()).encoded()),
+            "steps": try scenario.steps.map(object),
             "central_random": Hex.encode(link.centralRandom.drawn),
             "printer_random": Hex.encode(link.printerRandom.drawn),
             "frames": link.frames.map { ["dir": $0.direction.rawValue, "op": $0.operation, "hex": Hex.encode($0.bytes)] },
             "round_trips": link.roundTrips,
             "att_operations": link.attOperations,
-            "central_events": link.centralEvents.map { String(describing: $0) },
-            "printer_events": link.printerEvents.map { String(describing: $0) },
+            "central_events": link.centralEvents.map(EventVocabulary.object),
+            "printer_events": link.printerEvents.map(EventVocabulary.object),
         ]
     }
 
