@@ -122,8 +122,8 @@ def check_fragmentation(v, c):
         for f in case["fragments"]:
             got = r.receive(h(f))
         c.eq(f"reassembled at MTU {case['mtu']}", got, v["message"])
-        mtu, n = case["mtu"], len(message)  # §6.3 formula for the fragment count
-        c.eq(f"n(L, {mtu})", len(frags), 1 if n <= mtu - 6 else 1 + -(-(n - (mtu - 6)) // (mtu - 4)))
+        v_size, n = framing.value_size(case["mtu"]), len(message)  # §6.3 formula for the fragment count, with V
+        c.eq(f"n(L, V={v_size})", len(frags), 1 if n <= v_size - 3 else 1 + -(-(n - (v_size - 3)) // (v_size - 1)))
 
 
 def check_key_schedule(v, c):
@@ -149,11 +149,40 @@ def check_key_schedule(v, c):
         c.eq(f"seal {t['direction']} {t['counter']}", d.seal(h(t["plaintext"]), h(t["aad"])), t["sealed"])
         c.eq(f"open {t['direction']} {t['counter']}", opener[t["direction"]].open(h(t["sealed"]), h(t["aad"])),
              t["plaintext"])
+    c.guard("handshake", check_handshake, v["handshake"], c)
     try:  # out of order must fail: open example 0 with counter 1
         channel.Direction(keys["c2p_key"], keys["c2p_iv"]).open(h("00") * 17, h("10"))
         c.true("garbage rejected", False)
     except framing.ProtocolError:
         c.true("garbage rejected", True)
+
+
+def check_handshake(v, c):
+    """key-schedule.json handshake: SPEC §9.1-§9.4 from the PIN, ids and drawn randomness of session.json's happy path."""
+    ci = channel.channel_identifier(0, 0x3F0A, bytes(range(0x10, 0x20)))
+    c.eq("handshake prs", b"12345670", v["prs"])
+    c.eq("handshake ci", ci, v["ci"])
+    ada, adb = channel.ad_client(b"\x01"), channel.ad_printer(1, b"\x01", h(v["printer_nonce"]))
+    c.eq("handshake ada", ada, v["ada"])
+    c.eq("handshake adb", adb, v["adb"])
+    g = cpace.calculate_generator(h(v["prs"]), ci, h(v["sid"]))[3]
+    c.eq("handshake generator", g, v["generator"])
+    ya, yb = cpace.share(h(v["ya"]), g), cpace.share(h(v["yb"]), g)
+    c.eq("handshake share_a", ya, v["share_a"])
+    c.eq("handshake share_b", yb, v["share_b"])
+    k = cpace.shared_point(h(v["ya"]), yb)
+    c.eq("handshake k", k, v["k"])
+    isk = cpace.isk_ir(h(v["sid"]), k, ya, ada, yb, adb)
+    c.eq("handshake isk", isk, v["isk"])
+    ch = codec.encode(codec.CLIENT_HELLO, versions=b"\x01", sid=h(v["sid"]), client_id=bytes(range(0x10, 0x20)), share=ya)
+    c.eq("handshake client_hello", ch, v["client_hello"])
+    shp = codec.encode(codec.SERVER_HELLO, chosen=b"\x01", supported=b"\x01", nonce=h(v["printer_nonce"]), share=yb)
+    c.eq("handshake server_hello_prefix", shp, v["server_hello_prefix"])
+    th = channel.transcript_hash(ch, shp)
+    c.eq("handshake transcript_hash", th, v["transcript_hash"])
+    keys = channel.key_schedule(isk, th)
+    c.eq("handshake printer_confirmation", keys["printer_tag"], v["printer_confirmation"])
+    c.eq("handshake client_confirmation", keys["client_tag"], v["client_confirmation"])
 
 
 def network(ssid, rssi, security, chan, band):

@@ -47,30 +47,32 @@ class Reassembler:
 
     def receive(self, frag: bytes):
         """Feed one ATT value; returns the complete message, or None while more is expected."""
+        # §6.4 checks, in the order the table lists them
         if not frag:
             raise ProtocolError("malformedFragment")
         if len(frag) > value_size(self.mtu):
             raise ProtocolError("fragmentTooLarge")
         header = frag[0]
-        if header & FIRST:
-            if len(frag) < 3:
-                raise ProtocolError("malformedFragment")
-            if self.buffer is not None:
-                raise ProtocolError("unexpectedFirstFragment")
-            if header & SEQ_MASK:
-                raise ProtocolError("fragmentOutOfOrder")
+        first = bool(header & FIRST)
+        if first and len(frag) < 3:
+            raise ProtocolError("malformedFragment")
+        if first and header & SEQ_MASK:
+            raise ProtocolError("fragmentOutOfOrder")
+        payload = frag[3:] if first else frag[1:]
+        if not payload:
+            raise ProtocolError("malformedFragment")
+        if self.buffer is None:
+            if not first:
+                raise ProtocolError("missingFirstFragment")
             self.length = int.from_bytes(frag[1:3], "big")
             if self.length > MAX_MESSAGE:
                 raise ProtocolError("messageTooLarge")
-            self.buffer, self.seq, payload = bytearray(), 0, frag[3:]
+            self.buffer, self.seq = bytearray(), 0
         else:
-            if self.buffer is None:
-                raise ProtocolError("missingFirstFragment")
+            if first:
+                raise ProtocolError("unexpectedFirstFragment")
             if header & SEQ_MASK != self.seq:
                 raise ProtocolError("fragmentOutOfOrder")
-            payload = frag[1:]
-        if not payload:
-            raise ProtocolError("malformedFragment")
         if len(self.buffer) + len(payload) > self.length:
             raise ProtocolError("fragmentOverflow")
         self.buffer += payload

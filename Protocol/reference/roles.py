@@ -256,7 +256,7 @@ class Printer:
 
     def _client_hello(self, f: dict, message: bytes):
         if self.attempts_left == 0:  # §11.3 lock-out; time is not modelled, so it never ends here
-            self._notify(error_message(LOCKED_OUT, 0, 30))
+            self._notify(error_message(LOCKED_OUT, None, 30))  # §8.9: no attempts left on the refusal
             return
         chosen = highest_common(f["versions"], self.supported)
         if chosen is None:
@@ -296,8 +296,7 @@ class Printer:
         session stays up."""
         try:
             mtype, f = decode(plaintext, APPLICATION_TYPES)
-            if self.activity is not None or mtype not in REQUESTS:
-                # GUESS: a printer-to-client type (or Error) from the client is unexpectedMessage (§8 is silent)
+            if self.activity is not None:  # §8: a request while scanning or joining
                 raise ProtocolError("unexpectedMessage")
             if mtype == SET_CREDENTIALS:
                 validate_set_credentials(f)
@@ -306,6 +305,8 @@ class Printer:
         except ProtocolError as e:
             self._notify_sealed(error_message(wire_code(e.kind)))
             return
+        if mtype not in REQUESTS:  # §8: a printer-to-client type from the client is fatal (unexpectedMessage)
+            raise ProtocolError("unexpectedMessage")
         if mtype == SET_CREDENTIALS:
             self.activity = "joining"
             self.events.append({"event": "joinRequested", "message": encode(SET_CREDENTIALS, **f).hex()})
@@ -330,6 +331,8 @@ class Printer:
         self._notify_sealed(join_status(stage, reason, address))
 
     def report_scan_results(self, networks: list):
-        """The application's Wi-Fi layer returns networks (each a §8.3 nested TLV body), at most 24."""
+        """The application's Wi-Fi layer returns networks (each a §8.3 nested TLV body), at most 24 (§8.3)."""
+        if len(networks) > 24:  # §8.3: the application chooses which 24
+            raise ProtocolError("invalidField(network)")
         self.activity = None
-        self._notify_sealed(encode(SCAN_RESULTS, network=networks[:24]))
+        self._notify_sealed(encode(SCAN_RESULTS, network=networks))

@@ -1,7 +1,7 @@
 """Setup PIN: eight decimal digits, the last the WPS checksum of the first seven (hostapd's
 wps_pin_checksum/wps_pin_valid), and the typed forms the vectors accept."""
 
-ASCII_SPACE = " \t\n\r\v\f"
+ASCII_SPACE = " \t\n\r"  # §11.6: space, HT, LF, CR only
 DIGITS = "0123456789"
 
 

@@ -68,6 +68,11 @@ import Testing
             try ScanResult(ssid: Array("HomeNet".utf8), rssi: -48, security: .wpa2WPA3, channel: 36, band: .ghz5),
             try ScanResult(ssid: [], rssi: -80, security: .wpa2PSK, channel: 6, band: .ghz2_4),
         ]
+        // More than 24 networks: refused to the application, nothing sent, the scan stays pending (SPEC §8.3).
+        let tooMany = Array(repeating: results[0], count: ScanResult.maximumCount + 1)
+        let framesBefore = link.frames.count
+        #expect(throws: ProtocolError(.invalidField(.network))) { try link.sendScanResults(tooMany) }
+        #expect(link.frames.count == framesBefore)
         try link.sendScanResults(results)
         #expect(link.centralEvents.last == .scanResults(results))
 

@@ -21,7 +21,7 @@ import Testing
         struct Inputs: Decodable { var isk: String; var client_hello: String; var server_hello_prefix: String }
         struct Output: Decodable { var length: Int; var output: String }
         struct Nonce: Decodable { var counter: UInt64; var nonce: String }
-        struct Sealed: Decodable { var counter: Int; var plaintext: String; var sealed: String }
+        struct Sealed: Decodable { var direction: String; var counter: Int; var plaintext: String; var sealed: String }
         var inputs: Inputs
         var transcript_hash: String
         var labels: [String: Output]
@@ -49,10 +49,16 @@ import Testing
         for nonce in file.client_nonces {
             #expect(Hex.encode(SecureChannel.nonce(iv: keys.clientIV.bytes, counter: nonce.counter)) == nonce.nonce)
         }
-        // The printer opens the client's sealed examples in order, and not out of order.
-        var printer = keys.printerChannel()
+        // Each side opens the other's sealed examples in order, and not out of order.
+        var printer = keys.printerChannel(), client = keys.clientChannel()
+        #expect(Set(file.sealed_examples.map(\.direction)) == ["client-to-printer", "printer-to-client"])
         for example in file.sealed_examples {
-            #expect(try printer.open(try Hex.decode(example.sealed), recordType: Record.TypeCode.sealed) == (try Hex.decode(example.plaintext)))
+            let sealed = try Hex.decode(example.sealed), plaintext = try Hex.decode(example.plaintext)
+            if example.direction == "client-to-printer" {
+                #expect(try printer.open(sealed, recordType: Record.TypeCode.sealed) == plaintext)
+            } else {
+                #expect(try client.open(sealed, recordType: Record.TypeCode.sealed) == plaintext)
+            }
         }
         var fresh = keys.printerChannel()
         #expect(throws: ProtocolError(.decryptionFailed)) { try fresh.open(try Hex.decode(file.sealed_examples[1].sealed), recordType: Record.TypeCode.sealed) }

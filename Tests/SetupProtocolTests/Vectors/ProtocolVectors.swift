@@ -39,10 +39,12 @@ enum ProtocolVectors {
         let (ch, shp) = try sampleHellos()
         let th = Transcript.hash(clientHello: ch, serverHelloPrefix: shp)
         let keys = KeySchedule(intermediateSessionKey: SecretBytes(keyScheduleISK), transcriptHash: th)
-        var client = keys.clientChannel()
-        let plaintext = try ApplicationMessage.joinStatus(.received).encoded()
-        let sealed0 = try client.seal(plaintext, recordType: Record.TypeCode.sealed)
-        let sealed1 = try client.seal(plaintext, recordType: Record.TypeCode.sealed)
+        var client = keys.clientChannel(), printer = keys.printerChannel()
+        let request = try ApplicationMessage.identify(.blink).encoded()
+        let answer = try ApplicationMessage.joinStatus(.received).encoded()
+        let sealed0 = try client.seal(request, recordType: Record.TypeCode.sealed)
+        let sealed1 = try client.seal(request, recordType: Record.TypeCode.sealed)
+        let printerSealed0 = try printer.seal(answer, recordType: Record.TypeCode.sealed)
         return [
             "description": "HKDF-SHA-512 key schedule (SPEC §9.4): PRK = HKDF-Extract(salt = TH, IKM = ISK); each key = HKDF-Expand(PRK, label, length). Tags = first 32 octets of HMAC-SHA-512(confirmation key, TH). nonce = iv XOR (0^4 || u64be(counter)). AAD = record type octet.",
             "inputs": [
@@ -66,8 +68,9 @@ enum ProtocolVectors {
             },
             "handshake": try happyPathHandshake(),
             "sealed_examples": [
-                ["direction": "client-to-printer", "counter": 0, "aad": "10", "plaintext": Hex.encode(plaintext), "sealed": Hex.encode(sealed0)],
-                ["direction": "client-to-printer", "counter": 1, "aad": "10", "plaintext": Hex.encode(plaintext), "sealed": Hex.encode(sealed1)],
+                ["direction": "client-to-printer", "counter": 0, "aad": "10", "plaintext": Hex.encode(request), "sealed": Hex.encode(sealed0)],
+                ["direction": "client-to-printer", "counter": 1, "aad": "10", "plaintext": Hex.encode(request), "sealed": Hex.encode(sealed1)],
+                ["direction": "printer-to-client", "counter": 0, "aad": "10", "plaintext": Hex.encode(answer), "sealed": Hex.encode(printerSealed0)],
             ],
         ]
     }
