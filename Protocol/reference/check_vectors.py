@@ -126,6 +126,19 @@ def check_fragmentation(v, c):
         c.eq(f"n(L, V={v_size})", len(frags), 1 if n <= v_size - 3 else 1 + -(-(n - (v_size - 3)) // (v_size - 1)))
 
 
+def check_framing_errors(v, c):
+    """framing-errors.json: SPEC §6.4 - each sequence's last fragment is rejected with the first rule that applies."""
+    for case in v["cases"]:
+        r, got = framing.Reassembler(v["mtu"]), "accepted"
+        for n, f in enumerate(case["fragments"]):
+            try:
+                r.receive(h(f))
+            except framing.ProtocolError as e:
+                got = e.kind if n == len(case["fragments"]) - 1 else f"rejected early: {e.kind}"
+                break
+        c.eq(case["name"], got, case["error"])
+
+
 def check_key_schedule(v, c):
     """key-schedule.json: SPEC §9.3, §9.4, §10."""
     i = {k: h(x) for k, x in v["inputs"].items()}
@@ -364,6 +377,7 @@ CHECKS = {
     "cpace-x25519-sha512.json": check_cpace,
     "wps-pin.json": check_wps_pin,
     "fragmentation.json": check_fragmentation,
+    "framing-errors.json": check_framing_errors,
     "key-schedule.json": check_key_schedule,
     "messages.json": check_messages,
     "session.json": check_session,

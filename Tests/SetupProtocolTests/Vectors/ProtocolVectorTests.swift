@@ -176,6 +176,23 @@ import Testing
         }
     }
 
+    struct FramingErrorsFile: Decodable {
+        struct Case: Decodable { var name: String; var fragments: [String]; var error: String }
+        var mtu: Int
+        var cases: [Case]
+    }
+
+    @Test func framingErrorsFromTheFile() throws {
+        let file = try VectorFiles.protocolVector("framing-errors.json", as: FramingErrorsFile.self)
+        #expect(file.cases.count == ProtocolVectors.framingErrorCases.count)
+        let kinds: Set<String> = ["malformedFragment", "fragmentTooLarge", "messageTooLarge", "missingFirstFragment",
+                                  "unexpectedFirstFragment", "fragmentOutOfOrder", "fragmentOverflow", "truncatedMessage"]
+        #expect(Set(file.cases.map(\.error)) == kinds, "every §6.4 kind is covered")
+        for vector in file.cases {
+            #expect(try ProtocolVectors.framingError(vector.fragments, mtu: file.mtu) == vector.error, "\(vector.name)")
+        }
+    }
+
     struct MessagesFile: Decodable {
         struct Entry: Decodable { var name: String; var kind: String; var hex: String }
         var messages: [Entry]

@@ -5,13 +5,14 @@ import Foundation
 /// the files byte for byte; `REGENERATE_VECTORS=1 swift test --filter ProtocolVectorTests`
 /// rewrites the files.
 enum ProtocolVectors {
-    static let files = ["key-schedule.json", "session.json", "fragmentation.json", "messages.json"]
+    static let files = ["key-schedule.json", "session.json", "fragmentation.json", "framing-errors.json", "messages.json"]
 
     static func document(_ name: String) throws -> Any {
         switch name {
         case "key-schedule.json": return try keySchedule()
         case "session.json": return try sessions()
         case "fragmentation.json": return try fragmentation()
+        case "framing-errors.json": return try framingErrors()
         default: return try messages()
         }
     }
@@ -269,6 +270,58 @@ enum ProtocolVectors {
             "message": Hex.encode(message),
             "cases": try [23, 185].map { mtu -> [String: Any] in
                 ["mtu": mtu, "fragments": try Fragmenter.fragments(of: message, mtu: mtu).map(Hex.encode)]
+            },
+        ]
+    }
+
+    // MARK: framing-errors.json
+
+    /// Fragment sequences that break a §6.4 rule: (name, fragments at MTU 23, hex).
+    static let framingErrorCases: [(String, [String])] = [
+        ("empty fragment", [""]),
+        ("continuation of 21 octets, nothing in progress", ["01" + String(repeating: "aa", count: 20)]),
+        ("FIRST of 21 octets announcing 4000", ["c00fa0" + String(repeating: "aa", count: 18)]),
+        ("FIRST shorter than 3 octets", ["c000"]),
+        ("FIRST with SEQ 1, nothing in progress", ["c10001aa"]),
+        ("FIRST with SEQ 5 while a message is in progress", ["800020aa", "850001bb"]),
+        ("FIRST with an empty payload", ["800005"]),
+        ("continuation with an empty payload, nothing in progress", ["01"]),
+        ("continuation, nothing in progress", ["41aa"]),
+        ("announced length 2049", ["800801aa"]),
+        ("FIRST while a message is in progress", ["800020aa", "c00001bb"]),
+        ("lost fragment (SEQ 2 after 0)", ["800020aa", "02bb"]),
+        ("repeated fragment (SEQ 1 twice)", ["800020aa", "01bb", "01cc"]),
+        ("payload beyond the announced length", ["800002aa", "41bbcc"]),
+        ("LAST before the announced length", ["800003aa", "41bb"]),
+        ("single FIRST|LAST shorter than announced", ["c00002aa"]),
+        ("announced length reached without LAST", ["800002aa", "01bb"]),
+    ]
+
+    /// The §15.3 kind name, without an argument.
+    static func kindName(_ kind: ProtocolError.Kind) -> String {
+        String(String(describing: kind).prefix { $0 != "(" })
+    }
+
+    /// The kind the reassembler reports for a case: every fragment but the last is accepted.
+    static func framingError(_ fragments: [String], mtu: Int) throws -> String {
+        var reassembler = Reassembler()
+        for (index, fragment) in fragments.enumerated() {
+            do {
+                _ = try reassembler.receive(try Hex.decode(fragment), mtu: mtu, now: MonotonicInstant(milliseconds: 0))
+            } catch let error as ProtocolError {
+                guard index == fragments.count - 1 else { return "rejected early: \(kindName(error.kind))" }
+                return kindName(error.kind)
+            }
+        }
+        return "accepted"
+    }
+
+    static func framingErrors() throws -> [String: Any] {
+        [
+            "description": "Fragment sequences at ATT MTU 23 (V = 20) that break a rule of SPEC §6.4, delivered in order to a fresh receiver: every fragment but the last is accepted, the last is rejected with `error` (the §15.3 kind; all map to wire code framingError). Where several rules apply, the first in §6.4's table wins.",
+            "mtu": 23,
+            "cases": try framingErrorCases.map { name, fragments -> [String: Any] in
+                ["name": name, "fragments": fragments, "error": try framingError(fragments, mtu: 23)]
             },
         ]
     }
