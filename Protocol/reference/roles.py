@@ -14,7 +14,7 @@ from channel import (BUTTON_PRS, Direction, ad_client, ad_printer, channel_ident
 from codec import (ACKNOWLEDGE, APPLICATION_TYPES, CLIENT_FINISH, CLIENT_HELLO, DEVICE_INFO, DEVICE_INFO_REQUEST,
                    ERROR, FIELDS, IDENTIFY, JOIN_STATUS, RESET_NETWORK, SCAN_REQUEST, SCAN_RESULTS, SEALED,
                    SERVER_HELLO, SET_CREDENTIALS, decode, encode, encode_fields, error_message, join_status,
-                   validate_set_credentials)
+                   RECORD_TYPES, validate_set_credentials)
 from framing import ProtocolError, Reassembler, fragment
 
 # §15.1 wire codes
@@ -38,6 +38,23 @@ def wire_code(kind: str) -> int:
         return UNSUPPORTED
     return {"decryptionFailed": DECRYPTION_FAILED, "unsupportedVersion": UNSUPPORTED_VERSION,
             "authenticationFailed": AUTHENTICATION_FAILED, "unexpectedMessage": UNEXPECTED}.get(kind, MALFORMED)
+
+
+PEER_KINDS = {2: "unsupportedVersion", 3: "authenticationFailed", 4: "pinExpired", 5: "lockedOut", 6: "busy",
+              13: "buttonNotPressed", 15: "noActivePIN"}
+
+
+def peer_kind(code: int) -> str:
+    """§15.3: the kind a receiver raises for a peer's Error with this code."""
+    return PEER_KINDS.get(code, f"peerReported({code})")
+
+
+def decode_record(message: bytes, allowed: set):
+    """§7.2, §13: an unknown record type is unknownMessageType; a known one not allowed here is unexpectedMessage."""
+    mtype, f = decode(message, RECORD_TYPES)
+    if mtype not in allowed:
+        raise ProtocolError("unexpectedMessage")
+    return mtype, f
 
 
 def kind_name(kind: str) -> str:
@@ -131,15 +148,17 @@ class Client:
 
     def _handle(self, message: bytes):
         if self.state == "awaitServerHello":
-            mtype, f = decode(message, {SERVER_HELLO, ERROR})
+            mtype, f = decode_record(message, {SERVER_HELLO, ERROR})
             if mtype == ERROR:
                 self._refused(f)
             else:
                 self._server_hello(message, f)
         elif self.state == "reportingFailure":
-            self._refused(decode(message, {ERROR})[1])
+            self._refused(decode_record(message, {ERROR})[1])
         elif self.state == "authenticated":
-            _, f = decode(message, {SEALED})
+            mtype, f = decode_record(message, {SEALED, ERROR})
+            if mtype == ERROR:  # a plain Error after authentication ends the session
+                raise ProtocolError(peer_kind(f["code"][0]))
             plaintext = self.p2c.open(f["sealed"], bytes([SEALED]))
             self._answer(*decode(plaintext, APPLICATION_TYPES), plaintext)
         else:
@@ -151,7 +170,7 @@ class Client:
                     IDENTIFY: ACKNOWLEDGE, RESET_NETWORK: ACKNOWLEDGE}.get(self.outstanding)
         if mtype == ERROR:
             if self.outstanding is None:
-                raise ProtocolError(f"peerReported({f['code'][0]})")
+                raise ProtocolError(peer_kind(f["code"][0]))
             self.events.append(error_event("requestFailed", f))
         elif mtype != expected:
             raise ProtocolError("unexpectedMessage")
@@ -236,9 +255,9 @@ class Printer:
 
     def _handle(self, message: bytes):
         if self.state == "awaitHello":
-            self._client_hello(decode(message, {CLIENT_HELLO})[1], message)
+            self._client_hello(decode_record(message, {CLIENT_HELLO})[1], message)
         elif self.state == "awaitFinish":
-            mtype, f = decode(message, {CLIENT_FINISH, ERROR})
+            mtype, f = decode_record(message, {CLIENT_FINISH, ERROR})
             if mtype == ERROR or not hmac.compare_digest(f["confirmation"], self.keys["client_tag"]):
                 self._attempt_failed(notify=True)
                 return
@@ -249,7 +268,7 @@ class Printer:
             if "sealed" in f:
                 self._application(self.c2p.open(f["sealed"], bytes([CLIENT_FINISH])))
         elif self.state == "authenticated":
-            _, f = decode(message, {SEALED})
+            _, f = decode_record(message, {SEALED})
             self._application(self.c2p.open(f["sealed"], bytes([SEALED])))
         else:
             raise ProtocolError("unexpectedMessage")

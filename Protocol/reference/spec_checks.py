@@ -171,6 +171,22 @@ def policy_cases(results):
     for f in fragment(sh, 23):
         client.receive_notification(f)
     results.append(("§9.5 downgrade (chosen 1 of [1,2]) rejected", brief(client.events), ["failed(unsupportedVersion)"]))
+    # §13.2: a known record not allowed in the state (ClientFinish in AwaitHello) is fatal unexpectedMessage
+    client, printer = pair()
+    for f in fragment(codec.encode(codec.CLIENT_FINISH, confirmation=b"\x01" * 32), 23):
+        printer.receive_write(f)
+    results.append(("§13.2 ClientFinish in AwaitHello -> Error(unexpectedMessage), closed",
+                    (printer.out[-1][1].hex(), brief(printer.events), printer.state),
+                    ("c000050f81000107", ["failed(unexpectedMessage)"], "closed")))
+    # §8 wrong direction: a sealed JoinStatus from the client is fatal; the client's request during a join is not
+    client, printer = pair()
+    client.start_handshake("12345670")
+    connect(client, printer)
+    client.outstanding = None
+    client._write(bytes([codec.SEALED]) + client.c2p.seal(codec.join_status(1), bytes([codec.SEALED])))
+    connect(client, printer)
+    results.append(("§8 wrong direction (JoinStatus from the client) -> fatal unexpectedMessage",
+                    (brief(printer.events)[-1], printer.state), ("failed(unexpectedMessage)", "closed")))
 
 
 def main():
