@@ -246,6 +246,22 @@ MESSAGES = {
 }
 
 
+# messages.json `fields` use SPEC field names; where this implementation's codec abbreviates them:
+SPEC_NAMES = {"session_id": "sid", "chosen_version": "chosen", "supported_versions": "supported",
+              "printer_nonce": "nonce", "sealed_message": "sealed"}
+
+
+def from_fields(mtype, fields):
+    """Encode a message from messages.json's `fields` (hex values by SPEC name; network = nested objects)."""
+    values = {}
+    for name, value in fields.items():
+        if name == "network":
+            values[name] = [codec.encode_fields(codec.NETWORK_FIELDS, {k: h(x) for k, x in n.items()}) for n in value]
+        else:
+            values[SPEC_NAMES.get(name, name)] = h(value)
+    return codec.encode(mtype, **values)
+
+
 def check_messages(v, c):
     """messages.json: SPEC §4, §5.2, §7, §8 - encode from values, then decode (and validate) the file's octets."""
     for m in v["messages"]:
@@ -259,6 +275,8 @@ def check_message(m, c):
     if name not in MESSAGES:
         return
     c.eq(f"{name} encoding", MESSAGES[name](), m["hex"])
+    if "fields" in m:
+        c.eq(f"{name} encoding from fields", from_fields(octets[0], m["fields"]), m["hex"])
     if m["kind"] == "advertisement":
         parsed = (codec.parse_advertising_data(octets) if name == "AdvertisingData"
                   else codec.parse_manufacturer_data(octets))

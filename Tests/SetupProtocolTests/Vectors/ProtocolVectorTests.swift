@@ -198,6 +198,39 @@ import Testing
         var messages: [Entry]
     }
 
+    /// Builds a TLV body from a `fields` object: ascending field numbers (SPEC §7.1); the
+    /// non-critical fields are Error 2, 3 and Info 4, 5.
+    static func body(fromFields object: [String: Any], names: [UInt8: String], type: UInt8?) throws -> [UInt8] {
+        var writer = TLVWriter()
+        for number in names.keys.sorted() {
+            guard let name = names[number], let value = object[name] else { continue }
+            let critical = !((type == 0x0F && number >= 2) || (type == 0x30 && number >= 4))
+            if let list = value as? [[String: Any]] {
+                for nested in list {
+                    try writer.append(number, critical: critical, try body(fromFields: nested, names: ProtocolVectors.networkFieldNames, type: nil))
+                }
+            } else if let hex = value as? String {
+                try writer.append(number, critical: critical, try Hex.decode(hex))
+            }
+        }
+        return writer.bytes
+    }
+
+    /// Every `fields` object encodes, in the §7.1 order, to the entry's octets.
+    @Test func messageFieldsEncodeToTheOctets() throws {
+        let raw = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: ProtocolVectors.url("messages.json"))) as? [String: Any])
+        let entries = try #require(raw["messages"] as? [[String: Any]])
+        var checked = 0
+        for entry in entries {
+            guard let fields = entry["fields"] as? [String: Any], let hex = entry["hex"] as? String else { continue }
+            let bytes = try Hex.decode(hex)
+            let names = try #require(ProtocolVectors.fieldNames[bytes[0]])
+            #expect([bytes[0]] + (try Self.body(fromFields: fields, names: names, type: bytes[0])) == bytes, "\(entry["name"] ?? "")")
+            checked += 1
+        }
+        #expect(checked == 24)
+    }
+
     @Test func everyMessageInTheFileDecodesAndReencodes() throws {
         let file = try VectorFiles.protocolVector("messages.json", as: MessagesFile.self)
         #expect(file.messages.count == 27)

@@ -328,30 +328,68 @@ enum ProtocolVectors {
 
     // MARK: messages.json
 
+    /// SPEC field names (snake_case) per message type, for messages.json's `fields`.
+    static let fieldNames: [UInt8: [UInt8: String]] = [
+        0x01: [1: "versions", 2: "session_id", 3: "client_id", 4: "share"],
+        0x02: [1: "chosen_version", 2: "supported_versions", 3: "printer_nonce", 4: "share", 5: "confirmation"],
+        0x03: [1: "confirmation", 2: "sealed_message"],
+        0x0F: [1: "code", 2: "attempts_left", 3: "retry_after"],
+        0x20: [:], 0x22: [:], 0x27: [:],
+        0x21: [1: "model", 2: "serial", 3: "firmware", 4: "mac"],
+        0x23: [1: "network"],
+        0x24: [1: "ssid", 2: "security", 3: "passphrase", 4: "hidden", 5: "static_ipv4", 6: "hostname", 7: "disable_wps"],
+        0x25: [1: "stage", 2: "reason", 3: "address"],
+        0x26: [1: "action"],
+        0x28: [1: "request_type"],
+        0x30: [1: "versions", 2: "short_id", 3: "auth_method", 4: "device_class", 5: "model"],
+    ]
+    static let networkFieldNames: [UInt8: String] = [1: "ssid", 2: "rssi", 3: "security", 4: "channel", 5: "band"]
+
+    /// A TLV body as {field name: value hex}; ScanResults' repeatable `network` as a list of nested objects.
+    static func fieldsObject(_ body: ArraySlice<UInt8>, names: [UInt8: String], nested: Bool = false) throws -> [String: Any] {
+        let decoded = try TLVFields(decoding: body, known: Set(names.keys), repeatable: nested ? [] : (names[1] == "network" ? [1] : []))
+        var object: [String: Any] = [:]
+        for (_, field) in decoded.fields {
+            guard let name = names[field.number] else { continue }
+            if name == "network" {
+                var list = object[name] as? [[String: Any]] ?? []
+                list.append(try fieldsObject(field.value[...], names: networkFieldNames, nested: true))
+                object[name] = list
+            } else {
+                object[name] = Hex.encode(field.value)
+            }
+        }
+        return object
+    }
+
     static func messages() throws -> [String: Any] {
         var entries: [[String: Any]] = []
-        func add(_ name: String, _ kind: String, _ bytes: [UInt8], _ note: String) {
-            entries.append(["name": name, "kind": kind, "hex": Hex.encode(bytes), "note": note])
+        func add(_ name: String, _ kind: String, _ bytes: [UInt8], _ note: String) throws {
+            var entry: [String: Any] = ["name": name, "kind": kind, "hex": Hex.encode(bytes), "note": note]
+            if kind != "advertisement", bytes.first != Record.TypeCode.sealed, let names = fieldNames[bytes[0]] {
+                entry["fields"] = try fieldsObject(bytes[1...], names: names)
+            }
+            entries.append(entry)
         }
         let (ch, _) = try sampleHellos()
-        add("ClientHello", "record", ch, "offered [1], sid 11*16, client id 22*16, share 33*32")
+        try add("ClientHello", "record", ch, "offered [1], sid 11*16, client id 22*16, share 33*32")
         let sh = try ServerHello(chosenVersion: 1, supportedVersions: [1], printerNonce: Array(repeating: 0x44, count: 16), share: Array(repeating: 0x55, count: 32), confirmation: Array(repeating: 0x66, count: 32))
-        add("ServerHello", "record", try Record.serverHello(sh).encoded(), "chosen 1, supported [1], nonce 44*16, share 55*32, confirmation 66*32 (last field)")
-        add("ClientFinish", "record", try Record.clientFinish(ClientFinish(confirmation: Array(repeating: 0x77, count: 32), sealedMessage: Array(repeating: 0x88, count: 20))).encoded(), "confirmation 77*32, sealed message 88*20")
-        add("ClientFinish-no-request", "record", try Record.clientFinish(ClientFinish(confirmation: Array(repeating: 0x77, count: 32), sealedMessage: nil)).encoded(), "confirmation only")
-        add("Error-plain", "record", try Record.error(ErrorReport(code: .authenticationFailed, attemptsLeft: 2)).encoded(), "authenticationFailed, 2 attempts left")
-        add("Error-lockedOut", "record", try Record.error(ErrorReport(code: .lockedOut, attemptsLeft: 0, retryAfterSeconds: 30)).encoded(), "lockedOut, retry after 30 s")
-        add("Sealed", "record", try Record.sealed(Array(repeating: 0x99, count: 21)).encoded(), "ciphertext || tag, opaque here")
+        try add("ServerHello", "record", try Record.serverHello(sh).encoded(), "chosen 1, supported [1], nonce 44*16, share 55*32, confirmation 66*32 (last field)")
+        try add("ClientFinish", "record", try Record.clientFinish(ClientFinish(confirmation: Array(repeating: 0x77, count: 32), sealedMessage: Array(repeating: 0x88, count: 20))).encoded(), "confirmation 77*32, sealed message 88*20")
+        try add("ClientFinish-no-request", "record", try Record.clientFinish(ClientFinish(confirmation: Array(repeating: 0x77, count: 32), sealedMessage: nil)).encoded(), "confirmation only")
+        try add("Error-plain", "record", try Record.error(ErrorReport(code: .authenticationFailed, attemptsLeft: 2)).encoded(), "authenticationFailed, 2 attempts left")
+        try add("Error-lockedOut", "record", try Record.error(ErrorReport(code: .lockedOut, attemptsLeft: 0, retryAfterSeconds: 30)).encoded(), "lockedOut, retry after 30 s")
+        try add("Sealed", "record", try Record.sealed(Array(repeating: 0x99, count: 21)).encoded(), "ciphertext || tag, opaque here")
         for sample in try MessageSamples.all() {
-            add(sample.name, "application", try sample.message.encoded(), sample.note)
+            try add(sample.name, "application", try sample.message.encoded(), sample.note)
         }
         let advertisement = SetupAdvertisement(version: 1, authMethod: .displayedPIN, isProvisioned: false, isBusy: false, shortID: ShortID(0x3F0A), deviceClass: .printer)
-        add("ManufacturerData", "advertisement", advertisement.manufacturerData, "version 1, displayed PIN, not provisioned, not busy, short id 3F0A, printer")
-        add("AdvertisingData", "advertisement", advertisement.advertisingData(), "Flags + 128-bit service UUID + manufacturer data (company 0xFFFF): 30 of 31 octets")
+        try add("ManufacturerData", "advertisement", advertisement.manufacturerData, "version 1, displayed PIN, not provisioned, not busy, short id 3F0A, printer")
+        try add("AdvertisingData", "advertisement", advertisement.advertisingData(), "Flags + 128-bit service UUID + manufacturer data (company 0xFFFF): 30 of 31 octets")
         let info = try PublicInfo(supportedVersions: [1], shortID: ShortID(0x3F0A), authMethod: .displayedPIN, deviceClass: .printer, model: "LaserJet Test 400")
-        add("PublicInfo", "info-characteristic", try info.encoded(), "versions [1], short id 3F0A, displayed PIN, printer, model")
+        try add("PublicInfo", "info-characteristic", try info.encoded(), "versions [1], short id 3F0A, displayed PIN, printer, model")
         return [
-            "description": "Encodings of every message (SPEC §7, §8). kind: record = a reassembled message on Request/Events; application = the plaintext inside a sealed record; advertisement = manufacturer data / full AD; info-characteristic = the Info value.",
+            "description": "Encodings of every message (SPEC §7, §8). fields: the value octets of each TLV field by SPEC field name (snake_case), in hex; ScanResults' network is a list of nested objects; absent optional fields are absent; senders write fields in ascending field number (SPEC §7.1), so the octets are the fields encoded in that order. kind: record = a reassembled message on Request/Events; application = the plaintext inside a sealed record; advertisement = manufacturer data / full AD; info-characteristic = the Info value.",
             "messages": entries,
         ]
     }
