@@ -126,6 +126,7 @@ enum ProtocolVectors {
         var centralSeed: UInt64
         var printerSeed: UInt64
         var steps: [Step]
+        var offeredVersions: [UInt8] = [1]
     }
 
     static func scenarios() throws -> [Scenario] {
@@ -150,6 +151,10 @@ enum ProtocolVectors {
                 name: "no-first-request-then-requests", description: "ClientFinish without a sealed message; the first Sealed record uses client counter 0 (SPEC §10, §14.2): DeviceInfoRequest, then Identify(blink).",
                 centralSeed: 104, printerSeed: 204,
                 steps: [.startHandshake(pin: pin, firstRequest: nil), .send(.deviceInfoRequest), .send(.identify(.blink))]),
+            Scenario(
+                name: "client-offers-two-versions", description: "The client offers [2, 1]; the printer supports [1] and chooses 1. ADa = 43 02 02 01: n is one octet and the versions keep the order of ClientHello field 1 (SPEC §9.1, §9.5).",
+                centralSeed: 105, printerSeed: 205, steps: [.startHandshake(pin: pin, firstRequest: right), .reportJoinStatus(connected)],
+                offeredVersions: [2, 1]),
         ]
     }
 
@@ -166,8 +171,8 @@ enum ProtocolVectors {
     }
 
     /// Runs a scenario's steps at MTU 23 with the given randomness.
-    static func run(_ steps: [Step], centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        var link = try Link(mtu: 23, centralRandom: centralRandom, printerRandom: printerRandom)
+    static func run(_ steps: [Step], offeredVersions: [UInt8], centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
+        var link = try Link(mtu: 23, offeredVersions: offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
         link.setup.show(try SetupPIN(validating: pin), now: link.now)
         for step in steps {
             switch step {
@@ -181,7 +186,7 @@ enum ProtocolVectors {
     }
 
     static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        try run(scenario.steps, centralRandom: centralRandom, printerRandom: printerRandom)
+        try run(scenario.steps, offeredVersions: scenario.offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
     }
 
     /// A step as the language-neutral object of `session.json`.
@@ -235,7 +240,7 @@ enum ProtocolVectors {
             "pin": pin,
             "auth_method": Int(AuthMethod.displayedPIN.rawValue),
             "advertised_version": 1,
-            "offered_versions": [1],
+            "offered_versions": scenario.offeredVersions.map(Int.init),
             "supported_versions": [1],
             "short_id": "3F0A",
             "client_id": Hex.encode(Array(0x10...0x1F)),
