@@ -112,7 +112,8 @@ def decode(data: bytes, allowed: set) -> tuple[int, dict]:
     fields = decode_fields(FIELDS[mtype], data[1:])
     for name, value in fields.items():
         if mtype in HANDSHAKE_SIZES and name in HANDSHAKE_SIZES[mtype] and not HANDSHAKE_SIZES[mtype][name](value):
-            raise ProtocolError(f"invalidField({name})")
+            # §7.5: a too-short sealed message is malformed like a short Sealed record (§7.2)
+            raise ProtocolError("malformedMessage" if name == "sealed" else f"invalidField({name})")
     if mtype == SERVER_HELLO and not data.endswith(b"\x85\x00\x20" + fields["confirmation"]):
         raise ProtocolError("malformedMessage")  # §7.4: the confirmation ends the record
     return mtype, fields
