@@ -322,6 +322,8 @@ def act(step, client, printer):
         client.start_handshake(step["pin"], h(step["first_request"]) if "first_request" in step else None)
     elif step["action"] == "send":
         client.send(h(step["request"]))
+    elif step["action"] == "sendScanResults":
+        printer.report_scan_results(codec.decode(h(step["message"]), {codec.SCAN_RESULTS})[1].get("network", []))
     elif step["action"] == "reportJoinStatus":
         f = codec.decode(h(step["message"]), {codec.JOIN_STATUS})[1]
         printer.report_join_status(f["stage"][0], f["reason"][0] if "reason" in f else None, f.get("address"))

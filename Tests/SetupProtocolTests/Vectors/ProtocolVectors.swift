@@ -118,6 +118,7 @@ enum ProtocolVectors {
         case startHandshake(pin: String, firstRequest: ApplicationMessage?)
         case send(ApplicationMessage)
         case reportJoinStatus(JoinStatus)
+        case sendScanResults([ScanResult])
     }
 
     struct Scenario {
@@ -127,6 +128,7 @@ enum ProtocolVectors {
         var printerSeed: UInt64
         var steps: [Step]
         var offeredVersions: [UInt8] = [1]
+        var mtu = 23
     }
 
     static func scenarios() throws -> [Scenario] {
@@ -155,6 +157,11 @@ enum ProtocolVectors {
                 name: "client-offers-two-versions", description: "The client offers [2, 1]; the printer supports [1] and chooses 1. ADa = 43 02 02 01: n is one octet and the versions keep the order of ClientHello field 1 (SPEC §9.1, §9.5).",
                 centralSeed: 105, printerSeed: 205, steps: [.startHandshake(pin: pin, firstRequest: right), .reportJoinStatus(connected)],
                 offeredVersions: [2, 1]),
+            Scenario(
+                name: "scan-and-reset-at-mtu-185", description: "MTU 185 (one fragment per message): handshake without a first request, ScanRequest answered with the five networks of fragmentation.json, then ResetNetwork: Acknowledge(27) and the printer disconnects (SPEC §8.3, §8.8, §14.2).",
+                centralSeed: 106, printerSeed: 206,
+                steps: [.startHandshake(pin: pin, firstRequest: nil), .send(.scanRequest), .sendScanResults(try scanResultsList()), .send(.resetNetwork)],
+                mtu: 185),
         ]
     }
 
@@ -171,8 +178,8 @@ enum ProtocolVectors {
     }
 
     /// Runs a scenario's steps at MTU 23 with the given randomness.
-    static func run(_ steps: [Step], offeredVersions: [UInt8], centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        var link = try Link(mtu: 23, offeredVersions: offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
+    static func run(_ steps: [Step], offeredVersions: [UInt8], mtu: Int, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
+        var link = try Link(mtu: mtu, offeredVersions: offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
         link.setup.show(try SetupPIN(validating: pin), now: link.now)
         for step in steps {
             switch step {
@@ -180,13 +187,14 @@ enum ProtocolVectors {
                 try link.startHandshake(.pin(try SetupPIN(validating: typed)), firstRequest: try first.map(request))
             case .send(let message): try link.send(try request(message))
             case .reportJoinStatus(let status): try link.report(status)
+            case .sendScanResults(let results): try link.sendScanResults(results)
             }
         }
         return link
     }
 
     static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        try run(scenario.steps, offeredVersions: scenario.offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
+        try run(scenario.steps, offeredVersions: scenario.offeredVersions, mtu: scenario.mtu, centralRandom: centralRandom, printerRandom: printerRandom)
     }
 
     /// A step as the language-neutral object of `session.json`.
@@ -199,6 +207,8 @@ enum ProtocolVectors {
         case .send(let message): return ["actor": "central", "action": "send", "request": Hex.encode(try message.encoded())]
         case .reportJoinStatus(let status):
             return ["actor": "printer", "action": "reportJoinStatus", "message": Hex.encode(try ApplicationMessage.joinStatus(status).encoded())]
+        case .sendScanResults(let results):
+            return ["actor": "printer", "action": "sendScanResults", "message": Hex.encode(try ApplicationMessage.scanResults(results).encoded())]
         }
     }
 
@@ -216,6 +226,9 @@ enum ProtocolVectors {
         case "reportJoinStatus":
             guard case .joinStatus(let status) = try message("message") else { throw ProtocolError(.unexpectedMessage) }
             return .reportJoinStatus(status)
+        case "sendScanResults":
+            guard case .scanResults(let results) = try message("message") else { throw ProtocolError(.unexpectedMessage) }
+            return .sendScanResults(results)
         default: throw ProtocolError(.unexpectedMessage, detail: "unknown action")
         }
     }
@@ -227,7 +240,7 @@ enum ProtocolVectors {
             out.append(try record(scenario, link))
         }
         return [
-            "description": "Complete recorded sessions at ATT MTU 23 (SPEC §14, §16). The printer shows `pin` at the start and answers DeviceInfoRequest with `device_info`. `steps` are the applications' inputs in order; each step is performed once all traffic caused by the previous one has been delivered (a role replaying alone performs its own next step when the recording shows it sending next). Request and status octets are application-message plaintexts (SPEC §8). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. Events use the vocabulary of SPEC §13.3.",
+            "description": "Complete recorded sessions at the ATT MTU given per scenario (SPEC §14, §16). The printer shows `pin` at the start and answers DeviceInfoRequest with `device_info`. `steps` are the applications' inputs in order; each step is performed once all traffic caused by the previous one has been delivered (a role replaying alone performs its own next step when the recording shows it sending next). Request and status octets are application-message plaintexts (SPEC §8). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. Events use the vocabulary of SPEC §13.3.",
             "scenarios": out,
         ]
     }
@@ -236,7 +249,7 @@ enum ProtocolVectors {
         [
             "name": scenario.name,
             "description": scenario.description,
-            "mtu": 23,
+            "mtu": scenario.mtu,
             "pin": pin,
             "auth_method": Int(AuthMethod.displayedPIN.rawValue),
             "advertised_version": 1,
@@ -258,14 +271,16 @@ enum ProtocolVectors {
 
     // MARK: fragmentation.json
 
-    static func scanResultsSample() throws -> ApplicationMessage {
-        .scanResults([
+    static func scanResultsSample() throws -> ApplicationMessage { .scanResults(try scanResultsList()) }
+
+    static func scanResultsList() throws -> [ScanResult] {
+        [
             try ScanResult(ssid: Array("HomeNet".utf8), rssi: -48, security: .wpa2WPA3, channel: 36, band: .ghz5),
             try ScanResult(ssid: Array("HomeNet".utf8), rssi: -55, security: .wpa2WPA3, channel: 6, band: .ghz2_4),
             try ScanResult(ssid: Array("Neighbours-Guest".utf8), rssi: -71, security: .open, channel: 11, band: .ghz2_4),
             try ScanResult(ssid: Array("Office 6E".utf8), rssi: -80, security: .wpa3SAE, channel: 37, band: .ghz6),
             try ScanResult(ssid: [], rssi: -88, security: .wpa2PSK, channel: 1, band: .ghz2_4),
-        ])
+        ]
     }
 
     static func fragmentation() throws -> [String: Any] {
