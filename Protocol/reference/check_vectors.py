@@ -310,7 +310,7 @@ def make_roles(s):
     adv = {"version": s["advertised_version"], "auth_method": s["auth_method"], "short_id": int(s["short_id"], 16)}
     client = roles.Client(random_source(s["central_random"]), h(s["client_id"]), adv, s["mtu"],
                           bytes(s["offered_versions"]))
-    printer = roles.Printer(random_source(s["printer_random"]), s["pin"], adv["short_id"], s["auth_method"],
+    printer = roles.Printer(random_source(s["printer_random"]), s.get("pin"), adv["short_id"], s["auth_method"],
                             bytes(s["supported_versions"]), s["mtu"],
                             device_info=codec.decode(h(s["device_info"]), {codec.DEVICE_INFO})[1])
     return client, printer
@@ -319,9 +319,11 @@ def make_roles(s):
 def act(step, client, printer):
     """Perform one `steps` entry of session.json (SPEC §16)."""
     if step["action"] == "startHandshake":
-        client.start_handshake(step["pin"], h(step["first_request"]) if "first_request" in step else None)
+        client.start_handshake(step.get("pin"), h(step["first_request"]) if "first_request" in step else None)
     elif step["action"] == "send":
         client.send(h(step["request"]))
+    elif step["action"] == "pressButton":
+        pass  # §11.5: opens the button window; the window (time) is not modelled here
     elif step["action"] == "sendScanResults":
         printer.report_scan_results(codec.decode(h(step["message"]), {codec.SCAN_RESULTS})[1].get("network", []))
     elif step["action"] == "reportJoinStatus":

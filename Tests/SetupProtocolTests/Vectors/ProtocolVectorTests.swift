@@ -115,8 +115,10 @@ import Testing
         for (recorded, object) in zip(file.scenarios, objects) {
             let steps = try #require(object["steps"] as? [[String: Any]]).map(ProtocolVectors.step)
             let offered = try #require(object["offered_versions"] as? [Int]).map(UInt8.init)
+            let authMethodValue = try #require(object["auth_method"] as? Int)
             let link = try ProtocolVectors.run(
-                steps, offeredVersions: offered, mtu: try #require(object["mtu"] as? Int), centralRandom: SeededRandom(replaying: try Hex.decode(recorded.central_random)),
+                steps, offeredVersions: offered, mtu: try #require(object["mtu"] as? Int),
+                authMethod: try #require(AuthMethod(rawValue: UInt8(authMethodValue))), centralRandom: SeededRandom(replaying: try Hex.decode(recorded.central_random)),
                 printerRandom: SeededRandom(replaying: try Hex.decode(recorded.printer_random)))
             #expect(link.frames.count == recorded.frames.count, "\(recorded.name)")
             for (frame, expected) in zip(link.frames, recorded.frames) {

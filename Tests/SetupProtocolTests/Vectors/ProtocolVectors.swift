@@ -115,10 +115,12 @@ enum ProtocolVectors {
     /// One application input of a scenario, in the order performed; each runs once the traffic of
     /// the previous one has been delivered (SPEC §16, `session.json` `steps`).
     enum Step {
-        case startHandshake(pin: String, firstRequest: ApplicationMessage?)
+        /// `pin` nil: button mode (the public PRS).
+        case startHandshake(pin: String?, firstRequest: ApplicationMessage?)
         case send(ApplicationMessage)
         case reportJoinStatus(JoinStatus)
         case sendScanResults([ScanResult])
+        case pressButton
     }
 
     struct Scenario {
@@ -129,6 +131,7 @@ enum ProtocolVectors {
         var steps: [Step]
         var offeredVersions: [UInt8] = [1]
         var mtu = 23
+        var authMethod = AuthMethod.displayedPIN
     }
 
     static func scenarios() throws -> [Scenario] {
@@ -162,6 +165,11 @@ enum ProtocolVectors {
                 centralSeed: 106, printerSeed: 206,
                 steps: [.startHandshake(pin: pin, firstRequest: nil), .send(.scanRequest), .sendScanResults(try scanResultsList()), .send(.resetNetwork)],
                 mtu: 185),
+            Scenario(
+                name: "button-mode", description: "Button mode: the printer's button is pressed, the client uses the public button PRS and auth method 2 in CI; credentials in ClientFinish (SPEC §9.1, §11.5, §14.7).",
+                centralSeed: 107, printerSeed: 207,
+                steps: [.pressButton, .startHandshake(pin: nil, firstRequest: right), .reportJoinStatus(connected)],
+                authMethod: .button),
         ]
     }
 
@@ -178,30 +186,35 @@ enum ProtocolVectors {
     }
 
     /// Runs a scenario's steps at MTU 23 with the given randomness.
-    static func run(_ steps: [Step], offeredVersions: [UInt8], mtu: Int, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        var link = try Link(mtu: mtu, offeredVersions: offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
-        link.setup.show(try SetupPIN(validating: pin), now: link.now)
+    static func run(
+        _ steps: [Step], offeredVersions: [UInt8], mtu: Int, authMethod: AuthMethod, centralRandom: SeededRandom, printerRandom: SeededRandom
+    ) throws -> Link {
+        var link = try Link(mtu: mtu, authMethod: authMethod, offeredVersions: offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
+        if authMethod != .button { link.setup.show(try SetupPIN(validating: pin), now: link.now) }
         for step in steps {
             switch step {
             case .startHandshake(let typed, let first):
-                try link.startHandshake(.pin(try SetupPIN(validating: typed)), firstRequest: try first.map(request))
+                let authentication: CentralAuthentication = try typed.map { .pin(try SetupPIN(validating: $0)) } ?? .button
+                try link.startHandshake(authentication, firstRequest: try first.map(request))
             case .send(let message): try link.send(try request(message))
             case .reportJoinStatus(let status): try link.report(status)
             case .sendScanResults(let results): try link.sendScanResults(results)
+            case .pressButton: link.setup.buttonPressed(now: link.now)
             }
         }
         return link
     }
 
     static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        try run(scenario.steps, offeredVersions: scenario.offeredVersions, mtu: scenario.mtu, centralRandom: centralRandom, printerRandom: printerRandom)
+        try run(scenario.steps, offeredVersions: scenario.offeredVersions, mtu: scenario.mtu, authMethod: scenario.authMethod, centralRandom: centralRandom, printerRandom: printerRandom)
     }
 
     /// A step as the language-neutral object of `session.json`.
     static func object(_ step: Step) throws -> [String: Any] {
         switch step {
         case .startHandshake(let typed, let first):
-            var object: [String: Any] = ["actor": "central", "action": "startHandshake", "pin": typed]
+            var object: [String: Any] = ["actor": "central", "action": "startHandshake"]
+            if let typed { object["pin"] = typed }
             if let first { object["first_request"] = Hex.encode(try first.encoded()) }
             return object
         case .send(let message): return ["actor": "central", "action": "send", "request": Hex.encode(try message.encoded())]
@@ -209,6 +222,7 @@ enum ProtocolVectors {
             return ["actor": "printer", "action": "reportJoinStatus", "message": Hex.encode(try ApplicationMessage.joinStatus(status).encoded())]
         case .sendScanResults(let results):
             return ["actor": "printer", "action": "sendScanResults", "message": Hex.encode(try ApplicationMessage.scanResults(results).encoded())]
+        case .pressButton: return ["actor": "printer", "action": "pressButton"]
         }
     }
 
@@ -220,8 +234,7 @@ enum ProtocolVectors {
         }
         switch object["action"] as? String {
         case "startHandshake":
-            guard let typed = object["pin"] as? String else { throw ProtocolError(.missingField(0), detail: "pin") }
-            return .startHandshake(pin: typed, firstRequest: object["first_request"] == nil ? nil : try message("first_request"))
+            return .startHandshake(pin: object["pin"] as? String, firstRequest: object["first_request"] == nil ? nil : try message("first_request"))
         case "send": return .send(try message("request"))
         case "reportJoinStatus":
             guard case .joinStatus(let status) = try message("message") else { throw ProtocolError(.unexpectedMessage) }
@@ -229,6 +242,7 @@ enum ProtocolVectors {
         case "sendScanResults":
             guard case .scanResults(let results) = try message("message") else { throw ProtocolError(.unexpectedMessage) }
             return .sendScanResults(results)
+        case "pressButton": return .pressButton
         default: throw ProtocolError(.unexpectedMessage, detail: "unknown action")
         }
     }
@@ -240,18 +254,17 @@ enum ProtocolVectors {
             out.append(try record(scenario, link))
         }
         return [
-            "description": "Complete recorded sessions at the ATT MTU given per scenario (SPEC §14, §16). The printer shows `pin` at the start and answers DeviceInfoRequest with `device_info`. `steps` are the applications' inputs in order; each step is performed once all traffic caused by the previous one has been delivered (a role replaying alone performs its own next step when the recording shows it sending next). Request and status octets are application-message plaintexts (SPEC §8). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. Events use the vocabulary of SPEC §13.3.",
+            "description": "Complete recorded sessions at the ATT MTU given per scenario (SPEC §14, §16). In PIN modes the printer shows `pin` at the start (button mode has no `pin`; its `pressButton` step opens the window); the printer answers DeviceInfoRequest with `device_info`. `steps` are the applications' inputs in order; each step is performed once all traffic caused by the previous one has been delivered (a role replaying alone performs its own next step when the recording shows it sending next). Request and status octets are application-message plaintexts (SPEC §8). Each side draws its randomness, in order, from the given byte string (central: sid 16, scalar 32 per attempt; printer: nonce 16, scalar 32 per attempt). Frames are every ATT value in delivery order; a write-request's response precedes the notifications the printer sends while handling it. Events use the vocabulary of SPEC §13.3.",
             "scenarios": out,
         ]
     }
 
     static func record(_ scenario: Scenario, _ link: Link) throws -> [String: Any] {
-        [
+        var object: [String: Any] = [
             "name": scenario.name,
             "description": scenario.description,
             "mtu": scenario.mtu,
-            "pin": pin,
-            "auth_method": Int(AuthMethod.displayedPIN.rawValue),
+            "auth_method": Int(scenario.authMethod.rawValue),
             "advertised_version": 1,
             "offered_versions": scenario.offeredVersions.map(Int.init),
             "supported_versions": [1],
@@ -267,6 +280,8 @@ enum ProtocolVectors {
             "central_events": link.centralEvents.map(EventVocabulary.object),
             "printer_events": link.printerEvents.map(EventVocabulary.object),
         ]
+        if scenario.authMethod != .button { object["pin"] = pin }
+        return object
     }
 
     // MARK: fragmentation.json
