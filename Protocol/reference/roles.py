@@ -296,16 +296,23 @@ class Printer:
             {n: v for n, v in FIELDS[SERVER_HELLO].items() if n < 5},
             {"chosen": bytes([chosen]), "supported": self.supported, "nonce": nonce, "share": yb_share})
         self.keys = key_schedule(isk, transcript_hash(message, prefix))
-        self.attempts_left -= 1  # §11.2: counted when ServerHello is sent
+        if self.pin is not None:  # §11.2: counted when ServerHello is sent; §11.5: not in button mode
+            self.attempts_left -= 1
         self.state = "awaitFinish"
         self._notify(prefix + b"\x85\x00\x20" + self.keys["printer_tag"])
 
     def _attempt_failed(self, notify: bool):
-        """§11.2/§11.3: report attempts left, or rotate (not modelled) and lock out."""
-        self.events.append({"event": "authenticationFailed", "attemptsLeft": self.attempts_left})
+        """§11.2/§11.3: report attempts left, or rotate (the new PIN is not modelled) and lock out; §11.5 button
+        mode counts nothing and reports no attempts left."""
+        button = self.pin is None
+        self.events.append({"event": "authenticationFailed", "attemptsLeft": 0 if button else self.attempts_left})
+        if not button and self.attempts_left == 0:
+            self.events.append({"event": "pinRotated"})
         self.state = "awaitHello"
         if notify:
-            if self.attempts_left == 0:
+            if button:
+                self._notify(error_message(AUTHENTICATION_FAILED))
+            elif self.attempts_left == 0:
                 self._notify(error_message(LOCKED_OUT, 0, 30))
             else:
                 self._notify(error_message(AUTHENTICATION_FAILED, self.attempts_left))

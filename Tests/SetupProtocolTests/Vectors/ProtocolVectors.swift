@@ -170,6 +170,11 @@ enum ProtocolVectors {
                 centralSeed: 107, printerSeed: 207,
                 steps: [.pressButton, .startHandshake(pin: nil, firstRequest: right), .reportJoinStatus(connected)],
                 authMethod: .button),
+            Scenario(
+                name: "lock-out", description: "Three wrong PINs: attempts left 2, 1, then Error(lockedOut, 0, 30) and the printer rotates its PIN; a ClientHello at the same instant is refused with Error(lockedOut, retry after 30) and nothing is drawn (SPEC §8.9, §11.3, §14.4).",
+                centralSeed: 108, printerSeed: 208,
+                steps: [.startHandshake(pin: wrongPIN, firstRequest: right), .startHandshake(pin: "11111115", firstRequest: right),
+                        .startHandshake(pin: "99999995", firstRequest: right), .startHandshake(pin: pin, firstRequest: right)]),
         ]
     }
 
