@@ -39,11 +39,11 @@ struct Link {
 
     init(
         mtu: Int, authMethod: AuthMethod = .displayedPIN, centralSeed: UInt64 = 1, printerSeed: UInt64 = 2,
-        offeredVersions: [UInt8] = [1], centralRandom: SeededRandom? = nil, printerRandom: SeededRandom? = nil
+        offeredVersions: [UInt8] = [1], supportedVersions: [UInt8] = [1], centralRandom: SeededRandom? = nil, printerRandom: SeededRandom? = nil
     ) throws {
         self.mtu = mtu
         var setup = PrinterSetupState(authMethod: authMethod)
-        let configuration = PrinterConfiguration(deviceInfo: try Fixtures.deviceInfo(), shortID: ShortID(0x3F0A))
+        let configuration = PrinterConfiguration(deviceInfo: try Fixtures.deviceInfo(), shortID: ShortID(0x3F0A), supportedVersions: supportedVersions)
         let printer = PrinterSession(configuration: configuration, setup: &setup, now: now)
         let advertisement = SetupAdvertisement(
             version: 1, authMethod: authMethod, isProvisioned: false, isBusy: false, shortID: ShortID(0x3F0A), deviceClass: .printer)

@@ -117,7 +117,8 @@ import Testing
             let offered = try #require(object["offered_versions"] as? [Int]).map(UInt8.init)
             let authMethodValue = try #require(object["auth_method"] as? Int)
             let link = try ProtocolVectors.run(
-                steps, offeredVersions: offered, mtu: try #require(object["mtu"] as? Int),
+                steps, offeredVersions: offered,
+                supportedVersions: try #require(object["supported_versions"] as? [Int]).map(UInt8.init), mtu: try #require(object["mtu"] as? Int),
                 authMethod: try #require(AuthMethod(rawValue: UInt8(authMethodValue))), centralRandom: SeededRandom(replaying: try Hex.decode(recorded.central_random)),
                 printerRandom: SeededRandom(replaying: try Hex.decode(recorded.printer_random)))
             #expect(link.frames.count == recorded.frames.count, "\(recorded.name)")

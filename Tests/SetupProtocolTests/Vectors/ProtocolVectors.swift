@@ -132,6 +132,7 @@ enum ProtocolVectors {
         var offeredVersions: [UInt8] = [1]
         var mtu = 23
         var authMethod = AuthMethod.displayedPIN
+        var supportedVersions: [UInt8] = [1]
     }
 
     static func scenarios() throws -> [Scenario] {
@@ -175,6 +176,10 @@ enum ProtocolVectors {
                 centralSeed: 108, printerSeed: 208,
                 steps: [.startHandshake(pin: wrongPIN, firstRequest: right), .startHandshake(pin: "11111115", firstRequest: right),
                         .startHandshake(pin: "99999995", firstRequest: right), .startHandshake(pin: pin, firstRequest: right)]),
+            Scenario(
+                name: "printer-lists-two-versions", description: "The printer lists supported versions [1, 2] in ServerHello (test configuration: it speaks version 1 only); the client offers [1]; version 1 is chosen. ADb = 50 01 02 01 02 ‖ nonce: m is one octet and the versions keep the order of ServerHello field 2 (SPEC §9.1).",
+                centralSeed: 109, printerSeed: 209, steps: [.startHandshake(pin: pin, firstRequest: right), .reportJoinStatus(connected)],
+                supportedVersions: [1, 2]),
         ]
     }
 
@@ -192,9 +197,12 @@ enum ProtocolVectors {
 
     /// Runs a scenario's steps at MTU 23 with the given randomness.
     static func run(
-        _ steps: [Step], offeredVersions: [UInt8], mtu: Int, authMethod: AuthMethod, centralRandom: SeededRandom, printerRandom: SeededRandom
+        _ steps: [Step], offeredVersions: [UInt8], supportedVersions: [UInt8], mtu: Int, authMethod: AuthMethod,
+        centralRandom: SeededRandom, printerRandom: SeededRandom
     ) throws -> Link {
-        var link = try Link(mtu: mtu, authMethod: authMethod, offeredVersions: offeredVersions, centralRandom: centralRandom, printerRandom: printerRandom)
+        var link = try Link(
+            mtu: mtu, authMethod: authMethod, offeredVersions: offeredVersions, supportedVersions: supportedVersions,
+            centralRandom: centralRandom, printerRandom: printerRandom)
         if authMethod != .button { link.setup.show(try SetupPIN(validating: pin), now: link.now) }
         for step in steps {
             switch step {
@@ -211,7 +219,7 @@ enum ProtocolVectors {
     }
 
     static func run(_ scenario: Scenario, centralRandom: SeededRandom, printerRandom: SeededRandom) throws -> Link {
-        try run(scenario.steps, offeredVersions: scenario.offeredVersions, mtu: scenario.mtu, authMethod: scenario.authMethod, centralRandom: centralRandom, printerRandom: printerRandom)
+        try run(scenario.steps, offeredVersions: scenario.offeredVersions, supportedVersions: scenario.supportedVersions, mtu: scenario.mtu, authMethod: scenario.authMethod, centralRandom: centralRandom, printerRandom: printerRandom)
     }
 
     /// A step as the language-neutral object of `session.json`.
@@ -272,7 +280,7 @@ enum ProtocolVectors {
             "auth_method": Int(scenario.authMethod.rawValue),
             "advertised_version": 1,
             "offered_versions": scenario.offeredVersions.map(Int.init),
-            "supported_versions": [1],
+            "supported_versions": scenario.supportedVersions.map(Int.init),
             "short_id": "3F0A",
             "client_id": Hex.encode(Array(0x10...0x1F)),
             "device_info": Hex.encode(try ApplicationMessage.deviceInfo(Fixtures.deviceInfo()).encoded()),
