@@ -10,7 +10,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     if selectedTarget == nil {
         let name = getenv("SETUP_FUZZ_TARGET").map { String(cString: $0) } ?? "record"
         guard let target = FuzzTarget(rawValue: name) else {
-            fputs("unknown SETUP_FUZZ_TARGET \(name)\n", stderr)
+            let message = Array("unknown SETUP_FUZZ_TARGET \(name)\n".utf8)
+            _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             exit(2)
         }
         selectedTarget = target
@@ -18,6 +19,23 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     selectedTarget?.run(bytes)
     return 0
+}
+
+/// libFuzzer's driver (exported by the fuzzer runtime that -sanitize=fuzzer links).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// The executable's entry point under SwiftPM (which links `main` to `<target>_main`): hands
+/// control to libFuzzer's driver with the command-line flags.
+@_cdecl("SetupProtocolFuzzer_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { data, size in fuzzerTestOneInput(data, size) }
 }
 #else
 import Foundation

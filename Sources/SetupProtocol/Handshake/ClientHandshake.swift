@@ -19,7 +19,7 @@ public struct ClientHandshake: Sendable {
         let sessionID = random.bytes(count: 16)
         let scalar = CPace.sampleScalar(using: &random)
         let ci = HandshakeBinding.channelIdentifier(
-            version: HandshakeBinding.protocolVersion, authMethod: authMethod, shortID: shortID, clientID: clientID)
+            authMethod: authMethod, shortID: shortID, clientID: clientID)
         let generator = CPace.generator(prs: prs, channelIdentifier: ci, sessionID: sessionID)
         let share: [UInt8]
         do { share = try CPace.publicShare(scalar: scalar, generator: generator) } catch {

@@ -1,4 +1,4 @@
-/// The CPace inputs that bind the parties and the version (SPEC §9.2).
+/// The CPace inputs that bind the parties and the versions (SPEC §9.1).
 public enum HandshakeBinding {
     /// The version this implementation speaks.
     public static let protocolVersion: UInt8 = 1
@@ -8,9 +8,12 @@ public enum HandshakeBinding {
     /// The public PRS of button mode: it protects against eavesdroppers only.
     public static let buttonModePRS: [UInt8] = Array("smartsetup button mode: no PIN, eavesdropper protection only".utf8)
 
-    /// CI = lv_cat("smartsetup", [version], [auth method], short id (2), client id (16)).
-    public static func channelIdentifier(version: UInt8, authMethod: AuthMethod, shortID: ShortID, clientID: [UInt8]) -> [UInt8] {
-        CPace.lvCat(Array("smartsetup".utf8), [version], [authMethod.rawValue], shortID.octets, clientID)
+    /// CI = lv_cat("smartsetup", [auth method], short id (2), client id (16)) (SPEC §9.1).
+    ///
+    /// CI holds no version: the client computes CI before the printer chooses one, and the
+    /// offered, chosen and supported versions are bound by ADa/ADb and the transcript hash.
+    public static func channelIdentifier(authMethod: AuthMethod, shortID: ShortID, clientID: [UInt8]) -> [UInt8] {
+        CPace.lvCat(Array("smartsetup".utf8), [authMethod.rawValue], shortID.octets, clientID)
     }
 
     /// ADa = "C" || n || offered versions.

@@ -17,7 +17,7 @@ public struct PrinterHandshake: Sendable {
               chosen == HandshakeBinding.protocolVersion else { throw ProtocolError(.unsupportedVersion) }
         let nonce = random.bytes(count: 16)
         let scalar = CPace.sampleScalar(using: &random)
-        let ci = HandshakeBinding.channelIdentifier(version: chosen, authMethod: authMethod, shortID: shortID, clientID: hello.clientID)
+        let ci = HandshakeBinding.channelIdentifier(authMethod: authMethod, shortID: shortID, clientID: hello.clientID)
         let generator = CPace.generator(prs: prs, channelIdentifier: ci, sessionID: hello.sessionID)
         let share: [UInt8]
         let shared: SecretBytes

@@ -87,9 +87,13 @@ public struct PrinterSession: Sendable {
         return actions
     }
 
-    /// Sends the scan results the ``PrinterEvent/scanRequested`` event asked for.
+    /// Sends the scan results the ``PrinterEvent/scanRequested`` event asked for, in the given order.
+    ///
+    /// - Throws: `.invalidField(.network)` for more than ``ScanResult/maximumCount`` networks (the
+    ///   application chooses which to send, SPEC §8.3); nothing is sent and the scan stays pending.
     public mutating func sendScanResults(_ results: [ScanResult], now: MonotonicInstant) throws(ProtocolError) -> [PrinterAction] {
         guard case .authenticated(let channel, .scanning) = state else { throw ProtocolError(.requestNotAllowed, detail: "no scan requested") }
+        guard results.count <= ScanResult.maximumCount else { throw ProtocolError(.invalidField(.network)) }
         var actions: [PrinterAction] = []
         state = .authenticated(channel, .idle(since: now))
         try sendSealed(.scanResults(results), actions: &actions)
@@ -118,8 +122,7 @@ public struct PrinterSession: Sendable {
             case .awaitingHello(let deadline) where deadline <= now,
                  .awaitingFinish(_, let deadline) where deadline <= now:
                 fail(ProtocolError(.timedOut), now: now, setup: &setup, random: &random, actions: &actions)
-            case .authenticated(let channel, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
-                _ = channel
+            case .authenticated(_, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
                 fail(ProtocolError(.timedOut, detail: "idle"), now: now, setup: &setup, random: &random, actions: &actions)
             case .authenticated(let channel, .scanning(let deadline)) where deadline <= now:
                 state = .authenticated(channel, .idle(since: now))

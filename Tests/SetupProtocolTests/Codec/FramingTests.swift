@@ -90,6 +90,44 @@ import Testing
         #expect(ATTLimits.valueSize(forMTU: 517) == 512)
     }
 
+    @Test func fragmentCountFormulaOfTheSpec() throws {
+        for mtu in [23, 24, 30, 185, 247, 515] {
+            for length in [1, 2, mtu - 7, mtu - 6, mtu - 5, mtu + 50, 1000, 2048] where length >= 1 {
+                let expected = length <= mtu - 6 ? 1 : 1 + (length - (mtu - 6) + (mtu - 4) - 1) / (mtu - 4)
+                #expect(try Fragmenter.fragments(of: message(length), mtu: mtu).count == expected, "L=\(length) MTU=\(mtu)")
+            }
+        }
+    }
+
+    @Test func reassemblerAcceptsAnyFragmentBoundaries() throws {
+        var random = SeededRandom(seed: 99)
+        for _ in 0..<300 {
+            let mtu = random.int(23...300)
+            let valueSize = ATTLimits.valueSize(forMTU: mtu)
+            let original = random.bytes(count: random.int(1...Fragmenter.maximumMessageSize))
+            var reassembler = Reassembler()
+            var offset = 0
+            var sequence = 0
+            var result: [UInt8]?
+            while offset < original.count {
+                let isFirst = offset == 0
+                let room = valueSize - (isFirst ? 3 : 1)
+                let take = min(random.int(1...room), original.count - offset)
+                let isLast = offset + take == original.count
+                var fragment: [UInt8] = []
+                FragmentHeader(isFirst: isFirst, isLast: isLast, sequence: UInt8(sequence & 0x3F), messageLength: isFirst ? UInt16(original.count) : nil)
+                    .encode(into: &fragment)
+                fragment += original[offset..<(offset + take)]
+                let output = try reassembler.receive(fragment, mtu: mtu, now: t0)
+                #expect((output != nil) == isLast)
+                result = output ?? result
+                offset += take
+                sequence += 1
+            }
+            #expect(result == original)
+        }
+    }
+
     @Test func randomBoundariesAndMTUs() throws {
         var random = SeededRandom(seed: 77)
         for _ in 0..<300 {

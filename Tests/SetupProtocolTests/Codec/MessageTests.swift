@@ -91,6 +91,21 @@ import Testing
         #expect(throws: ProtocolError(.invalidField(.ipv4Address))) { try IPv4Interface(address: IPv4Address(1, 2, 3, 4), prefixLength: 33) }
     }
 
+    @Test func deviceInfoAndScanResultValidation() {
+        let mac: [UInt8] = [1, 2, 3, 4, 5, 6]
+        #expect(throws: ProtocolError(.invalidField(.model))) { try DeviceInfo(model: "", serial: "s", firmware: "f", macAddress: mac) }
+        #expect(throws: ProtocolError(.invalidField(.serial))) { try DeviceInfo(model: "m", serial: String(repeating: "s", count: 65), firmware: "f", macAddress: mac) }
+        #expect(throws: ProtocolError(.invalidField(.firmware))) { try DeviceInfo(model: "m", serial: "s", firmware: "", macAddress: mac) }
+        #expect(throws: ProtocolError(.invalidField(.macAddress))) { try DeviceInfo(model: "m", serial: "s", firmware: "f", macAddress: [1]) }
+        #expect(throws: ProtocolError(.invalidField(.ssid))) { try ScanResult(ssid: Array(repeating: 1, count: 33), rssi: 0, security: .open, channel: 1, band: .ghz5) }
+        #expect(throws: ProtocolError(.invalidField(.channel))) { try ScanResult(ssid: [], rssi: 0, security: .open, channel: 0, band: .ghz5) }
+        #expect(throws: ProtocolError(.invalidField(.network))) {
+            try ApplicationMessage.scanResults(Array(repeating: try ScanResult(ssid: [], rssi: 0, security: .open, channel: 1, band: .ghz5), count: 25)).encoded()
+        }
+        #expect(MonotonicInstant(milliseconds: 5).adding(milliseconds: 7) == MonotonicInstant(milliseconds: 12))
+        #expect(MonotonicInstant(milliseconds: 5).description == "t+5ms")
+    }
+
     @Test func decodedCredentialsAreValidatedToo() throws {
         // SetCredentials with a 7-octet passphrase: type 0x24, ssid "A", security wpa2PSK, passphrase.
         let bytes: [UInt8] = [0x24, 0x81, 0, 1, 0x41, 0x82, 0, 1, 1, 0x83, 0, 7] + Array("1234567".utf8)

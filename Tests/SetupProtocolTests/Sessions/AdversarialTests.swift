@@ -130,12 +130,37 @@ import Testing
         #expect(reply == .error(ErrorReport(code: .invalidField)))
     }
 
+    /// A client-bound message type from the client is a protocol violation: fatal (SPEC §8 "Wrong direction").
+    @Test func wrongDirectionMessageEndsTheSession() throws {
+        var link = try Link(mtu: 185)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin))
+        guard case .authenticated(var clientChannel, _) = link.central.state else { Issue.record("not authenticated"); return }
+        let sealed = try clientChannel.seal(try ApplicationMessage.joinStatus(.received).encoded(), recordType: Record.TypeCode.sealed)
+        link.inject(write: try Fragmenter.fragments(of: try Record.sealed(sealed).encoded(), mtu: 185)[0])
+        #expect(link.printerEvents.last == .failed(ProtocolError(.unexpectedMessage)))
+        #expect(link.disconnected)
+    }
+
     @Test func unexpectedRecordsEndTheSession() throws {
         var link = try Link(mtu: 185)
         _ = link.showPIN()
         link.inject(write: try Fragmenter.fragments(of: try Record.sealed(Array(repeating: 1, count: 20)).encoded(), mtu: 185)[0])
         #expect(link.printerEvents.last == .failed(ProtocolError(.unexpectedMessage)))
         #expect(link.disconnected)
+    }
+
+    @Test func aFailedWriteEndsTheCentralSession() throws {
+        var link = try Link(mtu: 185)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin))
+        _ = try link.central.send(.deviceInfo, now: link.now)
+        let actions = link.central.writeFailed(now: link.now)
+        #expect(actions.contains(.event(.failed(ProtocolError(.writeFailed)))))
+        #expect(actions.contains(.disconnect))
+        #expect(link.central.isClosed)
+        #expect(link.central.writeFailed(now: link.now).isEmpty)
+        #expect(throws: ProtocolError(.requestNotAllowed)) { try link.central.send(.scan, now: link.now) }
     }
 
     @Test func framingErrorsEndTheSessionWithAnATTError() throws {

@@ -25,6 +25,19 @@ import Testing
         #expect(link.roundTrips == 2)
     }
 
+    @Test func notificationsBeforeTheWriteResponseWorkToo() throws {
+        var link = try Link(mtu: 23)
+        link.responsesAfterNotifications = true
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin), firstRequest: .setCredentials(try Fixtures.credentials()))
+        #expect(link.centralEvents == [.authenticated, .joinStatus(.received)])
+        #expect(link.roundTrips == 2)
+        // ClientFinish went out only after ClientHello's Write Response.
+        let requests = link.frames.enumerated().filter { $0.element.operation == "write-request" }.map(\.offset)
+        let firstNotification = try #require(link.frames.firstIndex { $0.direction == .printerToCentral })
+        #expect(requests[0] < firstNotification)
+    }
+
     @Test func attOperationCountsAtMTU23MatchTheSpec() throws {
         var link = try Link(mtu: 23)
         let pin = link.showPIN()
@@ -55,6 +68,11 @@ import Testing
             try ScanResult(ssid: Array("HomeNet".utf8), rssi: -48, security: .wpa2WPA3, channel: 36, band: .ghz5),
             try ScanResult(ssid: [], rssi: -80, security: .wpa2PSK, channel: 6, band: .ghz2_4),
         ]
+        // More than 24 networks: refused to the application, nothing sent, the scan stays pending (SPEC §8.3).
+        let tooMany = Array(repeating: results[0], count: ScanResult.maximumCount + 1)
+        let framesBefore = link.frames.count
+        #expect(throws: ProtocolError(.invalidField(.network))) { try link.sendScanResults(tooMany) }
+        #expect(link.frames.count == framesBefore)
         try link.sendScanResults(results)
         #expect(link.centralEvents.last == .scanResults(results))
 
@@ -66,6 +84,7 @@ import Testing
         #expect(link.printerEvents.contains(.resetRequested))
         #expect(link.centralEvents.last == .resetDone)
         #expect(link.disconnected)
+        #expect(link.central.isClosed && link.printer.isClosed)
         #expect(!link.setup.isBusy)
     }
 

@@ -31,17 +31,19 @@ struct Link {
     var centralTimer: MonotonicInstant?
     var printerTimer: MonotonicInstant?
     var disconnected = false
+    /// Deliver a Write Response after the notifications the write caused (BlueZ may do either).
+    var responsesAfterNotifications = false
     /// Optional tampering hook: may change or drop (return nil) a delivery.
     var tamper: ((Delivery) -> Delivery?)?
     private var queue: [Delivery] = []
 
     init(
         mtu: Int, authMethod: AuthMethod = .displayedPIN, centralSeed: UInt64 = 1, printerSeed: UInt64 = 2,
-        offeredVersions: [UInt8] = [1], centralRandom: SeededRandom? = nil, printerRandom: SeededRandom? = nil
+        offeredVersions: [UInt8] = [1], supportedVersions: [UInt8] = [1], centralRandom: SeededRandom? = nil, printerRandom: SeededRandom? = nil
     ) throws {
         self.mtu = mtu
         var setup = PrinterSetupState(authMethod: authMethod)
-        let configuration = PrinterConfiguration(deviceInfo: try Fixtures.deviceInfo(), shortID: ShortID(0x3F0A))
+        let configuration = PrinterConfiguration(deviceInfo: try Fixtures.deviceInfo(), shortID: ShortID(0x3F0A), supportedVersions: supportedVersions)
         let printer = PrinterSession(configuration: configuration, setup: &setup, now: now)
         let advertisement = SetupAdvertisement(
             version: 1, authMethod: authMethod, isProvisioned: false, isBusy: false, shortID: ShortID(0x3F0A), deviceClass: .printer)
@@ -150,7 +152,11 @@ struct Link {
     }
 
     mutating func apply(printer actions: [PrinterAction]) {
-        for action in actions {
+        var ordered = actions
+        if responsesAfterNotifications, let index = ordered.firstIndex(where: { if case .respondToWrite = $0 { true } else { false } }) {
+            ordered.append(ordered.remove(at: index))
+        }
+        for action in ordered {
             switch action {
             case .respondToWrite(let success): queue.append(.writeResponse(success))
             case .notify(let fragments): queue.append(contentsOf: fragments.map { .notification($0) })

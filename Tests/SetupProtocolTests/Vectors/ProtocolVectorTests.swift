@@ -21,7 +21,7 @@ import Testing
         struct Inputs: Decodable { var isk: String; var client_hello: String; var server_hello_prefix: String }
         struct Output: Decodable { var length: Int; var output: String }
         struct Nonce: Decodable { var counter: UInt64; var nonce: String }
-        struct Sealed: Decodable { var counter: Int; var plaintext: String; var sealed: String }
+        struct Sealed: Decodable { var direction: String; var counter: Int; var plaintext: String; var sealed: String }
         var inputs: Inputs
         var transcript_hash: String
         var labels: [String: Output]
@@ -49,15 +49,48 @@ import Testing
         for nonce in file.client_nonces {
             #expect(Hex.encode(SecureChannel.nonce(iv: keys.clientIV.bytes, counter: nonce.counter)) == nonce.nonce)
         }
-        // The printer opens the client's sealed examples in order, and not out of order.
-        var printer = keys.printerChannel()
+        // Each side opens the other's sealed examples in order, and not out of order.
+        var printer = keys.printerChannel(), client = keys.clientChannel()
+        #expect(Set(file.sealed_examples.map(\.direction)) == ["client-to-printer", "printer-to-client"])
         for example in file.sealed_examples {
-            #expect(try printer.open(try Hex.decode(example.sealed), recordType: Record.TypeCode.sealed) == (try Hex.decode(example.plaintext)))
+            let sealed = try Hex.decode(example.sealed), plaintext = try Hex.decode(example.plaintext)
+            if example.direction == "client-to-printer" {
+                #expect(try printer.open(sealed, recordType: Record.TypeCode.sealed) == plaintext)
+            } else {
+                #expect(try client.open(sealed, recordType: Record.TypeCode.sealed) == plaintext)
+            }
         }
         var fresh = keys.printerChannel()
         #expect(throws: ProtocolError(.decryptionFailed)) { try fresh.open(try Hex.decode(file.sealed_examples[1].sealed), recordType: Record.TypeCode.sealed) }
         var wrongAAD = keys.printerChannel()
         #expect(throws: ProtocolError(.decryptionFailed)) { try wrongAAD.open(try Hex.decode(file.sealed_examples[0].sealed), recordType: Record.TypeCode.clientFinish) }
+    }
+
+    struct HandshakeFile: Decodable {
+        struct Handshake: Decodable {
+            var ci: String, sid: String, share_a: String, share_b: String, client_hello: String, server_hello_prefix: String
+            var printer_confirmation: String
+        }
+        var handshake: Handshake
+    }
+
+    @Test func happyPathHandshakeValuesMatchTheRecordedFrames() throws {
+        let handshake = try VectorFiles.protocolVector("key-schedule.json", as: HandshakeFile.self).handshake
+        let session = try VectorFiles.protocolVector("session.json", as: SessionFile.self).scenarios[0]
+        // Reassemble the first message in each direction from the recorded frames.
+        var toPrinter = Reassembler(), toCentral = Reassembler()
+        var clientHello: [UInt8]?, serverHello: [UInt8]?
+        for frame in session.frames {
+            let bytes = try Hex.decode(frame.hex)
+            if frame.dir == "c2p", clientHello == nil { clientHello = try toPrinter.receive(bytes, mtu: 23, now: MonotonicInstant(milliseconds: 0)) }
+            if frame.dir == "p2c", serverHello == nil { serverHello = try toCentral.receive(bytes, mtu: 23, now: MonotonicInstant(milliseconds: 0)) }
+        }
+        #expect(clientHello.map(Hex.encode) == handshake.client_hello)
+        guard case .serverHello(let hello)? = try serverHello.map(Record.decode) else { Issue.record("no ServerHello"); return }
+        #expect(Hex.encode(hello.transcriptPrefix) == handshake.server_hello_prefix)
+        #expect(Hex.encode(hello.share) == handshake.share_b)
+        #expect(Hex.encode(hello.confirmation) == handshake.printer_confirmation)
+        #expect(Hex.encode(HandshakeBinding.channelIdentifier(authMethod: .displayedPIN, shortID: ShortID(0x3F0A), clientID: Array(0x10...0x1F))) == handshake.ci)
     }
 
     struct SessionFile: Decodable {
@@ -68,27 +101,44 @@ import Testing
             var printer_random: String
             var frames: [Frame]
             var round_trips: Int
-            var central_events: [String]
-            var printer_events: [String]
         }
         var scenarios: [Scenario]
     }
 
-    @Test func recordedSessionsReplayFromTheirRandomness() throws {
+    /// Replays every recorded scenario from the file alone: its steps, its randomness; frames,
+    /// round trips and events (SPEC §13.3 vocabulary) must equal the recording.
+    @Test func recordedSessionsReplayFromTheirSteps() throws {
         let file = try VectorFiles.protocolVector("session.json", as: SessionFile.self)
-        #expect(file.scenarios.map(\.name) == ProtocolVectors.scenarios.map(\.name))
-        for (recorded, scenario) in zip(file.scenarios, ProtocolVectors.scenarios) {
+        let raw = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: ProtocolVectors.url("session.json"))) as? [String: Any])
+        let objects = try #require(raw["scenarios"] as? [[String: Any]])
+        #expect(file.scenarios.map(\.name) == (try ProtocolVectors.scenarios()).map(\.name))
+        for (recorded, object) in zip(file.scenarios, objects) {
+            let steps = try #require(object["steps"] as? [[String: Any]]).map(ProtocolVectors.step)
+            let offered = try #require(object["offered_versions"] as? [Int]).map(UInt8.init)
+            let authMethodValue = try #require(object["auth_method"] as? Int)
             let link = try ProtocolVectors.run(
-                scenario, centralRandom: SeededRandom(replaying: try Hex.decode(recorded.central_random)),
+                steps, offeredVersions: offered,
+                supportedVersions: try #require(object["supported_versions"] as? [Int]).map(UInt8.init), mtu: try #require(object["mtu"] as? Int),
+                authMethod: try #require(AuthMethod(rawValue: UInt8(authMethodValue))), centralRandom: SeededRandom(replaying: try Hex.decode(recorded.central_random)),
                 printerRandom: SeededRandom(replaying: try Hex.decode(recorded.printer_random)))
             #expect(link.frames.count == recorded.frames.count, "\(recorded.name)")
             for (frame, expected) in zip(link.frames, recorded.frames) {
                 #expect(Hex.encode(frame.bytes) == expected.hex && frame.direction.rawValue == expected.dir && frame.operation == expected.op)
             }
-            #expect(link.centralEvents.map { String(describing: $0) } == recorded.central_events)
-            #expect(link.printerEvents.map { String(describing: $0) } == recorded.printer_events)
+            let centralEvents = try #require(object["central_events"] as? [Any]).map(EventVocabulary.canonical)
+            let printerEvents = try #require(object["printer_events"] as? [Any]).map(EventVocabulary.canonical)
+            #expect(try link.centralEvents.map { try EventVocabulary.canonical(EventVocabulary.object($0)) } == centralEvents, "\(recorded.name)")
+            #expect(try link.printerEvents.map { try EventVocabulary.canonical(EventVocabulary.object($0)) } == printerEvents, "\(recorded.name)")
             #expect(link.roundTrips == recorded.round_trips)
         }
+    }
+
+    /// The vocabulary names what each event carries, never a secret.
+    @Test func eventVocabularyObjects() throws {
+        #expect(try EventVocabulary.canonical(EventVocabulary.object(CentralEvent.authenticationFailed(attemptsLeft: nil))) == #"{"event":"authenticationFailed"}"#)
+        #expect(try EventVocabulary.canonical(EventVocabulary.object(CentralEvent.joinStatus(.failed(.wrongPassphrase)))) == #"{"event":"joinStatus","reason":1,"stage":6}"#)
+        #expect(try EventVocabulary.canonical(EventVocabulary.object(CentralEvent.attemptRefused(ErrorReport(code: .lockedOut, attemptsLeft: 0, retryAfterSeconds: 30)))) == #"{"attemptsLeft":0,"code":5,"event":"attemptRefused","retryAfter":30}"#)
+        #expect(try EventVocabulary.canonical(EventVocabulary.object(PrinterEvent.failed(ProtocolError(.invalidField(.ssid))))) == #"{"error":"invalidField","event":"failed"}"#)
     }
 
     @Test func happyPathFramesDecodeAsTheSpecSays() throws {
@@ -130,9 +180,59 @@ import Testing
         }
     }
 
+    struct FramingErrorsFile: Decodable {
+        struct Case: Decodable { var name: String; var fragments: [String]; var error: String }
+        var mtu: Int
+        var cases: [Case]
+    }
+
+    @Test func framingErrorsFromTheFile() throws {
+        let file = try VectorFiles.protocolVector("framing-errors.json", as: FramingErrorsFile.self)
+        #expect(file.cases.count == ProtocolVectors.framingErrorCases.count)
+        let kinds: Set<String> = ["malformedFragment", "fragmentTooLarge", "messageTooLarge", "missingFirstFragment",
+                                  "unexpectedFirstFragment", "fragmentOutOfOrder", "fragmentOverflow", "truncatedMessage"]
+        #expect(Set(file.cases.map(\.error)) == kinds, "every §6.4 kind is covered")
+        for vector in file.cases {
+            #expect(try ProtocolVectors.framingError(vector.fragments, mtu: file.mtu) == vector.error, "\(vector.name)")
+        }
+    }
+
     struct MessagesFile: Decodable {
         struct Entry: Decodable { var name: String; var kind: String; var hex: String }
         var messages: [Entry]
+    }
+
+    /// Builds a TLV body from a `fields` object: ascending field numbers (SPEC §7.1); the
+    /// non-critical fields are Error 2, 3 and Info 4, 5.
+    static func body(fromFields object: [String: Any], names: [UInt8: String], type: UInt8?) throws -> [UInt8] {
+        var writer = TLVWriter()
+        for number in names.keys.sorted() {
+            guard let name = names[number], let value = object[name] else { continue }
+            let critical = !((type == 0x0F && number >= 2) || (type == 0x30 && number >= 4))
+            if let list = value as? [[String: Any]] {
+                for nested in list {
+                    try writer.append(number, critical: critical, try body(fromFields: nested, names: ProtocolVectors.networkFieldNames, type: nil))
+                }
+            } else if let hex = value as? String {
+                try writer.append(number, critical: critical, try Hex.decode(hex))
+            }
+        }
+        return writer.bytes
+    }
+
+    /// Every `fields` object encodes, in the §7.1 order, to the entry's octets.
+    @Test func messageFieldsEncodeToTheOctets() throws {
+        let raw = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: ProtocolVectors.url("messages.json"))) as? [String: Any])
+        let entries = try #require(raw["messages"] as? [[String: Any]])
+        var checked = 0
+        for entry in entries {
+            guard let fields = entry["fields"] as? [String: Any], let hex = entry["hex"] as? String else { continue }
+            let bytes = try Hex.decode(hex)
+            let names = try #require(ProtocolVectors.fieldNames[bytes[0]])
+            #expect([bytes[0]] + (try Self.body(fromFields: fields, names: names, type: bytes[0])) == bytes, "\(entry["name"] ?? "")")
+            checked += 1
+        }
+        #expect(checked == 24)
     }
 
     @Test func everyMessageInTheFileDecodesAndReencodes() throws {

@@ -61,15 +61,6 @@ public enum ApplicationMessage: Hashable, Sendable {
         }
     }
 
-    /// Whether a client sends this message (else the printer does).
-    public var isRequest: Bool {
-        switch self {
-        case .deviceInfoRequest, .scanRequest, .setCredentials, .identify, .resetNetwork: return true
-        case .deviceInfo, .scanResults, .joinStatus, .acknowledge: return false
-        case .error: return true
-        }
-    }
-
     /// The plaintext octets: type, then fields.
     public func encoded() throws(ProtocolError) -> [UInt8] {
         var writer = TLVWriter(prefix: [typeCode])
