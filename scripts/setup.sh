@@ -12,6 +12,7 @@ packages=(
     systemd           # busctl: a real client in the tests
     libglib2.0-bin    # gdbus: a real client in the tests
     bluez             # bluetoothctl: a real BlueZ client driven against the simulated BlueZ
+    python3-cryptography  # the independent Python implementation that checks Protocol/vectors
 )
 missing=()
 for p in "${packages[@]}"; do
