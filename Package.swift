@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "BlueZ", targets: ["BlueZ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -19,6 +20,8 @@ let package = Package(
         ),
         // D-Bus over libdbus-1. Knows nothing of Bluetooth.
         .target(name: "DBus", dependencies: ["CDBus"]),
+        // BlueZ over D-Bus: object cache, adapters, devices, remote GATT, peripheral exports.
+        .target(name: "BlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",
@@ -32,6 +35,7 @@ let package = Package(
             path: "Fuzz/SetupProtocolFuzzer"
         ),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
+        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus"]),
         .testTarget(
             name: "SetupProtocolTests",
             dependencies: ["SetupProtocol"],
