@@ -62,10 +62,7 @@ extension BlueZSession {
 
     /// The connection failed under the router: every stream ends.
     func connectionLost() {
-        state.withLock { state in
-            state.available = false
-            for subscriber in state.subscribers.values { subscriber.continuation.finish() }
-            state.subscribers.removeAll()
-        }
+        state.withLock { $0.available = false }
+        finishAllStreams()
     }
 }

@@ -66,10 +66,17 @@ public final class BlueZSession: Sendable {
             task = nil
         }
         connection.setMethodCallHandler(nil)
-        state.withLock { state in
-            for subscriber in state.subscribers.values { subscriber.continuation.finish() }
-            state.subscribers.removeAll()
+        finishAllStreams()
+    }
+
+    /// Ends every event stream. The continuations finish outside the lock: finishing runs the
+    /// stream's termination handler, which takes the lock to unregister.
+    func finishAllStreams() {
+        let subscribers = state.withLock { state in
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
         }
+        for subscriber in subscribers { subscriber.continuation.finish() }
     }
 
     /// True while bluetoothd owns org.bluez and the cache reflects it.
