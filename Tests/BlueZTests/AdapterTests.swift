@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite struct AdapterTests {
+@Suite(.timeLimit(.minutes(1))) struct AdapterTests {
     @Test func poweredCanBeSetAndAwaited() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()
@@ -51,7 +51,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func discoveredDevicesAreReCheckedAgainstTheFilter() async throws {
+    @Test func discoveredDevicesAreReCheckedAgainstTheFilter() async throws {
         try await withFakeBlueZ(device: false) { fake, session in
             let adapter = try session.adapter()
             let discovery = try await adapter.discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID], rssi: -80))

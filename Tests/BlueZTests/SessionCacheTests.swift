@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite struct SessionCacheTests {
+@Suite(.timeLimit(.minutes(1))) struct SessionCacheTests {
     @Test func snapshotHoldsAdapterAndDevice() async throws {
         try await withFakeBlueZ { _, session in
             #expect(session.isBluetoothdAvailable)
