@@ -1,0 +1,95 @@
+import BlueZ
+import DBus
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct AdapterTests {
+    @Test func poweredCanBeSetAndAwaited() async throws {
+        try await withFakeBlueZ { fake, session in
+            let adapter = try session.adapter()
+            try await adapter.setPowered(false, deadline: generous())
+            #expect(try !adapter.properties().powered)
+            #expect(fake.value("Powered", interface: BlueZInterface.adapter, at: FakePaths.adapter) == .boolean(false))
+            await #expect { try await adapter.discover() } throws: { ($0 as? BlueZError)?.kind == .adapterPoweredOff }
+            try await adapter.setPowered(true, deadline: generous())
+            #expect(try adapter.properties().powered)
+        }
+    }
+
+    @Test func discoveryStartsOnceAndStopsWithTheLastSession() async throws {
+        try await withFakeBlueZ { fake, session in
+            let adapter = try session.adapter()
+            let first = try await adapter.discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID], duplicateData: true))
+            let second = try await adapter.discover(DiscoveryFilter())
+            #expect(fake.count("StartDiscovery") == 1)
+            // The second filter (any UUID) widens the merged one: set again, without UUIDs.
+            let filters = fake.filters.withLock { $0 }
+            #expect(filters.count == 2)
+            #expect(filters[0]["UUIDs"] == .stringArray([FakeBlueZ.serviceUUID]))
+            #expect(filters[0]["Transport"] == .string("le"))
+            #expect(filters[0]["DuplicateData"] == .boolean(true))
+            #expect(filters[1]["UUIDs"] == nil)
+            await first.stop()
+            #expect(fake.count("StopDiscovery") == 0)
+            await first.stop()
+            await second.stop()
+            #expect(fake.count("StopDiscovery") == 1)
+            #expect(fake.filters.withLock { $0.last } == [:])
+            let third = try await adapter.discover()
+            #expect(fake.count("StartDiscovery") == 2)
+            await third.stop()
+            #expect(fake.count("StopDiscovery") == 2)
+        }
+    }
+
+    @Test func aDroppedDiscoverySessionStopsInTheBackground() async throws {
+        try await withFakeBlueZ { fake, session in
+            let adapter = try session.adapter()
+            var discovery: DiscoverySession? = try await adapter.discover()
+            #expect(discovery != nil)
+            discovery = nil
+            try await eventually("StopDiscovery") { fake.count("StopDiscovery") == 1 }
+        }
+    }
+
+    @Test func discoveredDevicesAreReCheckedAgainstTheFilter() async throws {
+        try await withFakeBlueZ(device: false) { fake, session in
+            let adapter = try session.adapter()
+            let discovery = try await adapter.discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID], rssi: -80))
+            var devices = discovery.devices().makeAsyncIterator()
+            // Not ours (other UUID): BlueZ may report it because another client's filter is wider.
+            try fake.addDevice(at: FakePaths.otherDevice, address: "00:AA:01:01:00:02", name: "other", uuids: ["180f"])
+            try fake.addDevice()
+            let found = try #require(try await devices.next())
+            #expect(found.isNew)
+            #expect(found.device.path == FakePaths.device)
+            #expect(found.properties.name == "printer")
+            try fake.set("RSSI", .int16(-90), interface: BlueZInterface.device, at: FakePaths.device)  // too weak: skipped
+            try fake.set("RSSI", .int16(-40), interface: BlueZInterface.device, at: FakePaths.otherDevice)  // not ours: skipped
+            try fake.set("RSSI", .int16(-60), interface: BlueZInterface.device, at: FakePaths.device)
+            // Reports carry the device's state when read, so an earlier event may already show -60.
+            var stronger = try #require(try await devices.next())
+            while stronger.properties.rssi != -60 { stronger = try #require(try await devices.next()) }
+            #expect(!stronger.isNew)
+            #expect(stronger.device.path == FakePaths.device)
+            try fake.set("ManufacturerData", .uint16VariantDictionary([0xFFFF: .bytes([7])]), interface: BlueZInterface.device, at: FakePaths.device)
+            var update = try #require(try await devices.next())
+            while update.properties.manufacturerData.isEmpty { update = try #require(try await devices.next()) }
+            #expect(update.properties.manufacturerData == [0xFFFF: [7]])
+            let known = discovery.devices(includeKnown: true)
+            var knownIterator = known.makeAsyncIterator()
+            #expect(try await knownIterator.next()?.device.path == FakePaths.device)
+            await discovery.stop()
+        }
+    }
+
+    @Test func removeDeviceDropsIt() async throws {
+        try await withFakeBlueZ(gatt: true) { fake, session in
+            let adapter = try session.adapter()
+            let device = try #require(adapter.device(address: "00:AA:01:01:00:01"))
+            try await adapter.removeDevice(device)
+            try await eventually("device gone") { adapter.devices().isEmpty }
+            await #expect { try await adapter.removeDevice(device) } throws: { ($0 as? BlueZError)?.kind == .doesNotExist }
+            #expect(fake.count("RemoveDevice") == 2)
+        }
+    }
+}
