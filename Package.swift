@@ -6,9 +6,13 @@ let package = Package(
     products: [
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "SmartSetup", targets: ["SmartSetup"]),
+        .library(name: "PrinterEmulator", targets: ["PrinterEmulator"]),
+        .executable(name: "smartsetup", targets: ["smartsetup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -31,6 +35,21 @@ let package = Package(
             dependencies: ["SetupProtocol"],
             path: "Fuzz/SetupProtocolFuzzer"
         ),
+        // The service: session drivers over abstract GATT links, scan/pick/pair/requests, errors.
+        .target(name: "SmartSetup", dependencies: ["SetupProtocol"]),
+        // The printer side: PIN display or printed page, Wi-Fi network table and join simulation.
+        .target(name: "PrinterEmulator", dependencies: ["SmartSetup", "SetupProtocol"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "smartsetup",
+            dependencies: [
+                "SmartSetup", "PrinterEmulator", "SetupProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .testTarget(name: "SmartSetupTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol"]),
+        .testTarget(name: "PrinterEmulatorTests", dependencies: ["PrinterEmulator", "SmartSetup", "SetupProtocol"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(
             name: "SetupProtocolTests",
