@@ -20,6 +20,8 @@ public actor CentralDriver {
     private var tasks: [Task<Void, Never>] = []
     private let writeQueue: AsyncStream<[WriteOperation]>.Continuation
     private var counters = LinkStatistics()
+    private var currentMessage = LinkStatistics()
+    private var accepted: LinkStatistics?
 
     /// Opens a driver on a connected link: reads the MTU and subscribes to Events before anything
     /// is written.
@@ -66,7 +68,7 @@ public actor CentralDriver {
                         break
                     }
                 }
-                await self?.writeFinished(operations, succeeded: succeeded)
+                await self?.writeFinished(succeeded: succeeded)
             }
         })
     }
@@ -77,9 +79,14 @@ public actor CentralDriver {
     /// Whether the channel is authenticated.
     public var isAuthenticated: Bool { session.isAuthenticated }
 
-    /// The ATT traffic this driver initiated or received: Write Requests answered, Write
-    /// Commands, notifications and their octets.
+    /// The ATT traffic this driver initiated or received: Write Requests, Write Commands,
+    /// notifications and their octets.
     public var statistics: LinkStatistics { counters }
+
+    /// The traffic up to the printer's acceptance of the credentials: everything before the
+    /// first JoinStatus ("received") notification, which follows the Write Response that
+    /// acknowledged them (SPEC §14.1). Nil until then.
+    public var statisticsUntilCredentialsAccepted: LinkStatistics? { accepted }
 
     /// Starts an attempt (ClientHello); `firstRequest` travels sealed in ClientFinish.
     public func startHandshake(_ authentication: CentralAuthentication, firstRequest: CentralRequest? = nil) throws(ProtocolError) {
@@ -132,19 +139,24 @@ public actor CentralDriver {
     private func notification(_ value: [UInt8]) {
         counters.notifications += 1
         counters.bytes += value.count
-        apply(session.receiveNotification(value, now: clock.now()))
+        currentMessage.notifications += 1
+        currentMessage.bytes += value.count
+        let actions = session.receiveNotification(value, now: clock.now())
+        for action in actions {
+            guard case .event(let event) = action else { continue }
+            if accepted == nil, event == .joinStatus(.received) {
+                var before = counters
+                before.notifications -= currentMessage.notifications
+                before.bytes -= currentMessage.bytes
+                accepted = before
+            }
+            currentMessage = LinkStatistics()
+        }
+        apply(actions)
     }
 
-    private func writeFinished(_ operations: [WriteOperation], succeeded: Bool) {
-        if succeeded {
-            for operation in operations {
-                if case .request = operation { counters.roundTrips += 1 } else { counters.writeCommands += 1 }
-                counters.bytes += operation.value.count
-            }
-            apply(session.writeAcknowledged(now: clock.now()))
-        } else {
-            apply(session.writeFailed(now: clock.now()))
-        }
+    private func writeFinished(succeeded: Bool) {
+        apply(succeeded ? session.writeAcknowledged(now: clock.now()) : session.writeFailed(now: clock.now()))
     }
 
     private func timerFired() {
@@ -162,6 +174,10 @@ public actor CentralDriver {
         for action in actions {
             switch action {
             case .write(let operations):
+                for operation in operations {
+                    if case .request = operation { counters.roundTrips += 1 } else { counters.writeCommands += 1 }
+                    counters.bytes += operation.value.count
+                }
                 writeQueue.yield(operations)
             case .event(let event):
                 deliver(event)

@@ -14,14 +14,4 @@ public struct LinkStatistics: Hashable, Sendable, Codable {
 
     /// ATT operations initiated: Write Requests, Write Commands and Notifications (SPEC §14).
     public var operations: Int { roundTrips + writeCommands + notifications }
-
-    /// The traffic since `earlier`.
-    public func since(_ earlier: LinkStatistics) -> LinkStatistics {
-        var delta = LinkStatistics()
-        delta.roundTrips = roundTrips - earlier.roundTrips
-        delta.writeCommands = writeCommands - earlier.writeCommands
-        delta.notifications = notifications - earlier.notifications
-        delta.bytes = bytes - earlier.bytes
-        return delta
-    }
 }

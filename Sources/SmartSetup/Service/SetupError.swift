@@ -83,7 +83,7 @@ public enum ExitCodeTable {
     public static let rows: [(code: Int32, name: String, meaning: String)] = [
         (0, "ok", "success"),
         (1, "internal", "internal error or protocol violation"),
-        (2, "usage", "invalid command line or request"),
+        (64, "usage", "invalid command line or request (as swift-argument-parser's own usage errors)"),
         (10, "no-adapter", "no Bluetooth adapter, or BlueZ not reachable"),
         (11, "bluetooth-off", "the adapter is powered off"),
         (12, "no-printer", "no printer in setup mode found (or none matched --printer)"),

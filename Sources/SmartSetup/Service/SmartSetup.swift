@@ -60,7 +60,6 @@ public struct SmartSetup: Sendable {
     private func pair(
         _ request: PairRequest, printer: DiscoveredPrinter, driver: CentralDriver, progress: @escaping @Sendable (SetupProgress) -> Void
     ) async throws(SetupError) -> PairResult {
-        let start = await driver.statistics
         try await authenticate(driver, printer: printer, source: request.target.authentication, firstRequest: .setCredentials(request.credentials), progress: progress)
         progress(.requestSent("credentials"))
         var credentials = request.credentials
@@ -68,17 +67,16 @@ public struct SmartSetup: Sendable {
         while true {
             switch try await nextEvent(driver) {
             case .joinStatus(let status):
-                if accepted == nil {
-                    let delta = await driver.statistics.since(start)
-                    accepted = delta
-                    progress(.credentialsAccepted(roundTrips: delta.roundTrips))
+                if accepted == nil, let untilAccepted = await driver.statisticsUntilCredentialsAccepted {
+                    accepted = untilAccepted
+                    progress(.credentialsAccepted(roundTrips: untilAccepted.roundTrips))
                 }
                 progress(.joinStatus(status))
                 switch status {
                 case .connected(let address):
                     return PairResult(
                         printer: printer, address: address, mtu: await driver.mtu, untilAccepted: accepted ?? LinkStatistics(),
-                        total: await driver.statistics.since(start))
+                        total: await driver.statistics)
                 case .failed(.wrongPassphrase):
                     guard let corrected = await request.correctedPassphrase?() else {
                         throw SetupError(.wifiAuthenticationFailed, "the network rejected the passphrase")
@@ -101,8 +99,8 @@ public struct SmartSetup: Sendable {
 
     // MARK: - Shared steps
 
-    /// Scans and picks the printer `target` names (or the only one).
-    func select(_ target: PrinterTarget, progress: @escaping @Sendable (SetupProgress) -> Void) async throws(SetupError) -> DiscoveredPrinter {
+    /// Scans and picks the printer `target` names (or the only one; or asks its chooser).
+    public func select(_ target: PrinterTarget, progress: @escaping @Sendable (SetupProgress) -> Void) async throws(SetupError) -> DiscoveredPrinter {
         progress(.scanning)
         let selector = target.selector
         let seen = try await radio.scan(for: options.scanTimeout) { printers in
