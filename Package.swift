@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SmartSetup", targets: ["SmartSetup"]),
         .library(name: "PrinterEmulator", targets: ["PrinterEmulator"]),
         .executable(name: "smartsetup", targets: ["smartsetup"]),
+        .library(name: "BlueZ", targets: ["BlueZ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -23,6 +24,8 @@ let package = Package(
         ),
         // D-Bus over libdbus-1. Knows nothing of Bluetooth.
         .target(name: "DBus", dependencies: ["CDBus"]),
+        // BlueZ over D-Bus: object cache, adapters, devices, remote GATT, peripheral exports.
+        .target(name: "BlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "SmartSetupTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol"]),
         .testTarget(name: "PrinterEmulatorTests", dependencies: ["PrinterEmulator", "SmartSetup", "SetupProtocol"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
+        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus"]),
         .testTarget(
             name: "SetupProtocolTests",
             dependencies: ["SetupProtocol"],

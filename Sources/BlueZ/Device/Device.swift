@@ -1,0 +1,115 @@
+import DBus
+
+/// A remote Bluetooth device (`org.bluez.Device1`, e.g. `/org/bluez/hci0/dev_00_AA_01_01_00_01`).
+public struct Device: Sendable, Hashable {
+    /// The session the device is reached through.
+    public let session: BlueZSession
+    /// The device's object path.
+    public let path: DBusObjectPath
+
+    /// The device at `path` (not checked until used).
+    public init(session: BlueZSession, path: DBusObjectPath) {
+        self.session = session
+        self.path = path
+    }
+
+    public static func == (lhs: Device, rhs: Device) -> Bool { lhs.session === rhs.session && lhs.path == rhs.path }
+    public func hash(into hasher: inout Hasher) { hasher.combine(path) }
+
+    /// The cached properties; throws `.deviceRemoved` when BlueZ no longer has the device.
+    public func properties() throws(BlueZError) -> DeviceProperties {
+        guard let properties = session.properties(of: BlueZInterface.device, at: path) else {
+            throw BlueZError(.deviceRemoved, message: "device \(path) is gone")
+        }
+        return DeviceProperties(path: path, properties: properties)
+    }
+
+    /// The adapter the device belongs to.
+    public var adapter: Adapter {
+        let parent = path.rawValue.split(separator: "/").dropLast().joined(separator: "/")
+        return Adapter(session: session, path: (try? DBusObjectPath("/" + parent)) ?? .root)
+    }
+
+    /// Connects (`Device1.Connect`) and waits until BlueZ reports `Connected`, retrying
+    /// transient failures as `policy` says, all before `deadline`.
+    ///
+    /// Throws `.timedOut`, `.deviceRemoved` when the device vanishes, `.bluetoothdRestarted`,
+    /// or the last BlueZ error (e.g. `.failed` "le-connection-abort-by-local" once the attempts
+    /// are spent, `.connectionAttemptFailed`, `.notReady`).
+    public func connect(deadline: ContinuousClock.Instant, policy: ConnectPolicy = .default) async throws(BlueZError) {
+        var attempt = 1
+        while true {
+            do throws(BlueZError) {
+                _ = try await session.call(path, BlueZInterface.device, "Connect", timeout: deadline.remaining)
+                try await waitForConnected(deadline: deadline)
+                return
+            } catch {
+                let alreadyConnected = (try? properties().connected) == true
+                if error.kind == .alreadyConnected || (error.kind == .inProgress && alreadyConnected) {
+                    try await waitForConnected(deadline: deadline)
+                    return
+                }
+                if error.kind == .unknownObject {
+                    throw BlueZError(.deviceRemoved, message: "device \(path) is gone (\(error.message))")
+                }
+                guard ConnectPolicy.isTransient(error), attempt < policy.maxAttempts else { throw error }
+                let pause = policy.backoff(after: attempt)
+                guard ContinuousClock.now + pause < deadline else { throw error }
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    throw BlueZError(.cancelled, message: "cancelled while connecting to \(path)")
+                }
+                attempt += 1
+            }
+        }
+    }
+
+    /// Waits until the device is connected; throws `.deviceRemoved` if it vanishes.
+    func waitForConnected(deadline: ContinuousClock.Instant) async throws(BlueZError) {
+        let path = self.path
+        try await session.wait(for: "\(path) Connected", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
+            guard let properties = cache.properties(of: BlueZInterface.device, at: path) else {
+                throw BlueZError(.deviceRemoved, message: "device \(path) was removed while connecting")
+            }
+            return properties.bool("Connected") == true ? () : nil
+        }
+    }
+
+    /// Waits until BlueZ resolved the device's GATT services (`ServicesResolved`), racing the
+    /// ways it can fail: `.disconnected` when `Connected` is (or becomes) false,
+    /// `.deviceRemoved` when the device vanishes, `.bluetoothdRestarted`, `.timedOut`.
+    public func waitForServicesResolved(deadline: ContinuousClock.Instant) async throws(BlueZError) {
+        let path = self.path
+        try await session.wait(for: "\(path) ServicesResolved", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
+            guard let properties = cache.properties(of: BlueZInterface.device, at: path) else {
+                throw BlueZError(.deviceRemoved, message: "device \(path) was removed before its services resolved")
+            }
+            if properties.bool("ServicesResolved") == true { return () }
+            if properties.bool("Connected") != true {
+                throw BlueZError(.disconnected, message: "device \(path) disconnected before its services resolved")
+            }
+            return nil
+        }
+    }
+
+    /// Disconnects (`Device1.Disconnect`) and waits until BlueZ reports `Connected` false (or
+    /// the device vanished).
+    public func disconnect(deadline: ContinuousClock.Instant) async throws(BlueZError) {
+        do throws(BlueZError) {
+            _ = try await session.call(path, BlueZInterface.device, "Disconnect", timeout: deadline.remaining)
+        } catch where error.kind == .unknownObject || error.kind == .notConnected {
+            return
+        }
+        let path = self.path
+        try await session.wait(for: "\(path) Connected=false", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
+            guard let properties = cache.properties(of: BlueZInterface.device, at: path) else { return () }
+            return properties.bool("Connected") == true ? nil : ()
+        }
+    }
+
+    /// The device's changes (properties, GATT objects below it) from now on.
+    public func events() -> AsyncStream<BlueZEvent> {
+        session.events(.subtree(path))
+    }
+}

@@ -1,0 +1,72 @@
+import DBus
+import Synchronization
+
+/// The notifications (or indications) of one remote characteristic, as an `AsyncSequence` of
+/// values. Iterate it from one task.
+///
+/// It ends (nil) after ``stop()`` or when the iterating task is cancelled; it throws
+/// `.disconnected` when the characteristic's object vanishes (the device disconnected or was
+/// removed) and `.bluetoothdRestarted` when bluetoothd leaves the bus. The last session of this
+/// process to stop calls `StopNotify`; a session dropped without ``stop()`` leaves in the
+/// background.
+public final class Notifications: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+    public typealias Failure = BlueZError
+
+    /// The characteristic notifying.
+    public let characteristic: RemoteCharacteristic
+    private let controller: CharacteristicController
+    private let events: AsyncStream<BlueZEvent>
+    private let timeout: Duration
+    private let stopped = Atomic<Bool>(false)
+    private let iterated = Atomic<Bool>(false)
+
+    init(characteristic: RemoteCharacteristic, controller: CharacteristicController, events: AsyncStream<BlueZEvent>, timeout: Duration) {
+        self.characteristic = characteristic
+        self.controller = controller
+        self.events = events
+        self.timeout = timeout
+    }
+
+    deinit {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let (controller, session, timeout) = (controller, characteristic.session, timeout)
+        Task { await controller.leaveNotifications(session: session, timeout: timeout) }
+    }
+
+    /// Leaves the notification session; the last subscriber calls `StopNotify`. Idempotent.
+    public func stop() async {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await controller.leaveNotifications(session: characteristic.session, timeout: timeout)
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(owner: self, events: events.makeAsyncIterator())
+    }
+
+    /// Iterates ``Notifications``.
+    public struct Iterator: AsyncIteratorProtocol {
+        let owner: Notifications
+        var events: AsyncStream<BlueZEvent>.Iterator
+
+        /// The next notified value; nil when the session ended.
+        public mutating func next() async throws(BlueZError) -> [UInt8]? {
+            while let event = await events.next() {
+                if owner.stopped.load(ordering: .acquiring) { return nil }
+                switch event {
+                case .propertiesChanged(_, BlueZInterface.gattCharacteristic, let changed, _):
+                    guard let value = changed["Value"] else { continue }
+                    guard let bytes = try? value.unwrappedVariant.bytes() else { continue }
+                    return bytes
+                case .interfacesRemoved(_, let names) where names.contains(BlueZInterface.gattCharacteristic):
+                    throw BlueZError(.disconnected, message: "characteristic \(owner.characteristic.path) vanished while notifying")
+                case .bluetoothdStopped:
+                    throw BlueZError(.bluetoothdRestarted, message: "bluetoothd left the bus while notifying")
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import DBus
+
+/// A snapshot of an `org.bluez.Device1` object's properties.
+public struct DeviceProperties: Sendable, Hashable {
+    /// The device's object path, e.g. `/org/bluez/hci0/dev_00_AA_01_01_00_01`.
+    public var path: DBusObjectPath
+    /// The adapter the device belongs to.
+    public var adapter: DBusObjectPath?
+    /// The remote Bluetooth address.
+    public var address: String
+    /// "public" or "random".
+    public var addressType: String?
+    /// The remote name (advertised LocalName, later the GAP Device Name), if known.
+    public var name: String?
+    /// The name to show: the alias, which falls back to the name or address.
+    public var alias: String?
+    /// The last received signal strength; nil when unknown (BlueZ drops it when discovery stops).
+    public var rssi: Int16?
+    /// The advertised transmit power.
+    public var txPower: Int16?
+    /// Advertised (or resolved) service UUIDs, normalised.
+    public var uuids: [String]
+    /// Advertised service data: normalised UUID to bytes.
+    public var serviceData: [String: [UInt8]]
+    /// Advertised manufacturer data: company identifier to bytes.
+    public var manufacturerData: [UInt16: [UInt8]]
+    /// The GAP appearance.
+    public var appearance: UInt16?
+    /// The Class of Device (BR/EDR).
+    public var deviceClass: UInt32?
+    public var connected: Bool
+    /// Whether GATT discovery finished and the services are exported.
+    public var servicesResolved: Bool
+    public var paired: Bool
+    public var bonded: Bool
+    public var trusted: Bool
+    public var blocked: Bool
+    public var legacyPairing: Bool
+
+    /// Decodes the Device1 properties of the object at `path`.
+    public init(path: DBusObjectPath, properties: [String: DBusValue]) {
+        self.path = path
+        self.adapter = properties.objectPath("Adapter")
+        self.address = properties.string("Address") ?? ""
+        self.addressType = properties.string("AddressType")
+        self.name = properties.string("Name")
+        self.alias = properties.string("Alias")
+        self.rssi = properties.int16("RSSI")
+        self.txPower = properties.int16("TxPower")
+        self.uuids = (properties.strings("UUIDs") ?? []).map(GattUUID.normalized)
+        self.serviceData = properties.stringKeyedBytes("ServiceData") ?? [:]
+        self.manufacturerData = properties.uint16KeyedBytes("ManufacturerData") ?? [:]
+        self.appearance = properties.uint16("Appearance")
+        self.deviceClass = properties.uint32("Class")
+        self.connected = properties.bool("Connected") ?? false
+        self.servicesResolved = properties.bool("ServicesResolved") ?? false
+        self.paired = properties.bool("Paired") ?? false
+        self.bonded = properties.bool("Bonded") ?? false
+        self.trusted = properties.bool("Trusted") ?? false
+        self.blocked = properties.bool("Blocked") ?? false
+        self.legacyPairing = properties.bool("LegacyPairing") ?? false
+    }
+}

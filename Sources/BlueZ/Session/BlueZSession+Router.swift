@@ -1,0 +1,71 @@
+import DBus
+
+extension BlueZSession {
+    /// Starts the one router task: it applies org.bluez's signals to the cache in arrival
+    /// order and follows org.bluez's owner (drop on loss, re-sync on return).
+    func startRouter(signals: DBusSignalStream, owners: DBusNameOwnerChanges, timeout: Duration) {
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [weak self] in
+                    do {
+                        for try await signal in signals {
+                            guard let self else { return }
+                            self.receive(signal)
+                        }
+                    } catch {
+                        self?.connectionLost()
+                    }
+                }
+                group.addTask { [weak self] in
+                    do {
+                        for try await change in owners {
+                            guard let self else { return }
+                            await self.ownerChanged(change, timeout: timeout)
+                        }
+                    } catch {
+                        self?.connectionLost()
+                    }
+                }
+                await group.waitForAll()
+            }
+            signals.cancel()
+            owners.cancel()
+        }
+        router.withLock { $0 = task }
+    }
+
+    /// Applies one signal from org.bluez and routes the resulting event.
+    func receive(_ signal: DBusMessage) {
+        state.withLock { state in
+            if state.syncing {
+                state.held.append(signal)
+            } else if let event = state.cache.apply(signal) {
+                state.route(event)
+            }
+        }
+    }
+
+    /// Handles a change of org.bluez's owner: a loss drops the cache; a new owner re-syncs.
+    func ownerChanged(_ change: DBusNameOwnerChange, timeout: Duration) async {
+        if change.oldOwner != nil {
+            state.withLock { state in
+                state.cache.removeAll()
+                state.available = false
+                state.held.removeAll()
+                state.route(.bluetoothdStopped)
+            }
+        }
+        if change.newOwner != nil {
+            await resync(timeout: timeout)
+        }
+    }
+
+    /// The connection failed under the router: every stream ends.
+    func connectionLost() {
+        state.withLock { state in
+            state.available = false
+            for subscriber in state.subscribers.values { subscriber.continuation.finish() }
+            state.subscribers.removeAll()
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import DBus
+import Synchronization
+
+/// A client of bluetoothd bound to one `DBusConnection`: the cache of org.bluez's objects, the
+/// router of their changes, and the owner of the exports (GATT applications, advertisements).
+///
+/// Opening a session subscribes to every signal org.bluez sends and to org.bluez's owner
+/// changes (both confirmed by the bus) and only then calls `GetManagedObjects`, so no change is
+/// lost between the snapshot and the first signal. One router task applies each signal to the
+/// cache and forwards it, as a ``BlueZEvent``, to the event streams whose object it concerns.
+/// When bluetoothd leaves the bus the cache is dropped and every stream gets
+/// ``BlueZEvent/bluetoothdStopped``; when it returns the cache is re-synced and
+/// ``BlueZEvent/bluetoothdStarted`` follows the events that describe the new objects.
+///
+/// The session installs the connection's method-call handler (for the objects it exports), so
+/// give it a connection of its own. Call ``close()`` when done.
+public final class BlueZSession: Sendable {
+    /// The connection the session talks over.
+    public let connection: DBusConnection
+    /// The object server for exported objects (GATT applications, advertisements).
+    let server: DBusObjectServer
+    let state: Mutex<SessionState>
+    let router = Mutex<Task<Void, Never>?>(nil)
+
+    private init(connection: DBusConnection) {
+        self.connection = connection
+        self.server = DBusObjectServer(send: { [weak connection] message throws(DBusError) in
+            guard let connection else { throw DBusError(.disconnected, message: "the connection is gone") }
+            _ = try connection.send(message)
+        })
+        self.state = Mutex(SessionState())
+    }
+
+    /// Opens a session on `connection`: subscribes, snapshots org.bluez's objects (if
+    /// bluetoothd is on the bus; otherwise the session waits for it) and starts the router.
+    /// `timeout` bounds each bus round trip.
+    public static func open(_ connection: DBusConnection, timeout: Duration = .seconds(25)) async throws(BlueZError) -> BlueZSession {
+        let session = BlueZSession(connection: connection)
+        connection.setMethodCallHandler { [weak session] message in
+            session?.server.handle(message)
+        }
+        do throws(DBusError) {
+            let signals = try await connection.signals(
+                matching: DBusMatchRule(sender: BlueZInterface.service), bufferLimit: 65536, timeout: timeout)
+            let owners = try await connection.nameOwnerChanges(of: BlueZInterface.service, timeout: timeout)
+            if try await connection.nameOwner(of: BlueZInterface.service, timeout: timeout) != nil {
+                let snapshot = try await session.managedObjects(timeout: timeout)
+                session.state.withLock { state in
+                    _ = state.cache.replace(with: snapshot)
+                    state.available = true
+                }
+            }
+            session.startRouter(signals: signals, owners: owners, timeout: timeout)
+        } catch {
+            connection.setMethodCallHandler(nil)
+            throw BlueZError(error)
+        }
+        return session
+    }
+
+    /// Stops the router and ends every event stream. The connection stays open (close it
+    /// yourself); exported objects stop being served.
+    public func close() {
+        router.withLock { task in
+            task?.cancel()
+            task = nil
+        }
+        connection.setMethodCallHandler(nil)
+        state.withLock { state in
+            for subscriber in state.subscribers.values { subscriber.continuation.finish() }
+            state.subscribers.removeAll()
+        }
+    }
+
+    /// True while bluetoothd owns org.bluez and the cache reflects it.
+    public var isBluetoothdAvailable: Bool {
+        state.withLock { $0.available }
+    }
+
+    /// Every object org.bluez exported, as last seen: path to interface to properties.
+    public var objects: [DBusObjectPath: [String: [String: DBusValue]]] {
+        state.withLock { $0.cache.objects }
+    }
+
+    /// The cached properties of `interface` at `path`, nil when the object does not export it.
+    public func properties(of interface: String, at path: DBusObjectPath) -> [String: DBusValue]? {
+        state.withLock { $0.cache.properties(of: interface, at: path) }
+    }
+
+    /// The current cache (a copy).
+    var cache: ObjectCache {
+        state.withLock { $0.cache }
+    }
+
+    /// Calls `member` of `interface` on the org.bluez object at `path`; error replies become
+    /// ``BlueZError``s.
+    func call(
+        _ path: DBusObjectPath, _ interface: String, _ member: String, _ body: [DBusValue] = [],
+        timeout: Duration = .seconds(25)
+    ) async throws(BlueZError) -> DBusMessage {
+        do throws(DBusError) {
+            return try await connection.call(
+                .methodCall(destination: BlueZInterface.service, path: path, interface: interface, member: member, body: body),
+                timeout: timeout)
+        } catch {
+            throw BlueZError(error)
+        }
+    }
+
+    /// Sets a property of an org.bluez object (`org.freedesktop.DBus.Properties.Set`).
+    func setProperty(
+        _ name: String, of interface: String, at path: DBusObjectPath, to value: DBusValue, timeout: Duration
+    ) async throws(BlueZError) {
+        _ = try await call(path, BlueZInterface.properties, "Set", [.string(interface), .string(name), .variant(value)], timeout: timeout)
+    }
+
+    /// `GetManagedObjects` of org.bluez.
+    private func managedObjects(timeout: Duration) async throws(DBusError) -> [DBusObjectPath: [String: [String: DBusValue]]] {
+        let reply = try await connection.call(
+            .methodCall(destination: BlueZInterface.service, path: .root, interface: BlueZInterface.objectManager, member: "GetManagedObjects"),
+            timeout: timeout)
+        guard let body = reply.body.first else { throw DBusError(.typeMismatch, message: "GetManagedObjects returned nothing") }
+        return try body.managedObjects()
+    }
+
+    /// Re-snapshots after bluetoothd (re)appeared: signals arriving meanwhile are held back and
+    /// applied on top of the snapshot, in order (re-applying one the snapshot already reflects
+    /// changes nothing).
+    func resync(timeout: Duration) async {
+        state.withLock { $0.syncing = true }
+        let snapshot = try? await managedObjects(timeout: timeout)
+        state.withLock { state in
+            var events = state.cache.replace(with: snapshot ?? [:])
+            for signal in state.held {
+                if let event = state.cache.apply(signal) { events.append(event) }
+            }
+            state.held.removeAll()
+            state.syncing = false
+            state.available = snapshot != nil
+            for event in events { state.route(event) }
+            if snapshot != nil { state.route(.bluetoothdStarted) }
+        }
+    }
+}
+
+/// Everything the session guards with its one lock.
+struct SessionState: Sendable {
+    var cache = ObjectCache()
+    var available = false
+    /// True while a re-sync's snapshot is in flight; signals go to `held` meanwhile.
+    var syncing = false
+    var held: [DBusMessage] = []
+    var subscribers: [UInt64: Subscriber] = [:]
+    var nextSubscriberID: UInt64 = 0
+    /// Numbers the paths of exported applications and advertisements.
+    var nextExportID: UInt64 = 0
+    /// Reference-counted discovery per adapter path.
+    var discoveries: [DBusObjectPath: DiscoveryController] = [:]
+    /// Per-characteristic write queues and notification sessions.
+    var characteristics: [DBusObjectPath: CharacteristicController] = [:]
+
+    /// Delivers `event` to every subscriber whose scope covers its object (all of them for the
+    /// bluetoothd events).
+    func route(_ event: BlueZEvent) {
+        for subscriber in subscribers.values where subscriber.covers(event.path) {
+            subscriber.continuation.yield(event)
+        }
+    }
+}
