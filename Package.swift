@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PrinterEmulator", targets: ["PrinterEmulator"]),
         .executable(name: "smartsetup", targets: ["smartsetup"]),
         .library(name: "BlueZ", targets: ["BlueZ"]),
+        .library(name: "SimulatedBlueZ", targets: ["SimulatedBlueZ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -55,6 +56,9 @@ let package = Package(
         .testTarget(name: "PrinterEmulatorTests", dependencies: ["PrinterEmulator", "SmartSetup", "SetupProtocol"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus"]),
+        // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
+        .target(name: "SimulatedBlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
+        .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus"]),
         .testTarget(
             name: "SetupProtocolTests",
             dependencies: ["SetupProtocol"],
