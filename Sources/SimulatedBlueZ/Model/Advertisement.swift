@@ -98,12 +98,13 @@ struct Advertisement: Sendable, Hashable {
         return length
     }
 
-    /// The legacy budget left once bluetoothd reserved the 3-byte Flags AD it adds for a
-    /// connectable (peripheral) or discoverable advertisement (calc_max_adv_len).
-    var maximumDataLength: Int {
-        kind == .peripheral || discoverable ? Self.legacyLimit - 3 : Self.legacyLimit
+    /// Checks the payload against the legacy budget as bluetoothd 5.66 and the kernel do (the
+    /// VM tier's bisection): more than 31 bytes fails in bluetoothd ("Failed to parse
+    /// advertisement."); with Discoverable the kernel adds the 3-byte Flags AD, and more than
+    /// 28 bytes fails there ("Failed to register advertisement").
+    func validateLegacyBudget() throws(DBusError) {
+        let length = advertisingDataLength
+        if length > Self.legacyLimit { throw BlueZError.failed("Failed to parse advertisement.") }
+        if discoverable, length > Self.legacyLimit - 3 { throw BlueZError.failed("Failed to register advertisement") }
     }
-
-    /// Whether the payload fits one legacy advertising PDU.
-    var fitsLegacyPDU: Bool { advertisingDataLength <= maximumDataLength }
 }

@@ -13,8 +13,6 @@ enum BlueZError {
     static func alreadyExists() -> DBusError { error("AlreadyExists", "Already Exists") }
     static func notSupported() -> DBusError { error("NotSupported", "Operation is not supported") }
     static func notConnected() -> DBusError { error("NotConnected", "Not Connected") }
-    static func alreadyConnected() -> DBusError { error("AlreadyConnected", "Already Connected") }
-    static func notAvailable() -> DBusError { error("NotAvailable", "Operation currently not available") }
     static func doesNotExist() -> DBusError { error("DoesNotExist", "Does Not Exist") }
     static func notAuthorized() -> DBusError { error("NotAuthorized", "Operation Not Authorized") }
     static func notReady() -> DBusError { error("NotReady", "Resource Not Ready") }

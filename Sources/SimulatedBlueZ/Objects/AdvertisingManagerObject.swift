@@ -57,7 +57,7 @@ extension SimulatorCore {
             throw BlueZError.failed("Failed to parse advertisement.")
         }
         let advertisement = try Advertisement(properties: properties)
-        guard advertisement.fitsLegacyPDU else { throw BlueZError.failed("Failed to parse advertisement.") }
+        try advertisement.validateLegacyBudget()
         try state.withLock { (state) throws(DBusError) in
             guard state.adapters[index] != nil else { throw BlueZError.notReady() }
             if state.adapters[index]?.advertisements.contains(where: { $0.registration == registration }) == true { throw BlueZError.alreadyExists() }

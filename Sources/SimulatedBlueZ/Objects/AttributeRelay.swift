@@ -73,7 +73,7 @@ extension SimulatorCore {
             isCommand = true
         case "request", "reliable":
             guard flags.contains(where: { $0.hasSuffix("write") || $0 == "reliable-write" }) || attribute.kind == .descriptor else {
-                throw BlueZError.attError(ATTErrorCode.writeNotPermitted)
+                throw BlueZError.notSupported()
             }
             isCommand = false
         case nil:
@@ -82,14 +82,14 @@ extension SimulatorCore {
             } else if flags.contains("write-without-response") {
                 isCommand = true
             } else {
-                throw BlueZError.attError(ATTErrorCode.writeNotPermitted)
+                throw BlueZError.notSupported()
             }
         default:
-            throw BlueZError.invalidArguments()
+            throw BlueZError.notSupported()
         }
         let mtu = Int(link.parameters.mtu)
-        guard value.count + Int(offset) <= Self.maximumValueLength else { throw BlueZError.attError(ATTErrorCode.invalidAttributeValueLength) }
         if isCommand, value.count > mtu - 3 { throw BlueZError.failed("Failed to initiate write") }
+        guard value.count + Int(offset) <= Self.maximumValueLength else { throw BlueZError.attError(ATTErrorCode.invalidAttributeValueLength) }
         if case .clientConfiguration = attribute.backing { throw BlueZError.notPermitted("Write not permitted") }
         if case .application(let owner, let path) = attribute.backing {
             let interface = attribute.kind == .descriptor ? GattApplication.descriptorInterface : GattApplication.characteristicInterface

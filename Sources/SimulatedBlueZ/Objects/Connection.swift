@@ -5,17 +5,20 @@ extension SimulatorCore {
     /// for the central appears, Connected turns true, the call returns; service discovery
     /// follows in the background and ends with ServicesResolved.
     func connect(central: Int, peripheralAddress: BluetoothAddress) async throws(DBusError) {
-        let peripheral = try state.withLock { (state) throws(DBusError) -> Int? in
+        enum Start { case connected, peer(Int?) }
+        let start = try state.withLock { (state) throws(DBusError) -> Start in
             guard let adapter = state.adapters[central], adapter.powered else { throw BlueZError.notReady() }
             guard let device = adapter.devices[peripheralAddress] else { throw BlueZError.doesNotExist() }
-            if device.connected { throw BlueZError.alreadyConnected() }
+            // bluetoothd 5.66 answers Connect on a connected LE device with success.
+            if device.connected { return .connected }
             if device.connecting { throw BlueZError.inProgress() }
             state.adapters[central]?.devices[peripheralAddress]?.connecting = true
             guard let peer = state.adapterIndex(of: peripheralAddress), let peerAdapter = state.adapters[peer], peerAdapter.powered,
                 peerAdapter.advertisements.contains(where: { $0.advertisement.kind == .peripheral })
-            else { return nil }
-            return peer
+            else { return .peer(nil) }
+            return .peer(peer)
         }
+        guard case .peer(let peripheral) = start else { return }
         let parameters = linkParameters(forPeripheral: peripheral ?? central)
         await wait(intervals: 1, of: parameters.interval)
         guard let peripheral else {

@@ -9,7 +9,8 @@ extension SimulatorCore {
         guard attribute.canNotify else { throw BlueZError.notSupported() }
         let first = try state.withLock { (state) throws(DBusError) -> Bool in
             var sessions = state.links[id]?.notifySessions[index] ?? []
-            guard !sessions.contains(client) else { throw BlueZError.inProgress() }
+            // bluetoothd 5.66 answers a second StartNotify of the same client with success.
+            guard !sessions.contains(client) else { return false }
             let first = sessions.isEmpty
             sessions.insert(client)
             state.links[id]?.notifySessions[index] = sessions
