@@ -60,7 +60,7 @@ public struct Advertisement: Sendable, Hashable {
         if !serviceUUIDs.isEmpty { properties.append(constant("ServiceUUIDs", .stringArray(serviceUUIDs))) }
         if !solicitUUIDs.isEmpty { properties.append(constant("SolicitUUIDs", .stringArray(solicitUUIDs))) }
         if !manufacturerData.isEmpty {
-            properties.append(constant("ManufacturerData", .uint16VariantDictionary(manufacturerData.mapValues { .variant(.bytes($0)) })))
+            properties.append(constant("ManufacturerData", .uint16VariantDictionary(manufacturerData.mapValues { .bytes($0) })))
         }
         if !serviceData.isEmpty {
             properties.append(constant("ServiceData", .propertyDictionary(serviceData.mapValues { .bytes($0) })))
