@@ -40,14 +40,14 @@ let package = Package(
             path: "Fuzz/SetupProtocolFuzzer"
         ),
         // The service: session drivers over abstract GATT links, scan/pick/pair/requests, errors.
-        .target(name: "SmartSetup", dependencies: ["SetupProtocol"]),
+        .target(name: "SmartSetup", dependencies: ["SetupProtocol", "BlueZ", "DBus"]),
         // The printer side: PIN display or printed page, Wi-Fi network table and join simulation.
-        .target(name: "PrinterEmulator", dependencies: ["SmartSetup", "SetupProtocol"]),
+        .target(name: "PrinterEmulator", dependencies: ["SmartSetup", "SetupProtocol", "BlueZ", "DBus", "SimulatedBlueZ"]),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
             dependencies: [
-                "SmartSetup", "PrinterEmulator", "SetupProtocol",
+                "SmartSetup", "PrinterEmulator", "SetupProtocol", "BlueZ", "DBus", "SimulatedBlueZ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
