@@ -54,6 +54,8 @@ let package = Package(
         ),
         .testTarget(name: "SmartSetupTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol"]),
         .testTarget(name: "PrinterEmulatorTests", dependencies: ["PrinterEmulator", "SmartSetup", "SetupProtocol"]),
+        // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
+        .testTarget(name: "EndToEndTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus"]),
         // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
