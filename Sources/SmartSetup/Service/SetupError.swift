@@ -83,18 +83,18 @@ public enum ExitCodeTable {
     public static let rows: [(code: Int32, name: String, meaning: String)] = [
         (0, "ok", "success"),
         (1, "internal", "internal error or protocol violation"),
-        (64, "usage", "invalid command line or request (as swift-argument-parser's own usage errors)"),
+        (64, "usage", "invalid command line or request"),
         (10, "no-adapter", "no Bluetooth adapter, or BlueZ not reachable"),
         (11, "bluetooth-off", "the adapter is powered off"),
-        (12, "no-printer", "no printer in setup mode found (or none matched --printer)"),
-        (13, "several-printers", "several printers found and none chosen (use --printer)"),
+        (12, "no-printer", "no printer in setup mode (matching --printer) found"),
+        (13, "several-printers", "several printers found, none chosen (use --printer)"),
         (14, "wrong-pin", "wrong PIN; the printer allows more attempts"),
-        (15, "pin-locked-out", "PIN attempts used up; the printer shows a new PIN after the lock-out"),
-        (16, "printer-refused", "printer busy, PIN expired or not shown, or button not pressed"),
+        (15, "pin-locked-out", "PIN attempts used up; new PIN after the lock-out"),
+        (16, "printer-refused", "printer busy, PIN expired/not shown, button not pressed"),
         (17, "wifi-auth-failed", "the network rejected the passphrase"),
         (18, "network-not-found", "the printer did not find the network"),
         (19, "no-address", "the printer joined but got no IP address"),
-        (20, "join-failed", "unsupported security or the printer failed while joining"),
+        (20, "join-failed", "unsupported security, or the printer failed joining"),
         (21, "timeout", "a deadline passed"),
         (22, "printer-lost", "the connection to the printer was lost"),
     ]
@@ -127,7 +127,7 @@ public enum ExitCodeTable {
     public static var text: String {
         rows.map { row in
             let code = String(row.code)
-            return String(repeating: " ", count: 3 - code.count) + code + "  " + row.name.padding(toLength: 18, withPad: " ", startingAt: 0) + row.meaning
+            return String(repeating: " ", count: 3 - code.count) + code + "  " + row.name.padding(toLength: 19, withPad: " ", startingAt: 0) + row.meaning
         }.joined(separator: "\n")
     }
 }
