@@ -54,6 +54,13 @@ let package = Package(
         ),
         .testTarget(name: "SmartSetupTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol"]),
         .testTarget(name: "PrinterEmulatorTests", dependencies: ["PrinterEmulator", "SmartSetup", "SetupProtocol"]),
+        // Figures: round trips, wall time against counted ATT operations x interval, parallel pairing.
+        .executableTarget(
+            name: "EndToEndBenchmark",
+            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ"],
+            path: "Benchmarks/EndToEnd",
+            exclude: ["RESULTS.md"]
+        ),
         // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
         .testTarget(name: "EndToEndTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
