@@ -76,9 +76,6 @@ public actor CentralDriver {
     /// The ATT MTU the session fragments for.
     public var mtu: Int { session.mtu }
 
-    /// Whether the channel is authenticated.
-    public var isAuthenticated: Bool { session.isAuthenticated }
-
     /// The ATT traffic this driver initiated or received: Write Requests, Write Commands,
     /// notifications and their octets.
     public var statistics: LinkStatistics { counters }

@@ -6,9 +6,9 @@
 /// central subscribed are dropped, as on a real link. ``sever()`` simulates the printer vanishing.
 public actor LoopbackConnection {
     /// The ATT MTU of the link.
-    public let mtu: Int
+    public nonisolated let mtu: Int
     /// The simulated cost of one ATT operation (zero for none).
-    public let operationCost: Duration
+    public nonisolated let operationCost: Duration
     private let info: [UInt8]
     private let writes: AsyncStream<IncomingWrite>
     private let writesContinuation: AsyncStream<IncomingWrite>.Continuation

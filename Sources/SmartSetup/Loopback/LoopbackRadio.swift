@@ -22,11 +22,10 @@ public actor LoopbackRadio: SetupRadio {
     }
 
     /// The ATT MTU of every new link.
-    public var mtu: Int
+    public let mtu: Int
     /// The simulated cost of each ATT operation.
-    public var operationCost: Duration
+    public let operationCost: Duration
     private var printers: [String: Attached] = [:]
-    private var allConnections: [LoopbackConnection] = []
 
     /// Creates an empty radio.
     public init(mtu: Int = 247, operationCost: Duration = .zero) {
@@ -44,12 +43,6 @@ public actor LoopbackRadio: SetupRadio {
         guard let attached = printers.removeValue(forKey: address) else { return }
         for connection in attached.connections { await connection.sever() }
     }
-
-    /// Sets the MTU of new links.
-    public func setMTU(_ mtu: Int) { self.mtu = mtu }
-
-    /// Every link made so far (for their ATT counters).
-    public var connections: [LoopbackConnection] { allConnections }
 
     /// Returns the attached printers, polling until `enough` holds or `duration` passes.
     public func scan(
@@ -74,7 +67,6 @@ public actor LoopbackRadio: SetupRadio {
         guard let attached = printers[printer.address] else { throw SetupError(.printerLost, "the printer is gone") }
         let connection = LoopbackConnection(mtu: mtu, info: attached.peripheral.infoValue(), operationCost: operationCost)
         printers[printer.address]?.connections.append(connection)
-        allConnections.append(connection)
         let peripheral = attached.peripheral
         Task { await peripheral.serve(connection.printer) }
         return connection.central
