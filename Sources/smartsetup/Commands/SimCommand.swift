@@ -50,11 +50,11 @@ struct SimCommand: AsyncParsableCommand {
 struct SimFaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fault",
-        abstract: "Inject a fault into a running simulated BlueZ (DBUS_SYSTEM_BUS_ADDRESS or --bus).",
+        abstract: "Inject a fault into a running simulated BlueZ (DBUS_SYSTEM_BUS_ADDRESS or --sim-bus).",
         discussion: "FAULT is one of: disconnect ADDRESS, drop-notification, duplicate-notification, delay-notification MS, restart-bluetoothd, remove-adapter hciN.")
 
-    @Option(help: "The simulator's bus (default: the system bus address in the environment).")
-    var bus: String?
+    @Option(help: "The simulator's bus (default: DBUS_SYSTEM_BUS_ADDRESS, as `sim` prints it).")
+    var simBus: String?
 
     @Argument(help: "The fault and its argument.")
     var fault: [String]
@@ -64,7 +64,7 @@ struct SimFaultCommand: AsyncParsableCommand {
         try await runReporting(console) { () throws(SetupError) in
             let (member, body) = try Self.call(for: fault)
             let connection: DBusConnection
-            do { connection = try await DBusConnection.open(bus.map { .address($0) } ?? .system) } catch {
+            do { connection = try await DBusConnection.open(simBus.map { .address($0) } ?? .system) } catch {
                 throw SetupError(.noAdapter, "cannot reach the simulator's bus (\(error))")
             }
             do {
