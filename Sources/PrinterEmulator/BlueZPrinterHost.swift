@@ -14,14 +14,14 @@ public final class BlueZPrinterHost: Sendable {
     /// The adapter it advertises on.
     public let adapter: Adapter
     private let application: GattApplication
-    private let registration: AdvertisementRegistration
+    private let advertising: AdvertisingController
     private let links: LinkTable
 
-    private init(printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, registration: AdvertisementRegistration, links: LinkTable) {
+    private init(printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable) {
         self.printer = printer
         self.adapter = adapter
         self.application = application
-        self.registration = registration
+        self.advertising = advertising
         self.links = links
     }
 
@@ -52,23 +52,19 @@ public final class BlueZPrinterHost: Sendable {
             onRead: { _ throws(BlueZError) in printer.infoValue() })
         let service = LocalService(uuid: SetupGATT.serviceUUID.description, characteristics: [info, request, events])
         let application = try await GattApplication.register([service], on: adapter)
-        let advertisement = await printer.currentAdvertisement()
-        let registration: AdvertisementRegistration
-        do {
-            registration = try await adapter.advertise(Advertisement(
-                kind: .peripheral, serviceUUIDs: [SetupGATT.serviceUUID.description],
-                manufacturerData: [SetupAdvertisement.companyID: advertisement.manufacturerData],
-                localName: printer.localName, includes: ["local-name"]))
-        } catch {
+        let advertising = AdvertisingController(printer: printer, adapter: adapter)
+        do { try await advertising.refresh() } catch {
             await application.unregister()
             throw error
         }
-        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, registration: registration, links: links)
+        printer.onAdvertisementChange { try? await advertising.refresh() }
+        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links)
     }
 
     /// Unregisters the advertisement and the application and ends every session.
     public func stop() async {
-        await registration.unregister()
+        printer.onAdvertisementChange {}
+        await advertising.stop()
         await application.unregister()
         for link in links.table.withLock({ Array($0.values) }) { await link.close() }
     }
@@ -112,4 +108,38 @@ public final class BlueZPrinterHost: Sendable {
 /// The centrals connected to one host, by device path.
 final class LinkTable: Sendable {
     let table = Mutex<[String: BlueZServerLink]>([:])
+}
+
+/// Keeps the registered advertisement equal to the printer's current one (busy and
+/// provisioned flags), re-registering it when it changes.
+actor AdvertisingController {
+    private let printer: EmulatedPrinter
+    private let adapter: Adapter
+    private var registration: AdvertisementRegistration?
+    private var registered: [UInt8]?
+    private var stopped = false
+
+    init(printer: EmulatedPrinter, adapter: Adapter) {
+        self.printer = printer
+        self.adapter = adapter
+    }
+
+    /// Registers the current advertisement unless it is already registered.
+    func refresh() async throws(BlueZError) {
+        let payload = await printer.currentAdvertisement().manufacturerData
+        guard !stopped, payload != registered else { return }
+        await registration?.unregister()
+        registration = try await adapter.advertise(Advertisement(
+            kind: .peripheral, serviceUUIDs: [SetupGATT.serviceUUID.description],
+            manufacturerData: [SetupAdvertisement.companyID: payload],
+            localName: printer.localName, includes: ["local-name"]))
+        registered = payload
+    }
+
+    /// Unregisters for good.
+    func stop() async {
+        stopped = true
+        await registration?.unregister()
+        registration = nil
+    }
 }

@@ -58,11 +58,18 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
     /// Serves one connected central.
     public func serve(_ link: any GATTServerLink) async { await driver.serve(link) }
 
+    /// Calls `handler` whenever the advertisement changes (busy or provisioned), so that a host
+    /// can re-register it (SPEC §17).
+    public func onAdvertisementChange(_ handler: @escaping @Sendable () async -> Void) {
+        application.state.withLock { $0.advertisementChanged = handler }
+    }
+
     /// The printer side's behaviour.
     final class Application: PrinterApplication {
         struct State {
             var pin: SetupPIN?
             var provisioned = false
+            var advertisementChanged: (@Sendable () async -> Void)?
         }
 
         let presenter: CredentialPresenter
@@ -95,7 +102,10 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             output("[printer \(shortID)] joining \"\(ssid)\" (\(credentials.security))")
             for step in simulator.plan(for: credentials) {
                 try? await Task.sleep(for: step.delay)
-                if case .connected = step.status { state.withLock { $0.provisioned = true } }
+                if case .connected = step.status {
+                    state.withLock { $0.provisioned = true }
+                    await advertisementChanged()
+                }
                 output("[printer \(shortID)] join: \(JoinStatusText.describe(step.status))")
                 await progress(step.status)
             }
@@ -110,7 +120,16 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
 
         func resetNetwork() async {
             state.withLock { $0.provisioned = false }
+            await advertisementChanged()
             output("[printer \(shortID)] network settings reset")
+        }
+
+        func busyChanged(_ isBusy: Bool) async {
+            await advertisementChanged()
+        }
+
+        private func advertisementChanged() async {
+            await state.withLock { $0.advertisementChanged }?()
         }
 
         func sessionEvent(_ event: PrinterEvent) async {

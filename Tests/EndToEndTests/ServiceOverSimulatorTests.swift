@@ -17,6 +17,21 @@ import Testing
         await lab.stop()
     }
 
+    @Test func theAdvertisementFollowsProvisioning() async throws {
+        let lab = try await startLab()
+        let service = try await service(lab)
+        let before = try await service.scan()
+        #expect(before.first?.advertisement.isProvisioned == false)
+        _ = try await service.pair(PairRequest(target: try target(lab.printers[0]), credentials: try credentials()))
+        var provisioned = false
+        for _ in 0..<50 where !provisioned {
+            provisioned = try await service.scan().first?.advertisement.isProvisioned == true
+            if !provisioned { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(provisioned)
+        await lab.stop()
+    }
+
     @Test func wrongPINThenRightPIN() async throws {
         let lab = try await startLab()
         let printer = lab.printers[0]

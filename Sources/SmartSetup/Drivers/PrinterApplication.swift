@@ -36,4 +36,6 @@ public protocol PrinterApplication: Sendable {
     func resetNetwork() async
     /// A session event, for the printer's log (never contains a secret).
     func sessionEvent(_ event: PrinterEvent) async
+    /// The busy flag changed: the advertisement should be re-registered (SPEC §17).
+    func busyChanged(_ isBusy: Bool) async
 }

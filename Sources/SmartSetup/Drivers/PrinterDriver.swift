@@ -28,6 +28,7 @@ public actor PrinterDriver {
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
     private var credentialTimer: Task<Void, Never>?
+    private var advertisedBusy = false
 
     /// Creates a driver; call ``startSetupMode()`` to show the first PIN.
     public init(
@@ -134,6 +135,11 @@ public actor PrinterDriver {
     // MARK: - Actions
 
     private func apply(_ actions: [PrinterAction], to id: Int) {
+        if setup.isBusy != advertisedBusy {
+            advertisedBusy = setup.isBusy
+            let (application, busy) = (application, advertisedBusy)
+            Task { await application.busyChanged(busy) }
+        }
         guard connections[id] != nil else { return }
         for action in actions {
             switch action {
