@@ -51,7 +51,7 @@ public final class SimulatedBlueZ: Sendable {
     ) async throws(DBusError) -> SimulatedBlueZ {
         let core = SimulatorCore(connection: connection, configuration: configuration)
         do {
-            try core.server.register([core.controlInterface()], at: SimulatorCore.controlPath)
+            try core.server.register([core.controlInterface()], at: try DBusObjectPath(SimulatorCore.controlPathText))
             try await core.publish()
         } catch {
             await core.shutdown()
@@ -87,6 +87,10 @@ public struct SimulatorCounters: Sendable, Hashable {
         public var central: String
         /// The peripheral adapter, e.g. `hci1`.
         public var peripheral: String
+        /// The central's address, e.g. `00:AA:01:00:00:00`.
+        public var centralAddress: String
+        /// The peripheral's address, e.g. `00:AA:01:01:00:01`.
+        public var peripheralAddress: String
         /// The link's parameters.
         public var parameters: LinkParameters
         /// What it relayed.
@@ -105,7 +109,9 @@ extension SimulatorCore {
             SimulatorCounters(
                 total: state.totals,
                 links: state.links.values.sorted { $0.id < $1.id }.map {
-                    SimulatorCounters.Link(central: "hci\($0.central)", peripheral: "hci\($0.peripheral)", parameters: $0.parameters, counters: $0.counters)
+                    SimulatorCounters.Link(
+                        central: "hci\($0.central)", peripheral: "hci\($0.peripheral)", centralAddress: $0.centralAddress.text,
+                        peripheralAddress: $0.peripheralAddress.text, parameters: $0.parameters, counters: $0.counters)
                 })
         }
     }

@@ -11,7 +11,9 @@ final class SimulatorCore: Sendable {
     let state = Mutex(SimulatorState())
     /// Notification queues, one per link, drained in order by one task each.
     let notificationQueues = Mutex<[UInt64: AsyncStream<NotificationDelivery>.Continuation]>([:])
-    let background = Mutex<[Task<Void, Never>]>([])
+    /// Tasks still running (watchers, notification queues, discovery and connection work),
+    /// cancelled at shutdown; each removes itself when it ends.
+    let background = Mutex(BackgroundTasks())
 
     static let busName = "org.bluez"
     static let adapterInterface = "org.bluez.Adapter1"
@@ -66,7 +68,11 @@ final class SimulatorCore: Sendable {
     func dropBluetoothd() {
         let links = state.withLock { Array($0.links.keys) }
         for id in links { finishNotificationQueue(id) }
-        state.withLock { $0 = SimulatorState() }
+        state.withLock { state in
+            let overrides = state.linkOverrides
+            state = SimulatorState()
+            state.linkOverrides = overrides
+        }
         let prefix = "/org/bluez"
         for path in server.registeredPaths.reversed() where path.rawValue == prefix || path.rawValue.hasPrefix(prefix + "/") {
             try? server.unregisterObject(at: path)
@@ -74,7 +80,7 @@ final class SimulatorCore: Sendable {
     }
 
     func shutdown() async {
-        let tasks = background.withLock { tasks in defer { tasks = [] }; return tasks }
+        let tasks = background.withLock { tasks in defer { tasks.running = [:] }; return tasks.running.values }
         for task in tasks { task.cancel() }
         dropBluetoothd()
         _ = try? await connection.releaseName(Self.busName, timeout: .seconds(5))
@@ -82,8 +88,14 @@ final class SimulatorCore: Sendable {
     }
 
     func spawn(_ work: @escaping @Sendable () async -> Void) {
-        let task = Task { await work() }
-        background.withLock { $0.append(task) }
+        background.withLock { tasks in
+            let id = tasks.nextID
+            tasks.nextID += 1
+            tasks.running[id] = Task { [weak self] in
+                await work()
+                _ = self?.background.withLock { $0.running.removeValue(forKey: id) }
+            }
+        }
     }
 
     // MARK: Helpers
@@ -112,12 +124,12 @@ final class SimulatorCore: Sendable {
             .methodCall(destination: owner, path: path, interface: interface, member: member, body: body), timeout: timeout)
         return reply.body
     }
+}
 
-    static func adapterIndex(of path: DBusObjectPath) -> Int? {
-        let parts = path.rawValue.split(separator: "/")
-        guard parts.count >= 3, parts[0] == "org", parts[1] == "bluez", parts[2].hasPrefix("hci") else { return nil }
-        return Int(parts[2].dropFirst(3))
-    }
+/// The simulator's running tasks, by id.
+struct BackgroundTasks: Sendable {
+    var running: [UInt64: Task<Void, Never>] = [:]
+    var nextID: UInt64 = 0
 }
 
 /// One notification waiting to be delivered to a central.

@@ -85,5 +85,9 @@ struct FaultTests {
         let links = try #require(body.last?.dictionaryEntries)
         #expect(links.count == 1)
         #expect(links.first?.key == .string("hci0-hci1"))
+        let link = try #require(try links.first?.value.unwrappedVariant.propertyDictionary())
+        #expect(link["PeripheralAddress"] == .string("00:AA:01:01:00:01"))
+        #expect(link["MTU"] == .uint16(517))
+        #expect(harness.simulator.counters.links.first?.centralAddress == "00:AA:01:00:00:00")
     }
 }

@@ -155,6 +155,59 @@ struct PeripheralCentralTests {
         #expect(harness.simulator.counters.links.count == 1)
     }
 
+    @Test func connectFailsWhenThePeripheralStoppedAdvertising() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        try await app.register(on: "/org/bluez/hci1")
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+        try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
+                               [.objectPath(try path("/org/test/advertisement0"))], on: harness.peripheral)
+        let error = await harness.failure(device, "org.bluez.Device1", "Connect")
+        #expect(error?.name == "org.bluez.Error.Failed")
+        #expect(error?.message == "le-connection-abort-by-local")
+        #expect(try await harness.property(device, "org.bluez.Device1", "Connected") == .boolean(false))
+    }
+
+    /// The application's error becomes the ATT error bluetoothd's server sends, and the central
+    /// gets what gatt-client.c makes of that ATT error.
+    @Test func applicationErrorsTravelAsATTErrors() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        _ = try await harness.connectToPeripheral(app)
+        let cases: [(String, String, String)] = [
+            ("org.bluez.Error.NotAuthorized", "org.bluez.Error.NotAuthorized", "Operation Not Authorized"),
+            ("org.bluez.Error.NotPermitted", "org.bluez.Error.NotPermitted", "Read not permitted"),
+            ("org.bluez.Error.Failed", "org.bluez.Error.Failed", "Operation failed with ATT error: 0x80"),
+            ("org.example.Whatever", "org.bluez.Error.Failed", "Operation failed with ATT error: 0x0e"),
+        ]
+        for (thrown, name, message) in cases {
+            app.failNextRead.withLock { $0 = thrown }
+            let error = await harness.failure(readCharacteristic, "org.bluez.GattCharacteristic1", "ReadValue", [.propertyDictionary([:])])
+            #expect(error?.name == name)
+            #expect(error?.message == message)
+        }
+    }
+
+    /// bluetoothd reports a device when any discovering client's filter accepts it.
+    @Test func filtersOfSeveralClientsAreMerged() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        try await app.register(on: "/org/bluez/hci1")
+        let other = try await DBusConnection.open(.address(try #require(harness.simulator.busAddress)))
+        defer { other.close() }
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "SetDiscoveryFilter",
+                               [.propertyDictionary(["UUIDs": .stringArray(["180d"])])])
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "SetDiscoveryFilter",
+                               [.propertyDictionary(["UUIDs": .stringArray([TestPeripheral.serviceUUID])])], on: other)
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery", on: other)
+        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+    }
+
     @Test func disconnectRemovesTheGattObjects() async throws {
         let harness = try await SimulatorHarness.start()
         defer { Task { await harness.stop() } }

@@ -17,6 +17,11 @@ func eventually(
 
 func path(_ text: String) throws -> DBusObjectPath { try DBusObjectPath(text) }
 
+/// Text collected from a child process's output.
+final class TextBuffer: Sendable {
+    let text = Mutex("")
+}
+
 /// Collects every signal a connection receives from org.bluez, in order.
 final class SignalLog: Sendable {
     final class Store: Sendable {

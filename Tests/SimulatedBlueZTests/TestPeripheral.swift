@@ -20,6 +20,8 @@ final class TestPeripheral: Sendable {
     let server: DBusObjectServer
     let calls = Mutex<[Call]>([])
     let advertisement: Mutex<[String: DBusValue]>
+    /// When set, the next ReadValue of a characteristic fails with this D-Bus error name.
+    let failNextRead = Mutex<String?>(nil)
 
     init(connection: DBusConnection, advertisement: [String: DBusValue]? = nil) throws {
         self.connection = connection
@@ -86,8 +88,11 @@ final class TestPeripheral: Sendable {
         let servicePath = try DBusObjectPath("/org/test/app/service0")
         let options = DBusType.dictionary(key: .string, value: .variant)
         return DBusExportedInterface("org.bluez.GattCharacteristic1", methods: [
-            DBusExportedMethod("ReadValue", inputs: [.init("options", options)], outputs: [.init("value", .array(.byte))]) { [weak self] invocation in
+            DBusExportedMethod("ReadValue", inputs: [.init("options", options)], outputs: [.init("value", .array(.byte))]) { [weak self] invocation throws(DBusError) in
                 self?.record("ReadValue", invocation, options: invocation.arguments[0])
+                if let name = self?.failNextRead.withLock({ name in defer { name = nil }; return name }) {
+                    throw DBusError(errorName: name, message: "refused by the test application")
+                }
                 let offset = Int((try? invocation.arguments[0].propertyDictionary()["offset"]?.uint16) ?? 0)
                 return [.bytes(Array(Self.readValue.dropFirst(offset)))]
             },

@@ -2,10 +2,7 @@ import DBus
 
 extension SimulatorCore {
     static let controlInterfaceName = "io.smartsetup.Simulator1"
-    // A constant, valid path: built once.
-    static let controlPath: DBusObjectPath = {
-        do { return try DBusObjectPath("/io/smartsetup/Simulator") } catch { return .root }
-    }()
+    static let controlPathText = "/io/smartsetup/Simulator"
 
     /// `io.smartsetup.Simulator1`: the fault hooks and counters over D-Bus (`smartsetup sim`).
     func controlInterface() -> DBusExportedInterface {
@@ -39,6 +36,8 @@ extension SimulatorCore {
                     let links = snapshot.links.map { link in
                         var values = Self.counterDictionary(link.counters)
                         values["MTU"] = .uint16(link.parameters.mtu)
+                        values["CentralAddress"] = .string(link.centralAddress)
+                        values["PeripheralAddress"] = .string(link.peripheralAddress)
                         values["IntervalMicroseconds"] = .uint64(UInt64(link.parameters.interval / .microseconds(1)))
                         return DBusDictionaryEntry(key: .string(link.central + "-" + link.peripheral), value: .propertyDictionary(values))
                     }

@@ -78,10 +78,8 @@ struct LinkState: Sendable {
     /// Clients with a notification session, by characteristic index.
     var notifySessions: [Int: Set<String>] = [:]
     var counters = ATTCounters()
-
-    func index(of path: DBusObjectPath) -> Int? {
-        paths.first { $0.value == path }?.key
-    }
+    /// Serialises the link's ATT requests.
+    let bearer = ATTBearer()
 }
 
 /// The parameters of one link.
@@ -117,17 +115,6 @@ struct SimulatorState: Sendable {
     var totals = ATTCounters()
     var notificationFaults = NotificationFaults()
     var agents: Set<Registration> = []
-
-    func link(containing path: DBusObjectPath) -> (LinkState, Int)? {
-        for link in links.values {
-            if let index = link.index(of: path) { return (link, index) }
-        }
-        return nil
-    }
-
-    func link(central: Int, peripheralAddress: BluetoothAddress) -> LinkState? {
-        links.values.first { $0.central == central && $0.peripheralAddress == peripheralAddress }
-    }
 
     func adapterIndex(of address: BluetoothAddress) -> Int? {
         adapters.values.first { $0.address == address }?.index

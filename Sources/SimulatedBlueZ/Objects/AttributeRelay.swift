@@ -21,9 +21,21 @@ extension SimulatorCore {
         return (link, link.database.attributes[index])
     }
 
+    /// Runs `body` as the link's one outstanding ATT request.
+    func exclusively<T: Sendable>(on id: UInt64, _ body: () async throws(DBusError) -> T) async throws(DBusError) -> T {
+        guard let bearer = state.withLock({ $0.links[id]?.bearer }) else { throw BlueZError.failed("Not connected") }
+        await bearer.acquire()
+        defer { bearer.release() }
+        return try await body()
+    }
+
     /// ReadValue on the central: a Read Request, then Read Blob Requests while the response
     /// fills the MTU, each relayed to the application with its offset.
     func read(link id: UInt64, index: Int, options: DBusValue) async throws(DBusError) -> [UInt8] {
+        try await exclusively(on: id) { () async throws(DBusError) -> [UInt8] in try await readRequests(link: id, index: index, options: options) }
+    }
+
+    private func readRequests(link id: UInt64, index: Int, options: DBusValue) async throws(DBusError) -> [UInt8] {
         let (link, attribute) = try context(id, index)
         let requested = (try? options.propertyDictionary()["offset"]?.uint16) ?? 0
         if case .characteristic = attribute.kind, !attribute.flags.contains(where: { $0.hasSuffix("read") }) {
@@ -61,6 +73,10 @@ extension SimulatorCore {
     /// WriteValue on the central: a Write Request (Prepare/Execute Writes past MTU-3), a
     /// Write Command, or a reliable write, relayed to the application as one WriteValue.
     func write(link id: UInt64, index: Int, value: [UInt8], options: DBusValue) async throws(DBusError) {
+        try await exclusively(on: id) { () async throws(DBusError) in try await writeRequests(link: id, index: index, value: value, options: options) }
+    }
+
+    private func writeRequests(link id: UInt64, index: Int, value: [UInt8], options: DBusValue) async throws(DBusError) {
         let (link, attribute) = try context(id, index)
         let optionValues = (try? options.propertyDictionary()) ?? [:]
         let offset = optionValues["offset"]?.uint16 ?? 0

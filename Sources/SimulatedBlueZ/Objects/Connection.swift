@@ -93,7 +93,9 @@ extension SimulatorCore {
             return true
         }
         guard resolved else { return }
-        state.withLock { $0.count(ATTCounters.roundTrip(request: 7 * discoveries, response: 20 * discoveries), on: id) }
+        var discoveryCost = ATTCounters()
+        for _ in 0..<discoveries { discoveryCost.add(.roundTrip(request: 7, response: 20)) }
+        state.withLock { $0.count(discoveryCost, on: id) }
         changed(["ServicesResolved", "UUIDs"], Self.deviceInterface, at: devicePath)
         state.withLock { state in
             state.adapters[link.central]?.devices[link.peripheralAddress]?.name = peerAlias

@@ -25,8 +25,7 @@ extension SimulatorCore {
                 throw BlueZError.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: true))
             }
         }
-        await wait(intervals: 1, of: link.parameters.interval)
-        state.withLock { $0.count(.roundTrip(request: 5, response: 1), on: id) }
+        try await writeClientConfiguration(link: id, interval: link.parameters.interval)
         if let path = link.paths[index] { changed(["Notifying"], GattApplication.characteristicInterface, at: path) }
     }
 
@@ -45,9 +44,16 @@ extension SimulatorCore {
         if case .application(let owner, let path) = link.database.attributes[index].backing {
             _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify")
         }
-        await wait(intervals: 1, of: link.parameters.interval)
-        state.withLock { $0.count(.roundTrip(request: 5, response: 1), on: id) }
+        try await writeClientConfiguration(link: id, interval: link.parameters.interval)
         if let path = link.paths[index] { changed(["Notifying"], GattApplication.characteristicInterface, at: path) }
+    }
+
+    /// The CCC write of StartNotify/StopNotify: one Write Request on the link's bearer.
+    private func writeClientConfiguration(link id: UInt64, interval: Duration) async throws(DBusError) {
+        try await exclusively(on: id) { () async throws(DBusError) in
+            await wait(intervals: 1, of: interval)
+            state.withLock { $0.count(.roundTrip(request: 5, response: 1), on: id) }
+        }
     }
 
     /// An application announced a new Value on `path`: queue it on every link whose central
