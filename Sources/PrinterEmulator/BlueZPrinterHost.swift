@@ -1,0 +1,145 @@
+import BlueZ
+import DBus
+import SetupProtocol
+import SmartSetup
+import Synchronization
+
+/// Puts an ``EmulatedPrinter`` on a BlueZ adapter through the peripheral API: the setup GATT
+/// service (Info, Request, Events with their user descriptions) registered with
+/// `GattManager1.RegisterApplication`, and the setup advertisement (SPEC §4.1: service UUID +
+/// manufacturer data, name in the scan response) with `LEAdvertisingManager1`.
+public final class BlueZPrinterHost: Sendable {
+    /// The printer.
+    public let printer: EmulatedPrinter
+    /// The adapter it advertises on.
+    public let adapter: Adapter
+    private let application: GattApplication
+    private let advertising: AdvertisingController
+    private let links: LinkTable
+
+    private init(printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable) {
+        self.printer = printer
+        self.adapter = adapter
+        self.application = application
+        self.advertising = advertising
+        self.links = links
+    }
+
+    /// Registers the printer's GATT application and advertisement on `adapter`.
+    public static func start(_ printer: EmulatedPrinter, on adapter: Adapter) async throws(BlueZError) -> BlueZPrinterHost {
+        let links = LinkTable()
+        let events = LocalCharacteristic(
+            uuid: SetupGATT.eventsCharacteristicUUID.description, flags: ["notify"],
+            descriptors: [Self.userDescription(SetupGATT.eventsDescription)])
+        let session = adapter.session
+        let request = LocalCharacteristic(
+            uuid: SetupGATT.requestCharacteristicUUID.description, flags: ["write", "write-without-response"],
+            descriptors: [Self.userDescription(SetupGATT.requestDescription)],
+            onWrite: { value, options throws(BlueZError) in
+                let key = options.device?.rawValue ?? "unknown"
+                let (link, isNew) = links.table.withLock { links -> (BlueZServerLink, Bool) in
+                    if let existing = links[key] { return (existing, false) }
+                    let link = BlueZServerLink(device: options.device.map { Device(session: session, path: $0) }, events: events)
+                    links[key] = link
+                    return (link, true)
+                }
+                if isNew { Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links) }
+                try await link.deliver(IncomingWrite(value: value, mtu: Int(options.mtu ?? 23), withResponse: options.type != .command))
+            })
+        let info = LocalCharacteristic(
+            uuid: SetupGATT.infoCharacteristicUUID.description, flags: ["read"],
+            descriptors: [Self.userDescription(SetupGATT.infoDescription)],
+            onRead: { _ throws(BlueZError) in printer.infoValue() })
+        let service = LocalService(uuid: SetupGATT.serviceUUID.description, characteristics: [info, request, events])
+        let application = try await GattApplication.register([service], on: adapter)
+        let advertising = AdvertisingController(printer: printer, adapter: adapter)
+        do { try await advertising.refresh() } catch {
+            await application.unregister()
+            throw error
+        }
+        printer.onAdvertisementChange { try? await advertising.refresh() }
+        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links)
+    }
+
+    /// Unregisters the advertisement and the application and ends every session.
+    public func stop() async {
+        printer.onAdvertisementChange {}
+        await advertising.stop()
+        await application.unregister()
+        for link in links.table.withLock({ Array($0.values) }) { await link.close() }
+    }
+
+    private static func userDescription(_ text: String) -> LocalDescriptor {
+        LocalDescriptor(uuid: GattUUID.from16(SetupGATT.userDescriptionDescriptorUUID), value: Array(text.utf8))
+    }
+
+    /// Runs the printer session for a new central and ends it when the central's device
+    /// disconnects or vanishes.
+    private static func serve(
+        _ link: BlueZServerLink, key: String, device: DBusObjectPath?, session: BlueZSession, printer: EmulatedPrinter,
+        links: LinkTable
+    ) {
+        let watcher = Task {
+            guard let device else { return }
+            for await event in session.events(.object(device)) {
+                switch event {
+                case .interfacesRemoved(_, let names) where names.contains(BlueZInterface.device):
+                    await link.close()
+                    return
+                case .propertiesChanged(_, BlueZInterface.device, let changed, _) where changed["Connected"]?.unwrappedVariant == .boolean(false):
+                    await link.close()
+                    return
+                case .bluetoothdStopped:
+                    await link.close()
+                    return
+                default:
+                    continue
+                }
+            }
+        }
+        Task {
+            await printer.serve(link)
+            watcher.cancel()
+            links.table.withLock { _ = $0.removeValue(forKey: key) }
+        }
+    }
+}
+
+/// The centrals connected to one host, by device path.
+final class LinkTable: Sendable {
+    let table = Mutex<[String: BlueZServerLink]>([:])
+}
+
+/// Keeps the registered advertisement equal to the printer's current one (busy and
+/// provisioned flags), re-registering it when it changes.
+actor AdvertisingController {
+    private let printer: EmulatedPrinter
+    private let adapter: Adapter
+    private var registration: AdvertisementRegistration?
+    private var registered: [UInt8]?
+    private var stopped = false
+
+    init(printer: EmulatedPrinter, adapter: Adapter) {
+        self.printer = printer
+        self.adapter = adapter
+    }
+
+    /// Registers the current advertisement unless it is already registered.
+    func refresh() async throws(BlueZError) {
+        let payload = await printer.currentAdvertisement().manufacturerData
+        guard !stopped, payload != registered else { return }
+        await registration?.unregister()
+        registration = try await adapter.advertise(Advertisement(
+            kind: .peripheral, serviceUUIDs: [SetupGATT.serviceUUID.description],
+            manufacturerData: [SetupAdvertisement.companyID: payload],
+            localName: printer.localName, includes: ["local-name"]))
+        registered = payload
+    }
+
+    /// Unregisters for good.
+    func stop() async {
+        stopped = true
+        await registration?.unregister()
+        registration = nil
+    }
+}

@@ -1,0 +1,58 @@
+import BlueZ
+import DBus
+import SmartSetup
+
+/// One central connected to the emulator's GATT application over BlueZ, told apart by the
+/// `device` option BlueZ passes with each write.
+actor BlueZServerLink: GATTServerLink {
+    private let device: Device?
+    private let events: LocalCharacteristic
+    private let writes: AsyncStream<IncomingWrite>
+    private let writesContinuation: AsyncStream<IncomingWrite>.Continuation
+    private var pendingResponse: CheckedContinuation<Bool, Never>?
+    private var closed = false
+
+    init(device: Device?, events: LocalCharacteristic) {
+        self.device = device
+        self.events = events
+        (writes, writesContinuation) = AsyncStream.makeStream(of: IncomingWrite.self)
+    }
+
+    nonisolated func incomingWrites() -> AsyncStream<IncomingWrite> { writes }
+
+    /// Hands a write to the session; for a Write Request, returns once the session answered it
+    /// and throws `org.bluez.Error.Failed` (an ATT error response) when it failed.
+    func deliver(_ write: IncomingWrite) async throws(BlueZError) {
+        guard !closed else { throw BlueZError(.notConnected, message: "the session ended") }
+        writesContinuation.yield(write)
+        guard write.withResponse else { return }
+        let success = await withCheckedContinuation { continuation in
+            if closed { continuation.resume(returning: false) } else { pendingResponse = continuation }
+        }
+        if !success { throw BlueZError(.failed, message: "the setup session rejected the write") }
+    }
+
+    func respond(success: Bool) {
+        pendingResponse?.resume(returning: success)
+        pendingResponse = nil
+    }
+
+    func notify(_ value: [UInt8]) async throws(LinkError) {
+        guard !closed else { throw .disconnected }
+        do { try events.notify(value) } catch { throw .failed(error.message) }
+    }
+
+    func disconnect() async {
+        close()
+        try? await device?.disconnect(deadline: .now + .seconds(5))
+    }
+
+    /// The central is gone: the session sees the end of its writes.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        writesContinuation.finish()
+        pendingResponse?.resume(returning: false)
+        pendingResponse = nil
+    }
+}

@@ -1,0 +1,31 @@
+/// One write the printer received on its Request characteristic.
+public struct IncomingWrite: Sendable {
+    /// The fragment.
+    public var value: [UInt8]
+    /// The MTU the GATT server reported with the write (BlueZ's `mtu` option; 23 when absent).
+    public var mtu: Int
+    /// True for a Write Request, which the printer must answer with ``GATTServerLink/respond(success:)``.
+    public var withResponse: Bool
+
+    /// Creates a write.
+    public init(value: [UInt8], mtu: Int, withResponse: Bool) {
+        self.value = value
+        self.mtu = mtu
+        self.withResponse = withResponse
+    }
+}
+
+/// The printer's view of one central connected to its setup service.
+///
+/// BlueZ adapters conform through the peripheral API (WriteValue handlers on Request,
+/// PropertiesChanged on Events); ``LoopbackConnection`` conforms in memory.
+public protocol GATTServerLink: Sendable {
+    /// The writes on Request, in order; finishes when the central disconnects.
+    func incomingWrites() -> AsyncStream<IncomingWrite>
+    /// Answers the Write Request received last: success, or an ATT error response.
+    func respond(success: Bool) async
+    /// Sends one notification on Events.
+    func notify(_ value: [UInt8]) async throws(LinkError)
+    /// Disconnects the central; idempotent.
+    func disconnect() async
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import PrinterEmulator
+import SetupProtocol
+import SmartSetup
+
+/// `smartsetup demo`: the simulated BlueZ with one emulated printer, paired end to end.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start the simulated BlueZ with one emulated printer and pair with it, showing every step.")
+
+    @Flag(help: "One JSON object per line, ending with a summary object.")
+    var json = false
+
+    @Option(help: "Connection interval in milliseconds.")
+    var intervalMs: Int = 30
+
+    @Option(help: "ATT MTU (23...517).")
+    var mtu: Int = 247
+
+    func validate() throws {
+        guard (23...517).contains(mtu) else { throw ValidationError("--mtu must be 23...517") }
+    }
+
+    func run() async throws {
+        let console = Console(json: json)
+        try await runReporting(console) { () throws(SetupError) in
+            let clock = ContinuousClock()
+            let started = clock.now
+            console.event("demo-starting", ["intervalMs": .int(intervalMs), "mtu": .int(mtu)],
+                          text: "Starting the simulated BlueZ (private dbus-daemon) with one emulated printer on hci1…")
+            let lab = try await SimulatedPrinterLab.start(
+                printers: 1, mtu: mtu, interval: .milliseconds(intervalMs),
+                output: { line in console.event("printer", ["line": .string(line.replacingPINDigits())], text: "    \(line)") })
+            do throws(SetupError) {
+                let printer = lab.printers[0]
+                guard let pin = printer.presentedPIN else { throw SetupError(.internalError, "the printer shows no PIN") }
+                console.event("owner", text: "The owner reads the PIN from the printer's display and types it in.")
+                let service = SmartSetup(radio: try await lab.centralRadio())
+                let credentials: WiFiCredentials
+                do {
+                    credentials = try WiFiCredentials(ssid: Array("HomeNet".utf8), security: .wpa2PSK, passphrase: try WiFiPassphrase("correct horse battery"))
+                } catch {
+                    throw SetupError(.internalError, "demo credentials (\(error))")
+                }
+                let request = PairRequest(target: PrinterTarget(selector: PrinterSelector(printer.configuration.shortID.description), authentication: .pin(pin)), credentials: credentials)
+                let result = try await withDeadline(seconds: 120) { () throws(SetupError) in
+                    try await service.pair(request) { console.progress($0) }
+                }
+                let wall = started.duration(to: clock.now)
+                let counters = lab.simulator.counters.total
+                console.event(
+                    "summary",
+                    ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
+                     "roundTripsServicesResolvedToCredentialsAccepted": .int(result.untilAccepted.roundTrips),
+                     "attOperationsToCredentialsAccepted": .int(result.untilAccepted.operations),
+                     "attOperationsTotal": .int(Int(counters.operations)), "attBytesTotal": .int(Int(counters.bytes)),
+                     "attRoundTripsTotal": .int(Int(counters.roundTrips)), "intervalMs": .int(intervalMs),
+                     "wallTimeMs": .int(Int(wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000))],
+                    text: """
+                        ✓ Printer \(result.printer.shortID) joined "HomeNet" with address \(result.address)
+                          ATT round trips from services resolved to credentials accepted: \(result.untilAccepted.roundTrips)
+                          ATT operations relayed by the simulated BlueZ: \(counters.operations) (\(counters.bytes) bytes), wall time \(wall)
+                        """)
+                await lab.stop()
+            } catch {
+                await lab.stop()
+                throw error
+            }
+        }
+    }
+}
+
+extension String {
+    /// The line with PIN-looking digit groups masked, for JSON logs of the demo.
+    func replacingPINDigits() -> String {
+        replacing(/\d{4}-\d{4}/, with: "XXXX-XXXX")
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import SetupProtocol
+import SmartSetup
+
+/// `smartsetup pair`: scan, pick, connect, authenticate, hand over credentials, follow the join.
+struct PairCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pair", abstract: "Give a printer in setup mode the credentials of a Wi-Fi network.",
+        discussion: "The passphrase is never taken from the command line (it would show in ps): use --passphrase-file, --passphrase-stdin, or the prompt.")
+
+    @OptionGroup var target: TargetOptions
+
+    @Option(help: "The network's SSID.")
+    var ssid: String
+
+    @Option(help: "Read the passphrase from the first line of this file.")
+    var passphraseFile: String?
+
+    @Flag(help: "Read the passphrase from the first line of stdin.")
+    var passphraseStdin = false
+
+    @Option(help: ArgumentHelp("Refused: a passphrase on the command line shows in ps.", visibility: .hidden))
+    var passphrase: String?
+
+    @Option(help: "The network's security: open, wpa2, wpa3, wpa2-wpa3.")
+    var security: String = "wpa2"
+
+    @Flag(help: "The network does not broadcast its SSID.")
+    var hidden = false
+
+    @Option(help: ArgumentHelp("A static IPv4 address with prefix, e.g. 192.168.1.50/24.", valueName: "A/P"))
+    var staticIP: String?
+
+    @Option(help: "The gateway for --static-ip.")
+    var gateway: String?
+
+    @Option(help: "A DNS server for --static-ip (repeatable, up to 3).")
+    var dns: [String] = []
+
+    @Option(help: "The printer's hostname.")
+    var hostname: String?
+
+    @Flag(help: "Ask the printer to turn WPS off after joining.")
+    var disableWPS = false
+
+    func validate() throws {
+        if passphrase != nil {
+            throw ValidationError("--passphrase is refused: a passphrase on the command line shows in ps. Use --passphrase-file FILE, --passphrase-stdin, or type it at the prompt.")
+        }
+        if passphraseFile != nil && passphraseStdin { throw ValidationError("--passphrase-file and --passphrase-stdin exclude each other") }
+        if passphraseStdin && target.pin == nil && !target.button { throw ValidationError("--passphrase-stdin needs --pin or --button (stdin is taken)") }
+        guard Self.security(security) != nil else { throw ValidationError("--security must be open, wpa2, wpa3 or wpa2-wpa3") }
+        if (staticIP == nil) != (gateway == nil) { throw ValidationError("--static-ip and --gateway go together") }
+    }
+
+    func run() async throws {
+        let console = Console(json: target.json)
+        try await runReporting(console) { () throws(SetupError) in
+            let request = try await makeRequest()
+            let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
+            let result = try await withDeadline(seconds: target.timeout) { () throws(SetupError) in
+                try await service.pair(request) { console.progress($0) }
+            }
+            console.event(
+                "paired",
+                ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
+                 "roundTripsToAccepted": .int(result.untilAccepted.roundTrips)],
+                text: "✓ Printer \(result.printer.shortID) joined \"\(ssid)\" with address \(result.address)")
+        }
+    }
+
+    static func security(_ text: String) -> WiFiSecurity? {
+        switch text {
+        case "open": return .open
+        case "wpa2", "wpa2-psk": return .wpa2PSK
+        case "wpa3", "wpa3-sae": return .wpa3SAE
+        case "wpa2-wpa3": return .wpa2WPA3
+        default: return nil
+        }
+    }
+
+    private func makeRequest() async throws(SetupError) -> PairRequest {
+        let security = Self.security(security) ?? .wpa2PSK
+        var passphrase: WiFiPassphrase?
+        if security != .open {
+            let text: String?
+            if let passphraseFile {
+                guard let read = SecretInput.readFile(passphraseFile) else { throw SetupError(.usage, "cannot read \(passphraseFile)") }
+                text = read
+            } else if passphraseStdin {
+                text = await SecretInput.firstLineOfStandardInput()
+            } else if SecretInput.isInteractive {
+                text = await SecretInput.prompt("Passphrase for \"\(ssid)\": ")
+            } else {
+                throw SetupError(.usage, "no passphrase: use --passphrase-file, --passphrase-stdin, or a terminal")
+            }
+            do { passphrase = try WiFiPassphrase(text ?? "") } catch {
+                throw SetupError(.usage, "the passphrase must be 8-63 printable ASCII characters or 64 hex digits")
+            }
+        }
+        let credentials: WiFiCredentials
+        do {
+            credentials = try WiFiCredentials(
+                ssid: Array(ssid.utf8), security: security, passphrase: passphrase, isHidden: hidden,
+                staticIPv4: try staticConfiguration(), hostname: hostname, disableWPS: disableWPS)
+        } catch {
+            throw SetupError(.usage, "invalid network settings: \(error)")
+        }
+        var corrected: (@Sendable () async -> WiFiPassphrase?)?
+        if SecretInput.isInteractive && passphraseFile == nil && !passphraseStdin {
+            corrected = {
+                guard let text = await SecretInput.prompt("The network rejected the passphrase. Corrected passphrase (empty to give up): "),
+                      !text.isEmpty else { return nil }
+                return try? WiFiPassphrase(text)
+            }
+        }
+        return PairRequest(target: try target.target(), credentials: credentials, correctedPassphrase: corrected)
+    }
+
+    private func staticConfiguration() throws(SetupError) -> StaticIPv4? {
+        guard let staticIP, let gateway else { return nil }
+        guard let interface = Self.interface(staticIP), let gatewayAddress = Self.address(gateway) else {
+            throw SetupError(.usage, "--static-ip must be a.b.c.d/prefix and --gateway a.b.c.d")
+        }
+        let servers = dns.compactMap(Self.address)
+        guard servers.count == dns.count else { throw SetupError(.usage, "--dns must be a.b.c.d") }
+        do { return try StaticIPv4(interface: interface, gateway: gatewayAddress, dnsServers: servers) } catch {
+            throw SetupError(.usage, "invalid static configuration (prefix 1-32, at most 3 DNS servers)")
+        }
+    }
+
+    static func address(_ text: String) -> IPv4Address? {
+        let octets = text.split(separator: ".").compactMap { UInt8($0) }
+        return octets.count == 4 ? try? IPv4Address(octets) : nil
+    }
+
+    static func interface(_ text: String) -> IPv4Interface? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let address = address(String(parts[0])), let prefix = UInt8(parts[1]) else { return nil }
+        return try? IPv4Interface(address: address, prefixLength: prefix)
+    }
+}

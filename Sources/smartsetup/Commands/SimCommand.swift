@@ -1,0 +1,94 @@
+import ArgumentParser
+import DBus
+import PrinterEmulator
+import SetupProtocol
+import SmartSetup
+
+/// `smartsetup sim`: the simulated BlueZ, optionally with emulated printers.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run the simulated BlueZ (org.bluez on a private bus) until SIGINT/SIGTERM.",
+        discussion: """
+            Prints `export DBUS_SYSTEM_BUS_ADDRESS=...` on stdout for a shell to eval; printers' displays go to stderr.
+            Adapter hci0 is for the central; printer i advertises on hci<i>.
+              eval "$(smartsetup sim --printers 1 &)"   # or run it in another terminal and copy the line
+            """,
+        subcommands: [SimFaultCommand.self])
+
+    @Option(help: "Emulated printers to run in this process (short ids 3F0A, 3F0B, ...).")
+    var printers: Int = 0
+
+    @Option(help: "Connection interval in milliseconds (each ATT operation costs at least one).")
+    var intervalMs: Int = 30
+
+    @Option(help: "ATT MTU of the links (23...517).")
+    var mtu: Int = 517
+
+    @Option(help: "Use this bus instead of starting a dbus-daemon.")
+    var bus: String?
+
+    func validate() throws {
+        guard (23...517).contains(mtu) else { throw ValidationError("--mtu must be 23...517") }
+        guard (0...64).contains(printers) else { throw ValidationError("--printers must be 0...64") }
+        guard intervalMs >= 0 else { throw ValidationError("--interval-ms must not be negative") }
+    }
+
+    func run() async throws {
+        let console = Console(json: false)
+        try await runReporting(console) { () throws(SetupError) in
+            let lab = try await SimulatedPrinterLab.start(
+                printers: printers, mtu: mtu, interval: .milliseconds(intervalMs), bus: bus, output: { console.note($0) })
+            console.line("export DBUS_SYSTEM_BUS_ADDRESS='\(lab.busAddress)'")
+            await Termination.wait()
+            await lab.stop()
+        }
+    }
+}
+
+/// `smartsetup sim fault ...`: the simulator's fault hooks, over its control interface.
+struct SimFaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fault",
+        abstract: "Inject a fault into a running simulated BlueZ (DBUS_SYSTEM_BUS_ADDRESS or --sim-bus).",
+        discussion: "FAULT is one of: disconnect ADDRESS, drop-notification, duplicate-notification, delay-notification MS, restart-bluetoothd, remove-adapter hciN.")
+
+    @Option(help: "The simulator's bus (default: DBUS_SYSTEM_BUS_ADDRESS, as `sim` prints it).")
+    var simBus: String?
+
+    @Argument(help: "The fault and its argument.")
+    var fault: [String]
+
+    func run() async throws {
+        let console = Console(json: false)
+        try await runReporting(console) { () throws(SetupError) in
+            let (member, body) = try Self.call(for: fault)
+            let connection: DBusConnection
+            do { connection = try await DBusConnection.open(simBus.map { .address($0) } ?? .system) } catch {
+                throw SetupError(.noAdapter, "cannot reach the simulator's bus (\(error))")
+            }
+            do {
+                let path = try DBusObjectPath("/io/smartsetup/Simulator")
+                _ = try await connection.call(.methodCall(destination: "org.bluez", path: path, interface: "io.smartsetup.Simulator1", member: member, body: body))
+            } catch {
+                throw SetupError(.internalError, "the simulator refused \(member) (\(error))")
+            }
+            connection.close()
+            console.line("ok: \(member)")
+        }
+    }
+
+    static func call(for words: [String]) throws(SetupError) -> (String, [DBusValue]) {
+        switch (words.first, words.count) {
+        case ("disconnect", 2): return ("Disconnect", [.string(words[1])])
+        case ("drop-notification", 1): return ("DropNextNotification", [])
+        case ("duplicate-notification", 1): return ("DuplicateNextNotification", [])
+        case ("delay-notification", 2):
+            guard let milliseconds = UInt32(words[1]) else { throw SetupError(.usage, "delay-notification takes milliseconds") }
+            return ("DelayNextNotification", [.uint32(milliseconds)])
+        case ("restart-bluetoothd", 1): return ("RestartBluetoothd", [])
+        case ("remove-adapter", 2): return ("RemoveAdapter", [.string(words[1])])
+        default: throw SetupError(.usage, "unknown fault; see --help")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import PrinterEmulator
+import SetupProtocol
+import SmartSetup
+import Testing
+
+/// The built `smartsetup` executable: exit codes and `--json` output.
+@Suite(.serialized) struct ExecutableTests {
+    @Test func demoPairsAndEndsWithASummary() async throws {
+        let run = try await runSmartsetup(["demo", "--json", "--interval-ms", "5"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try #require(run.jsonLines.last)
+        #expect(summary["event"] as? String == "summary")
+        #expect(summary["roundTripsServicesResolvedToCredentialsAccepted"] as? Int == 2)
+        #expect((summary["attOperationsTotal"] as? Int ?? 0) > 0)
+        #expect(summary["address"] as? String == "192.168.1.57/24")
+    }
+
+    @Test func pairOverTheSimulatorWithExitCodes() async throws {
+        let lab = try await startLab()
+        let environment = ["DBUS_SYSTEM_BUS_ADDRESS": lab.busAddress]
+        let pin = try #require(lab.printers[0].presentedPIN).revealedForDisplay()
+        let directory = FileManager.default.temporaryDirectory
+        let good = directory.appendingPathComponent("pass-\(UUID())").path
+        try "correct horse battery\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let common = ["--printer", "3F0A", "--scan-time", "3", "--json", "--passphrase-file", good]
+
+        let wrong = wrongPIN(not: lab.printers[0].presentedPIN).revealedForDisplay()
+        let wrongRun = try await runSmartsetup(["pair", "--ssid", "HomeNet", "--pin", wrong] + common, environment: environment)
+        #expect(wrongRun.status == 14)
+        #expect(wrongRun.jsonLines.last?["kind"] as? String == "wrong-pin")
+        #expect(!wrongRun.stdout.contains("correct horse battery") && !wrongRun.stderr.contains("correct horse battery"))
+
+        let missing = try await runSmartsetup(["pair", "--ssid", "Nowhere", "--pin", pin] + common, environment: environment)
+        #expect(missing.status == 18)
+        #expect(missing.jsonLines.last?["kind"] as? String == "network-not-found")
+
+        let paired = try await runSmartsetup(["pair", "--ssid", "HomeNet", "--pin", pin] + common, environment: environment)
+        #expect(paired.status == 0, "\(paired.stderr)")
+        let last = try #require(paired.jsonLines.last)
+        #expect(last["event"] as? String == "paired")
+        #expect(last["address"] as? String == "192.168.1.57/24")
+
+        let none = try await runSmartsetup(["scan", "--timeout", "1", "--adapter", "hci9", "--json"], environment: environment)
+        #expect(none.status == 10)
+        await lab.stop()
+    }
+
+    @Test func aPassphraseOnTheCommandLineIsRefused() async throws {
+        let run = try await runSmartsetup(["pair", "--ssid", "HomeNet", "--passphrase", "visible in ps", "--pin", "12345670"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("shows in ps"))
+    }
+
+    @Test func helpListsTheExitCodes() async throws {
+        let run = try await runSmartsetup(["--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("printer-lost"))
+        #expect(run.stdout.contains("wrong-pin"))
+    }
+}
