@@ -12,8 +12,9 @@ final class MessageSink: Sendable {
         { [self] message in self.buffer.withLock { $0.append(message) } }
     }
 
-    /// The oldest message not yet taken; fails the test after `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> DBusMessage {
+    /// The oldest message not yet taken; fails the test after `timeout` (a guard against hangs,
+    /// generous because other suites load the two cores at the same time).
+    func next(timeout: Duration = .seconds(60)) async throws -> DBusMessage {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let message = buffer.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {

@@ -3,7 +3,16 @@ import Testing
 import DBus
 
 /// Runs a command under coreutils `timeout` (the deadline) and returns its status and output.
-func runTool(_ arguments: [String], seconds: Int = 10) throws -> (status: Int32, output: String) {
+/// The blocking read and wait run on a thread of their own, never on the cooperative pool.
+func runTool(_ arguments: [String], seconds: Int = 10) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try runToolBlocking(arguments, seconds: seconds) })
+        }.start()
+    }
+}
+
+private func runToolBlocking(_ arguments: [String], seconds: Int) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     // SIGKILL: the test process may block SIGTERM, and children inherit that mask.
@@ -33,25 +42,25 @@ func runTool(_ arguments: [String], seconds: Int = 10) throws -> (status: Int32,
                 }
             }
             let greet = try await Task.detached {
-                try runTool(["busctl", "--address=\(bus.address)", "call", "org.example.Cross", "/org/example/Cross",
+                try await runTool(["busctl", "--address=\(bus.address)", "call", "org.example.Cross", "/org/example/Cross",
                              "org.example.Cross", "Greet", "s", "world"])
             }.value
             #expect(greet.status == 0)
             #expect(greet.output.trimmingCharacters(in: .whitespacesAndNewlines) == "su \"hello, world\" 7")
             let unknown = try await Task.detached {
-                try runTool(["dbus-send", "--bus=\(bus.address)", "--print-reply", "--dest=org.example.Cross", "/org/example/Cross",
+                try await runTool(["dbus-send", "--bus=\(bus.address)", "--print-reply", "--dest=org.example.Cross", "/org/example/Cross",
                              "org.example.Cross.Missing"])
             }.value
             #expect(unknown.status != 0)
             #expect(unknown.output.contains("org.freedesktop.DBus.Error.UnknownMethod"))
             server.setMethodCallHandler(nil)
             let noHandler = try await Task.detached {
-                try runTool(["dbus-send", "--bus=\(bus.address)", "--print-reply", "--dest=org.example.Cross", "/nothing",
+                try await runTool(["dbus-send", "--bus=\(bus.address)", "--print-reply", "--dest=org.example.Cross", "/nothing",
                              "org.example.Cross.Greet", "string:x"])
             }.value
             #expect(noHandler.output.contains("org.freedesktop.DBus.Error.UnknownObject"))
             let ping = try await Task.detached {
-                try runTool(["busctl", "--address=\(bus.address)", "call", "org.example.Cross", "/", "org.freedesktop.DBus.Peer", "Ping"])
+                try await runTool(["busctl", "--address=\(bus.address)", "call", "org.example.Cross", "/", "org.freedesktop.DBus.Peer", "Ping"])
             }.value
             #expect(ping.status == 0)
         }
@@ -62,7 +71,7 @@ func runTool(_ arguments: [String], seconds: Int = 10) throws -> (status: Int32,
             let emitter = try await bus.connect()
             defer { emitter.close() }
             let monitor = Task.detached {
-                try runTool(["dbus-monitor", "--address", bus.address, "type='signal',interface='org.example.Cross'"], seconds: 2)
+                try await runTool(["dbus-monitor", "--address", bus.address, "type='signal',interface='org.example.Cross'"], seconds: 2)
             }
             for round in 0..<5 {
                 try await Task.sleep(for: .milliseconds(200))
@@ -82,7 +91,7 @@ func runTool(_ arguments: [String], seconds: Int = 10) throws -> (status: Int32,
             defer { listener.close() }
             let stream = try await listener.signals(matching: DBusMatchRule(interface: "org.example.Cross", member: "FromShell"))
             let sent = try await Task.detached {
-                try runTool(["dbus-send", "--bus=\(bus.address)", "--type=signal", "/org/example/Cross",
+                try await runTool(["dbus-send", "--bus=\(bus.address)", "--type=signal", "/org/example/Cross",
                              "org.example.Cross.FromShell", "string:shell", "array:byte:1,2,3"])
             }.value
             #expect(sent.status == 0)

@@ -5,13 +5,13 @@ import DBus
 func matchRuleCount(of connection: DBusConnection, on observer: DBusConnection) async throws -> UInt32 {
     var call = busMethod("GetConnectionStats", [.string(connection.uniqueName)])
     call.interface = "org.freedesktop.DBus.Debug.Stats"
-    let reply = try await observer.call(call, timeout: .seconds(5))
+    let reply = try await observer.call(call, timeout: .seconds(30))
     let stats = try #require(reply.body.first).propertyDictionary()
     return try #require(stats["MatchRules"]?.uint32)
 }
 
 /// Takes the next element within `timeout`, or nil.
-func next<S: AsyncSequence & Sendable>(_ sequence: S, within timeout: Duration = .seconds(5)) async throws -> S.Element?
+func next<S: AsyncSequence & Sendable>(_ sequence: S, within timeout: Duration = .seconds(30)) async throws -> S.Element?
 where S.Element: Sendable {
     try await withThrowingTaskGroup(of: S.Element?.self) { group in
         group.addTask {

@@ -10,7 +10,7 @@ func withPrivateBus<T>(_ body: (PrivateBusDaemon) async throws -> T) async throw
 extension PrivateBusDaemon {
     /// Opens a connection to this bus.
     func connect() async throws -> DBusConnection {
-        try await DBusConnection.open(.address(address), timeout: .seconds(5))
+        try await DBusConnection.open(.address(address), timeout: .seconds(30))
     }
 }
 
