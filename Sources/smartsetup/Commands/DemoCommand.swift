@@ -48,6 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
                     try await service.pair(request) { console.progress($0) }
                 }
                 let wall = started.duration(to: clock.now)
+                let wallMs = Int(wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000)
                 let counters = lab.simulator.counters.total
                 console.event(
                     "summary",
@@ -56,11 +57,11 @@ struct DemoCommand: AsyncParsableCommand {
                      "attOperationsToCredentialsAccepted": .int(result.untilAccepted.operations),
                      "attOperationsTotal": .int(Int(counters.operations)), "attBytesTotal": .int(Int(counters.bytes)),
                      "attRoundTripsTotal": .int(Int(counters.roundTrips)), "intervalMs": .int(intervalMs),
-                     "wallTimeMs": .int(Int(wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000))],
+                     "wallTimeMs": .int(wallMs)],
                     text: """
                         ✓ Printer \(result.printer.shortID) joined "HomeNet" with address \(result.address)
                           ATT round trips from services resolved to credentials accepted: \(result.untilAccepted.roundTrips)
-                          ATT operations relayed by the simulated BlueZ: \(counters.operations) (\(counters.bytes) bytes), wall time \(wall)
+                          ATT operations relayed by the simulated BlueZ: \(counters.operations) (\(counters.bytes) bytes), wall time \(wallMs) ms
                         """)
                 await lab.stop()
             } catch {
