@@ -1,5 +1,8 @@
 import ArgumentParser
 import DBus
+#if canImport(Glibc)
+import Glibc
+#endif
 import PrinterEmulator
 import SetupProtocol
 import SmartSetup
@@ -12,7 +15,7 @@ struct SimCommand: AsyncParsableCommand {
         discussion: """
             Prints `export DBUS_SYSTEM_BUS_ADDRESS=...` on stdout for a shell to eval; printers' displays go to stderr.
             Adapter hci0 is for the central; printer i advertises on hci<i>.
-              eval "$(smartsetup sim --printers 1 &)"   # or run it in another terminal and copy the line
+              eval "$(smartsetup sim --printers 1 &)"   # stdout closes after that line, so eval returns
             """,
         subcommands: [SimFaultCommand.self])
 
@@ -40,9 +43,22 @@ struct SimCommand: AsyncParsableCommand {
             let lab = try await SimulatedPrinterLab.start(
                 printers: printers, mtu: mtu, interval: .milliseconds(intervalMs), bus: bus, output: { console.note($0) })
             console.line("export DBUS_SYSTEM_BUS_ADDRESS='\(lab.busAddress)'")
+            Self.closeStandardOutput()
             await Termination.wait()
             await lab.stop()
         }
+    }
+}
+
+extension SimCommand {
+    /// Points stdout at /dev/null once the export line is out, so that a shell's
+    /// `eval "$(smartsetup sim &)"` sees end-of-file and returns while the simulator runs on
+    /// (the pattern of ssh-agent). Everything else `sim` says goes to stderr.
+    static func closeStandardOutput() {
+        let devNull = open("/dev/null", O_WRONLY)
+        guard devNull >= 0 else { return }
+        _ = dup2(devNull, STDOUT_FILENO)
+        close(devNull)
     }
 }
 
