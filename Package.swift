@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
         .library(name: "BlueZ", targets: ["BlueZ"]),
+        .library(name: "SimulatedBlueZ", targets: ["SimulatedBlueZ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -35,7 +36,10 @@ let package = Package(
             path: "Fuzz/SetupProtocolFuzzer"
         ),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
-        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus"]),
+        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus", "SimulatedBlueZ"]),
+        // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
+        .target(name: "SimulatedBlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
+        .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus"]),
         .testTarget(
             name: "SetupProtocolTests",
             dependencies: ["SetupProtocol"],

@@ -1,0 +1,127 @@
+import DBus
+
+/// A client's registration of an object (advertisement, application): its unique bus name
+/// and the object path it registered.
+struct Registration: Sendable, Hashable {
+    var owner: String
+    var path: DBusObjectPath
+}
+
+/// A remote device as one adapter knows it (Device1): what its advertisements said and the
+/// state of the connection to it.
+struct DeviceState: Sendable, Hashable {
+    var address: BluetoothAddress
+    var name: String?
+    var alias: String?
+    var rssi: Int16?
+    var txPower: Int16?
+    var uuids: [String] = []
+    var manufacturerData: [UInt16: [UInt8]] = [:]
+    var serviceData: [String: [UInt8]] = [:]
+    var modalias: String?
+    var connected = false
+    var connecting = false
+    var servicesResolved = false
+    var paired = false
+    var trusted = false
+    var blocked = false
+    /// The link this device is connected over, if any.
+    var linkID: UInt64?
+}
+
+/// One adapter (`hciN`) and everything registered on it.
+struct AdapterState: Sendable {
+    var index: Int
+    var address: BluetoothAddress
+    var name: String
+    var alias: String
+    var powered = true
+    var discoverable = false
+    var discoverableTimeout: UInt32 = 180
+    var pairable = false
+    var pairableTimeout: UInt32 = 0
+    var discoveryClients: Set<String> = []
+    var filters: [String: DiscoveryFilter] = [:]
+    var advertisements: [(registration: Registration, advertisement: Advertisement)] = []
+    var applications: [GattApplication] = []
+    var devices: [BluetoothAddress: DeviceState] = [:]
+
+    var discovering: Bool { !discoveryClients.isEmpty }
+
+    /// bluetoothd 5.66's own service UUIDs on the adapter, after the applications' ones.
+    static let builtInUUIDs = ["1801", "1800", "1200", "110c", "110e", "180a"].map(UUIDText.normalized)
+
+    var uuids: [String] {
+        var seen = Set<String>()
+        return (applications.flatMap(\.primaryServiceUUIDs) + Self.builtInUUIDs).filter { seen.insert($0).inserted }
+    }
+
+    /// The filters of the discovering clients (an unfiltered client counts as the empty filter).
+    var activeFilters: [DiscoveryFilter] {
+        discoveryClients.map { filters[$0] ?? DiscoveryFilter() }
+    }
+}
+
+/// A connection between a central adapter and a peripheral adapter.
+struct LinkState: Sendable {
+    var id: UInt64
+    var central: Int
+    var peripheral: Int
+    var centralAddress: BluetoothAddress
+    var peripheralAddress: BluetoothAddress
+    var parameters: LinkParameters
+    var database: GattDatabase
+    /// Central-side object path of each exported attribute, by index into `database`.
+    var paths: [Int: DBusObjectPath] = [:]
+    /// Cached Value of each attribute, as the central's objects show it.
+    var values: [Int: [UInt8]] = [:]
+    /// Clients with a notification session, by characteristic index.
+    var notifySessions: [Int: Set<String>] = [:]
+    var counters = ATTCounters()
+    /// Serialises the link's ATT requests.
+    let bearer = ATTBearer()
+}
+
+/// The parameters of one link.
+public struct LinkParameters: Sendable, Hashable {
+    /// ATT MTU, 23...517.
+    public var mtu: UInt16
+    /// Connection interval; each ATT operation costs at least one.
+    public var interval: Duration
+    /// RSSI in dBm.
+    public var rssi: Int16
+
+    /// Parameters with the MTU clamped to 23...517.
+    public init(mtu: UInt16, interval: Duration, rssi: Int16) {
+        self.mtu = min(max(mtu, 23), 517)
+        self.interval = max(interval, .zero)
+        self.rssi = rssi
+    }
+}
+
+/// Faults armed for the next notification the simulator relays.
+struct NotificationFaults: Sendable, Hashable {
+    var dropNext = false
+    var duplicateNext = false
+    var delayNext: Duration?
+}
+
+/// Everything the simulator knows, behind one lock.
+struct SimulatorState: Sendable {
+    var adapters: [Int: AdapterState] = [:]
+    var links: [UInt64: LinkState] = [:]
+    var nextLinkID: UInt64 = 1
+    var linkOverrides: [Int: LinkParameters] = [:]
+    var totals = ATTCounters()
+    var notificationFaults = NotificationFaults()
+    var agents: Set<Registration> = []
+
+    func adapterIndex(of address: BluetoothAddress) -> Int? {
+        adapters.values.first { $0.address == address }?.index
+    }
+
+    mutating func count(_ change: ATTCounters, on linkID: UInt64) {
+        links[linkID]?.counters.add(change)
+        totals.add(change)
+    }
+}

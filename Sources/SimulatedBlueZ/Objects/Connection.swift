@@ -1,0 +1,137 @@
+import DBus
+
+extension SimulatorCore {
+    /// Device1.Connect on adapter `central`: one interval to connect, the peripheral's Device1
+    /// for the central appears, Connected turns true, the call returns; service discovery
+    /// follows in the background and ends with ServicesResolved.
+    func connect(central: Int, peripheralAddress: BluetoothAddress) async throws(DBusError) {
+        enum Start { case connected, peer(Int?) }
+        let start = try state.withLock { (state) throws(DBusError) -> Start in
+            guard let adapter = state.adapters[central], adapter.powered else { throw BlueZError.notReady() }
+            guard let device = adapter.devices[peripheralAddress] else { throw BlueZError.doesNotExist() }
+            // bluetoothd 5.66 answers Connect on a connected LE device with success.
+            if device.connected { return .connected }
+            if device.connecting { throw BlueZError.inProgress() }
+            state.adapters[central]?.devices[peripheralAddress]?.connecting = true
+            guard let peer = state.adapterIndex(of: peripheralAddress), let peerAdapter = state.adapters[peer], peerAdapter.powered,
+                peerAdapter.advertisements.contains(where: { $0.advertisement.kind == .peripheral })
+            else { return .peer(nil) }
+            return .peer(peer)
+        }
+        guard case .peer(let peripheral) = start else { return }
+        let parameters = linkParameters(forPeripheral: peripheral ?? central)
+        await wait(intervals: 1, of: parameters.interval)
+        guard let peripheral else {
+            state.withLock { $0.adapters[central]?.devices[peripheralAddress]?.connecting = false }
+            throw BlueZError.failed("le-connection-abort-by-local")
+        }
+        let link = state.withLock { state -> LinkState? in
+            guard let centralAdapter = state.adapters[central], let peerAdapter = state.adapters[peripheral],
+                centralAdapter.devices[peripheralAddress]?.connecting == true
+            else { return nil }
+            let link = LinkState(
+                id: state.nextLinkID, central: central, peripheral: peripheral, centralAddress: centralAdapter.address,
+                peripheralAddress: peripheralAddress, parameters: parameters,
+                database: GattDatabase(applications: peerAdapter.applications))
+            state.nextLinkID += 1
+            state.links[link.id] = link
+            state.adapters[central]?.devices[peripheralAddress]?.connecting = false
+            state.adapters[central]?.devices[peripheralAddress]?.connected = true
+            state.adapters[central]?.devices[peripheralAddress]?.linkID = link.id
+            var peer = DeviceState(address: centralAdapter.address)
+            peer.connected = true
+            peer.linkID = link.id
+            peer.name = centralAdapter.alias
+            state.adapters[peripheral]?.devices[centralAdapter.address] = peer
+            return link
+        }
+        guard let link else { throw BlueZError.failed("le-connection-abort-by-local") }
+        startNotificationQueue(link.id, interval: parameters.interval)
+        let peerPath = try BlueZPath.device(adapter: peripheral, address: link.centralAddress)
+        try? server.unregisterObject(at: peerPath)
+        try? server.register([deviceInterface(adapter: peripheral, address: link.centralAddress)], at: peerPath)
+        changed(["Connected"], Self.deviceInterface, at: try BlueZPath.device(adapter: central, address: peripheralAddress))
+        spawn { [weak self] in await self?.resolveServices(link: link.id) }
+    }
+
+    /// Discovers the peripheral's database (one round trip for the MTU exchange, one per
+    /// service and one per characteristic), exports it, then sets ServicesResolved and the
+    /// name read from GAP.
+    func resolveServices(link id: UInt64) async {
+        guard let link = state.withLock({ $0.links[id] }) else { return }
+        let attributes = link.database.attributes
+        let discoveries = 1 + attributes.filter { if case .characteristic = $0.kind { true } else if case .service = $0.kind { true } else { false } }.count
+        await wait(intervals: discoveries, of: link.parameters.interval)
+        guard let devicePath = try? BlueZPath.device(adapter: link.central, address: link.peripheralAddress) else { return }
+        var paths: [Int: DBusObjectPath] = [:]
+        for (index, attribute) in attributes.enumerated() {
+            let parent = attribute.parent.flatMap { paths[$0] } ?? devicePath
+            let prefix: String
+            switch attribute.kind {
+            case .service: prefix = "service"
+            case .characteristic: prefix = "char"
+            case .descriptor: prefix = "desc"
+            }
+            guard let path = try? BlueZPath.attribute(parent, prefix: prefix, handle: attribute.handle) else { continue }
+            paths[index] = path
+        }
+        let peerAlias = state.withLock { state -> String? in
+            guard state.links[id] != nil else { return nil }
+            state.links[id]?.paths = paths
+            return state.adapters[link.peripheral]?.alias
+        }
+        guard let peerAlias else { return }
+        for (index, attribute) in attributes.enumerated() {
+            guard let path = paths[index] else { continue }
+            try? server.register([remoteAttributeInterface(link: id, index: index, attribute: attribute, parent: attribute.parent.flatMap { paths[$0] } ?? devicePath)], at: path)
+        }
+        let resolved = state.withLock { state -> Bool in
+            guard state.links[id] != nil else { return false }
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.servicesResolved = true
+            let known = state.adapters[link.central]?.devices[link.peripheralAddress]?.uuids ?? []
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.uuids = Array(Set(known).union(link.database.serviceUUIDs)).sorted()
+            return true
+        }
+        guard resolved else { return }
+        var discoveryCost = ATTCounters()
+        for _ in 0..<discoveries { discoveryCost.add(.roundTrip(request: 7, response: 20)) }
+        state.withLock { $0.count(discoveryCost, on: id) }
+        changed(["ServicesResolved", "UUIDs"], Self.deviceInterface, at: devicePath)
+        state.withLock { state in
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.name = peerAlias
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.modalias = Self.modalias
+        }
+        changed(["Name", "Alias", "Modalias"], Self.deviceInterface, at: devicePath)
+    }
+
+    /// Tears a link down (Disconnect, a fault, power off, restart): ServicesResolved and
+    /// Connected turn false, the GATT objects go away, the peripheral's Device1 for the
+    /// central goes away, and applications lose their notification sessions.
+    func disconnect(link id: UInt64) async {
+        guard let link = state.withLock({ state -> LinkState? in
+            guard let link = state.links.removeValue(forKey: id) else { return nil }
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.connected = false
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.connecting = false
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.servicesResolved = false
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.linkID = nil
+            state.adapters[link.peripheral]?.devices[link.centralAddress] = nil
+            return link
+        }) else { return }
+        finishNotificationQueue(id)
+        if let path = try? BlueZPath.device(adapter: link.central, address: link.peripheralAddress) {
+            changed(["ServicesResolved"], Self.deviceInterface, at: path)
+            changed(["Connected"], Self.deviceInterface, at: path)
+        }
+        for index in link.paths.keys.sorted(by: >) {
+            if let path = link.paths[index] { try? server.unregisterObject(at: path) }
+        }
+        if let path = try? BlueZPath.device(adapter: link.peripheral, address: link.centralAddress) {
+            try? server.unregisterObject(at: path)
+        }
+        for (index, clients) in link.notifySessions where !clients.isEmpty {
+            if case .application(let owner, let path) = link.database.attributes[index].backing {
+                _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import DBus
+import SimulatedBlueZ
+import Synchronization
+import Testing
+
+/// Waits until `condition` holds, polling; fails after `timeout` (generous: it only prevents hangs).
+func eventually(
+    _ what: String, timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    throw DBusError(.timedOut, message: "timed out waiting for \(what)")
+}
+
+func path(_ text: String) throws -> DBusObjectPath { try DBusObjectPath(text) }
+
+/// Text collected from a child process's output.
+final class TextBuffer: Sendable {
+    let text = Mutex("")
+}
+
+/// Collects every signal a connection receives from org.bluez, in order.
+final class SignalLog: Sendable {
+    final class Store: Sendable {
+        let messages = Mutex<[DBusMessage]>([])
+    }
+
+    let store = Store()
+    let task: Task<Void, Never>
+
+    init(stream: DBusSignalStream) {
+        let store = self.store
+        task = Task {
+            do {
+                for try await message in stream { store.messages.withLock { $0.append(message) } }
+            } catch {}
+        }
+    }
+
+    deinit { task.cancel() }
+
+    var all: [DBusMessage] { store.messages.withLock { $0 } }
+
+    /// PropertiesChanged at `path` that set property `name`, newest last.
+    func changes(of name: String, at path: String) -> [DBusValue] {
+        all.compactMap { message in
+            guard message.member == "PropertiesChanged", message.path?.rawValue == path, message.body.count >= 2,
+                let changed = try? message.body[1].propertyDictionary()
+            else { return nil }
+            return changed[name]
+        }
+    }
+
+    func interfacesAdded(at path: String) -> Bool {
+        all.contains { $0.member == "InterfacesAdded" && $0.body.first?.objectPath?.rawValue == path }
+    }
+
+    func interfacesRemoved(at path: String) -> Bool {
+        all.contains { $0.member == "InterfacesRemoved" && $0.body.first?.objectPath?.rawValue == path }
+    }
+}
+
+/// A private bus with the simulator on it and two client connections: a central and a
+/// peripheral (which exports a test application).
+struct SimulatorHarness {
+    let simulator: SimulatedBlueZ
+    let central: DBusConnection
+    let peripheral: DBusConnection
+    let log: SignalLog
+
+    static func start(configuration: SimulatorConfiguration = .init(connectionInterval: .zero)) async throws -> SimulatorHarness {
+        let simulator = try await SimulatedBlueZ.startWithPrivateBus(configuration: configuration)
+        let address = try #require(simulator.busAddress)
+        let central = try await DBusConnection.open(.address(address))
+        let peripheral = try await DBusConnection.open(.address(address))
+        let stream = try await central.signals(matching: DBusMatchRule(sender: "org.bluez"))
+        return SimulatorHarness(simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream))
+    }
+
+    func stop() async {
+        central.close()
+        peripheral.close()
+        await simulator.stop()
+    }
+
+    /// Calls a method of org.bluez from the central.
+    @discardableResult
+    func call(_ path: String, _ interface: String, _ member: String, _ body: [DBusValue] = [], on connection: DBusConnection? = nil) async throws -> [DBusValue] {
+        let reply = try await (connection ?? central).call(
+            .methodCall(destination: "org.bluez", path: try DBusObjectPath(path), interface: interface, member: member, body: body),
+            timeout: .seconds(30))
+        return reply.body
+    }
+
+    func property(_ path: String, _ interface: String, _ name: String) async throws -> DBusValue {
+        let body = try await call(path, "org.freedesktop.DBus.Properties", "Get", [.string(interface), .string(name)])
+        return try #require(body.first?.unwrappedVariant)
+    }
+
+    func managedObjects() async throws -> [DBusObjectPath: [String: [String: DBusValue]]] {
+        let body = try await call("/", "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")
+        return try #require(body.first).managedObjects()
+    }
+
+    /// The error a call fails with.
+    func failure(_ path: String, _ interface: String, _ member: String, _ body: [DBusValue] = []) async -> DBusError? {
+        do {
+            try await call(path, interface, member, body)
+            return nil
+        } catch let error as DBusError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    /// Registers `app` and its advertisement on hci1, scans from hci0 (filtered on the app's
+    /// service), connects, and waits for ServicesResolved. Returns the device path.
+    func connectToPeripheral(_ app: TestPeripheral) async throws -> String {
+        try await app.register(on: "/org/bluez/hci1")
+        let filter: DBusValue = .propertyDictionary(["Transport": .string("le"), "UUIDs": .stringArray([TestPeripheral.serviceUUID])])
+        try await call("/org/bluez/hci0", "org.bluez.Adapter1", "SetDiscoveryFilter", [filter])
+        try await call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
+        try await eventually("the device") { log.interfacesAdded(at: device) }
+        try await call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
+        try await call(device, "org.bluez.Device1", "Connect")
+        try await eventually("ServicesResolved") { log.changes(of: "ServicesResolved", at: device).contains(.boolean(true)) }
+        return device
+    }
+}
