@@ -41,6 +41,18 @@ import Testing
         }
     }
 
+    @Test func discoveryIsRestartedAfterBluetoothdRestarts() async throws {
+        try await withFakeBlueZ { fake, session in
+            let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
+            #expect(fake.count("StartDiscovery") == 1)
+            try await fake.restart()
+            try await eventually("StartDiscovery again") { fake.count("StartDiscovery") == 2 }
+            #expect(fake.filters.withLock { $0.last?["UUIDs"] } == .stringArray([FakeBlueZ.serviceUUID]))
+            await discovery.stop()
+            #expect(fake.count("StopDiscovery") == 1)
+        }
+    }
+
     @Test func aDroppedDiscoverySessionStopsInTheBackground() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()

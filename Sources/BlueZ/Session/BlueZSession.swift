@@ -132,11 +132,11 @@ public final class BlueZSession: Sendable {
 
     /// Re-snapshots after bluetoothd (re)appeared: signals arriving meanwhile are held back and
     /// applied on top of the snapshot, in order (re-applying one the snapshot already reflects
-    /// changes nothing).
+    /// changes nothing). Then restarts the discoveries this process still uses.
     func resync(timeout: Duration) async {
         state.withLock { $0.syncing = true }
         let snapshot = try? await managedObjects(timeout: timeout)
-        state.withLock { state in
+        let discoveries = state.withLock { state in
             var events = state.cache.replace(with: snapshot ?? [:])
             for signal in state.held {
                 if let event = state.cache.apply(signal) { events.append(event) }
@@ -146,6 +146,10 @@ public final class BlueZSession: Sendable {
             state.available = snapshot != nil
             for event in events { state.route(event) }
             if snapshot != nil { state.route(.bluetoothdStarted) }
+            return snapshot == nil ? [] : Array(state.discoveries.values)
+        }
+        for discovery in discoveries where discovery.userCount > 0 {
+            await discovery.rearm(session: self)
         }
     }
 }
