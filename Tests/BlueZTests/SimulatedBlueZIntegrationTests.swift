@@ -76,4 +76,38 @@ import Testing
         await app.unregister()
         await sim.stop()
     }
+
+    @Test func faultsReachTheClient() async throws {
+        let sim = try await SimulatedBlueZ.startWithPrivateBus(
+            configuration: SimulatorConfiguration(adapterCount: 2, mtu: 247, connectionInterval: .zero, rssi: -50))
+        let address = try #require(sim.busAddress)
+        let connection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
+        let session = try await BlueZSession.open(connection, timeout: .seconds(30))
+        defer {
+            session.close()
+            connection.close()
+        }
+        #expect(session.adapters().map(\.name) == ["hci0", "hci1"])
+
+        // An adapter vanishing is an InterfacesRemoved of Adapter1.
+        var events = session.events(.subtree(try session.adapter(named: "hci1").path)).makeAsyncIterator()
+        #expect(await sim.faults.removeAdapter(1))
+        while let event = await events.next() {
+            if case .interfacesRemoved(let path, let names) = event, path.rawValue == "/org/bluez/hci1", names.contains(BlueZInterface.adapter) { break }
+        }
+        #expect(session.adapters().map(\.name) == ["hci0"])
+
+        // A bluetoothd restart: the cache is dropped, then re-synced with the fresh adapters.
+        var all = session.events().makeAsyncIterator()
+        try await sim.faults.restartBluetoothd()
+        var sawStop = false
+        while let event = await all.next() {
+            if event == .bluetoothdStopped { sawStop = true }
+            if event == .bluetoothdStarted { break }
+        }
+        #expect(sawStop)
+        let adapter = try await session.waitForAdapter(named: "hci0", deadline: generous())
+        #expect(try adapter.properties().powered)
+        await sim.stop()
+    }
 }
