@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct AdapterTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct AdapterTests {
     @Test func poweredCanBeSetAndAwaited() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()

@@ -5,8 +5,9 @@ import Synchronization
 import Testing
 
 /// The BlueZ client in both roles against the simulated BlueZ: a peripheral session on hci1
-/// (GATT application + advertisement) and a central session on hci0.
-@Suite(.timeLimit(.minutes(1))) struct SimulatedBlueZIntegrationTests {
+/// (GATT application + advertisement) and a central session on hci0. The dbus-daemon is
+/// started and stopped off the cooperative pool (see `startBus`).
+@Suite(.serialized, .timeLimit(.minutes(1))) struct SimulatedBlueZIntegrationTests {
     static let service = "6fa9a0e4-3710-4ad4-b6d7-2f426d4f9725"
     static let info = "6fa9a0e5-3710-4ad4-b6d7-2f426d4f9725"
     static let request = "6fa9a0e6-3710-4ad4-b6d7-2f426d4f9725"
@@ -14,9 +15,10 @@ import Testing
 
     @Test(arguments: [UInt16(23), 247])
     func centralAndPeripheralOverTheSimulatedRadio(mtu: UInt16) async throws {
-        let sim = try await SimulatedBlueZ.startWithPrivateBus(
-            configuration: SimulatorConfiguration(adapterCount: 2, mtu: mtu, connectionInterval: .zero, rssi: -50))
-        let address = try #require(sim.busAddress)
+        let bus = try await startBus()
+        let address = bus.address
+        let sim = try await SimulatedBlueZ.start(
+            busAddress: address, configuration: SimulatorConfiguration(adapterCount: 2, mtu: mtu, connectionInterval: .zero, rssi: -50))
         let peripheralConnection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
         let centralConnection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
         let peripheral = try await BlueZSession.open(peripheralConnection, timeout: .seconds(30))
@@ -75,12 +77,14 @@ import Testing
         await advertisement.unregister()
         await app.unregister()
         await sim.stop()
+        await stopBus(bus)
     }
 
     @Test func faultsReachTheClient() async throws {
-        let sim = try await SimulatedBlueZ.startWithPrivateBus(
-            configuration: SimulatorConfiguration(adapterCount: 2, mtu: 247, connectionInterval: .zero, rssi: -50))
-        let address = try #require(sim.busAddress)
+        let bus = try await startBus()
+        let address = bus.address
+        let sim = try await SimulatedBlueZ.start(
+            busAddress: address, configuration: SimulatorConfiguration(adapterCount: 2, mtu: 247, connectionInterval: .zero, rssi: -50))
         let connection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
         let session = try await BlueZSession.open(connection, timeout: .seconds(30))
         defer {
@@ -109,5 +113,6 @@ import Testing
         let adapter = try await session.waitForAdapter(named: "hci0", deadline: generous())
         #expect(try adapter.properties().powered)
         await sim.stop()
+        await stopBus(bus)
     }
 }
