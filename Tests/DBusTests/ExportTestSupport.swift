@@ -13,7 +13,7 @@ final class MessageSink: Sendable {
     }
 
     /// The oldest message not yet taken; fails the test after `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> DBusMessage {
+    func next(timeout: Duration = .seconds(30)) async throws -> DBusMessage {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let message = buffer.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
