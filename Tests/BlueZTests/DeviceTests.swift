@@ -99,6 +99,7 @@ import Testing
         try await withFakeBlueZ { fake, session in
             let device = Device(session: session, path: FakePaths.device)
             try await device.connect(deadline: generous())
+            try await device.waitForServicesResolved(deadline: generous())
             #expect(try device.properties().servicesResolved)
             try await device.disconnect(deadline: generous())
             #expect(try !device.properties().connected)
