@@ -70,7 +70,7 @@ let package = Package(
         ),
 
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
-        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus"]),
+        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus", "SimulatedBlueZ"]),
         .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus"]),
         .testTarget(
             name: "SetupProtocolTests",

@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct AdapterTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct AdapterTests {
     @Test func poweredCanBeSetAndAwaited() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()
@@ -38,6 +38,18 @@ import Testing
             #expect(fake.count("StartDiscovery") == 2)
             await third.stop()
             #expect(fake.count("StopDiscovery") == 2)
+        }
+    }
+
+    @Test func discoveryIsRestartedAfterBluetoothdRestarts() async throws {
+        try await withFakeBlueZ { fake, session in
+            let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
+            #expect(fake.count("StartDiscovery") == 1)
+            try await fake.restart()
+            try await eventually("StartDiscovery again") { fake.count("StartDiscovery") == 2 }
+            #expect(fake.filters.withLock { $0.last?["UUIDs"] } == .stringArray([FakeBlueZ.serviceUUID]))
+            await discovery.stop()
+            #expect(fake.count("StopDiscovery") == 1)
         }
     }
 

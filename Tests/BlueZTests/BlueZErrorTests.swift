@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct BlueZErrorTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct BlueZErrorTests {
     @Test(arguments: [
         ("Failed", BlueZError.Kind.failed), ("InProgress", .inProgress), ("NotReady", .notReady),
         ("NotSupported", .notSupported), ("NotPermitted", .notPermitted), ("InvalidArguments", .invalidArguments),

@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct DeviceTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DeviceTests {
     static let abort = DBusError(errorName: "org.bluez.Error.Failed", message: "le-connection-abort-by-local")
     static let inProgress = DBusError(errorName: "org.bluez.Error.InProgress", message: "In Progress")
     static let fast = ConnectPolicy(maxAttempts: 4, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5))
@@ -99,6 +99,7 @@ import Testing
         try await withFakeBlueZ { fake, session in
             let device = Device(session: session, path: FakePaths.device)
             try await device.connect(deadline: generous())
+            try await device.waitForServicesResolved(deadline: generous())
             #expect(try device.properties().servicesResolved)
             try await device.disconnect(deadline: generous())
             #expect(try !device.properties().connected)

@@ -3,7 +3,7 @@ import DBus
 import Synchronization
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct PeripheralTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct PeripheralTests {
     /// Calls a method of the client's exported object, as bluetoothd would.
     static func callApp(_ fake: FakeBlueZ, _ sender: String, _ path: DBusObjectPath, _ interface: String, _ member: String,
                         _ body: [DBusValue] = []) async throws -> DBusMessage {

@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct RemoteGattTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct RemoteGattTests {
     @Test func servicesAndCharacteristicsAreFoundByUUID() async throws {
         try await withFakeBlueZ(gatt: true) { _, session in
             let device = Device(session: session, path: FakePaths.device)

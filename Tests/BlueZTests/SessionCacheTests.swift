@@ -2,7 +2,7 @@ import BlueZ
 import DBus
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct SessionCacheTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct SessionCacheTests {
     @Test func snapshotHoldsAdapterAndDevice() async throws {
         try await withFakeBlueZ { _, session in
             #expect(session.isBluetoothdAvailable)
@@ -100,8 +100,7 @@ import Testing
     }
 
     @Test func sessionWaitsForAnAbsentBluetoothd() async throws {
-        let bus = try PrivateBusDaemon()
-        defer { bus.stop() }
+        let bus = try await startBus()
         let client = try await DBusConnection.open(.address(bus.address), timeout: .seconds(30))
         defer { client.close() }
         let session = try await BlueZSession.open(client, timeout: .seconds(30))
@@ -113,5 +112,6 @@ import Testing
         defer { fake.close() }
         let adapter = try await waiting.value
         #expect(adapter.path == FakePaths.adapter)
+        await stopBus(bus)
     }
 }

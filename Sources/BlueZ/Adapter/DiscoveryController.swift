@@ -60,6 +60,22 @@ final class DiscoveryController: Sendable {
         }
     }
 
+    /// Starts discovery again for the current users after bluetoothd restarted (it forgot our
+    /// filter and discovery with its old bus name). Failures are left to the users' streams.
+    func rearm(session: BlueZSession) async {
+        let timeout = self.timeout
+        await queue.run { [self] in
+            let merged = users.withLock { users -> DiscoveryFilter? in
+                users.applied = nil
+                return DiscoveryFilter.merged(Array(users.filters.values))
+            }
+            guard let merged else { return }
+            _ = try? await session.call(adapter, BlueZInterface.adapter, "SetDiscoveryFilter", [merged.dbusValue], timeout: timeout)
+            users.withLock { $0.applied = merged }
+            _ = try? await session.call(adapter, BlueZInterface.adapter, "StartDiscovery", timeout: timeout)
+        }
+    }
+
     /// How many sessions use discovery now.
     var userCount: Int {
         users.withLock { $0.filters.count }

@@ -19,6 +19,7 @@ public struct DiscoveryFilter: Sendable, Hashable {
     public var rssi: Int16?
     /// Maximum path loss in dB (BlueZ only; not re-checked here).
     public var pathloss: UInt16?
+    /// `Transport`: LE by default.
     public var transport: Transport
     /// Report every advertisement (true) or only changes (false, BlueZ's default).
     public var duplicateData: Bool?

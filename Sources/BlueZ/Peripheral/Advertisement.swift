@@ -11,6 +11,7 @@ public struct Advertisement: Sendable, Hashable {
         case broadcast
     }
 
+    /// `Type`: connectable or not.
     public var kind: Kind
     /// Service UUIDs to advertise (normalised).
     public var serviceUUIDs: [String]
@@ -30,6 +31,7 @@ public struct Advertisement: Sendable, Hashable {
     public var discoverable: Bool?
     /// Duration and timeout in seconds (BlueZ defaults when nil).
     public var duration: UInt16?
+    /// `Timeout` in seconds.
     public var timeout: UInt16?
 
     /// An advertisement; by default connectable with nothing in it.

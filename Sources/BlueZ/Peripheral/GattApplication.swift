@@ -5,7 +5,9 @@ import Synchronization
 public struct LocalService: Sendable {
     /// The service UUID, normalised.
     public var uuid: String
+    /// `Primary`.
     public var primary: Bool
+    /// The characteristics, in export order.
     public var characteristics: [LocalCharacteristic]
 
     /// A service with `uuid` and its characteristics.

@@ -16,7 +16,9 @@ public struct AdapterProperties: Sendable, Hashable {
     public var powered: Bool
     /// Whether a discovery session (of any client) is running.
     public var discovering: Bool
+    /// `Discoverable`.
     public var discoverable: Bool
+    /// `Pairable`.
     public var pairable: Bool
     /// Supported roles ("central", "peripheral", ...); absent before BlueZ 5.56.
     public var roles: [String]

@@ -28,13 +28,19 @@ public struct DeviceProperties: Sendable, Hashable {
     public var appearance: UInt16?
     /// The Class of Device (BR/EDR).
     public var deviceClass: UInt32?
+    /// `Connected`: a link is up.
     public var connected: Bool
     /// Whether GATT discovery finished and the services are exported.
     public var servicesResolved: Bool
+    /// `Paired`.
     public var paired: Bool
+    /// `Bonded`: keys are stored.
     public var bonded: Bool
+    /// `Trusted`.
     public var trusted: Bool
+    /// `Blocked`.
     public var blocked: Bool
+    /// `LegacyPairing`.
     public var legacyPairing: Bool
 
     /// Decodes the Device1 properties of the object at `path`.

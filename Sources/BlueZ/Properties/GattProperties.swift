@@ -2,11 +2,13 @@ import DBus
 
 /// A snapshot of an `org.bluez.GattService1` object's properties (a remote service).
 public struct GattServiceProperties: Sendable, Hashable {
+    /// The object path.
     public var path: DBusObjectPath
     /// The service UUID, normalised.
     public var uuid: String
     /// The device the service belongs to.
     public var device: DBusObjectPath?
+    /// `Primary`: a primary (not an included-only) service.
     public var primary: Bool
     /// The ATT handle (BlueZ 5.54+, may be absent).
     public var handle: UInt16?
@@ -26,6 +28,7 @@ public struct GattServiceProperties: Sendable, Hashable {
 
 /// A snapshot of an `org.bluez.GattCharacteristic1` object's properties (a remote characteristic).
 public struct GattCharacteristicProperties: Sendable, Hashable {
+    /// The object path.
     public var path: DBusObjectPath
     /// The characteristic UUID, normalised.
     public var uuid: String
@@ -57,6 +60,7 @@ public struct GattCharacteristicProperties: Sendable, Hashable {
 
 /// A snapshot of an `org.bluez.GattDescriptor1` object's properties (a remote descriptor).
 public struct GattDescriptorProperties: Sendable, Hashable {
+    /// The object path.
     public var path: DBusObjectPath
     /// The descriptor UUID, normalised.
     public var uuid: String
@@ -64,7 +68,9 @@ public struct GattDescriptorProperties: Sendable, Hashable {
     public var characteristic: DBusObjectPath?
     /// The cached value.
     public var value: [UInt8]
+    /// `Flags`: "read", "write", ...
     public var flags: [String]
+    /// `Handle`, when reported.
     public var handle: UInt16?
 
     /// Decodes the GattDescriptor1 properties of the object at `path`.

@@ -2,6 +2,7 @@
 public enum BlueZInterface {
     /// The bus name bluetoothd owns.
     public static let service = "org.bluez"
+    /// The interface names.
     public static let adapter = "org.bluez.Adapter1"
     public static let device = "org.bluez.Device1"
     public static let gattService = "org.bluez.GattService1"

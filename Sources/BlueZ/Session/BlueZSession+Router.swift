@@ -39,6 +39,8 @@ extension BlueZSession {
         state.withLock { state in
             if state.syncing {
                 state.held.append(signal)
+            } else if state.isReflectedInSnapshot(signal) {
+                return
             } else if let event = state.cache.apply(signal) {
                 state.route(event)
             }

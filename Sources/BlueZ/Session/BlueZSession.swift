@@ -44,9 +44,10 @@ public final class BlueZSession: Sendable {
                 matching: DBusMatchRule(sender: BlueZInterface.service), bufferLimit: 65536, timeout: timeout)
             let owners = try await connection.nameOwnerChanges(of: BlueZInterface.service, timeout: timeout)
             if try await connection.nameOwner(of: BlueZInterface.service, timeout: timeout) != nil {
-                let snapshot = try await session.managedObjects(timeout: timeout)
+                let (snapshot, mark) = try await session.managedObjects(timeout: timeout)
                 session.state.withLock { state in
                     _ = state.cache.replace(with: snapshot)
+                    state.snapshotMark = mark
                     state.available = true
                 }
             }
@@ -121,24 +122,29 @@ public final class BlueZSession: Sendable {
         _ = try await call(path, BlueZInterface.properties, "Set", [.string(interface), .string(name), .variant(value)], timeout: timeout)
     }
 
-    /// `GetManagedObjects` of org.bluez.
-    private func managedObjects(timeout: Duration) async throws(DBusError) -> [DBusObjectPath: [String: [String: DBusValue]]] {
+    /// `GetManagedObjects` of org.bluez, and the reply's sender and serial: signals from that
+    /// sender with a lower serial were sent before the reply, so the snapshot already reflects them.
+    private func managedObjects(
+        timeout: Duration
+    ) async throws(DBusError) -> ([DBusObjectPath: [String: [String: DBusValue]]], SnapshotMark?) {
         let reply = try await connection.call(
             .methodCall(destination: BlueZInterface.service, path: .root, interface: BlueZInterface.objectManager, member: "GetManagedObjects"),
             timeout: timeout)
         guard let body = reply.body.first else { throw DBusError(.typeMismatch, message: "GetManagedObjects returned nothing") }
-        return try body.managedObjects()
+        return (try body.managedObjects(), reply.sender.map { SnapshotMark(sender: $0, serial: reply.serial) })
     }
 
     /// Re-snapshots after bluetoothd (re)appeared: signals arriving meanwhile are held back and
     /// applied on top of the snapshot, in order (re-applying one the snapshot already reflects
-    /// changes nothing).
+    /// changes nothing). Then restarts the discoveries this process still uses.
     func resync(timeout: Duration) async {
         state.withLock { $0.syncing = true }
-        let snapshot = try? await managedObjects(timeout: timeout)
-        state.withLock { state in
+        let result = try? await managedObjects(timeout: timeout)
+        let snapshot = result?.0
+        let discoveries = state.withLock { state in
             var events = state.cache.replace(with: snapshot ?? [:])
-            for signal in state.held {
+            state.snapshotMark = result?.1
+            for signal in state.held where !state.isReflectedInSnapshot(signal) {
                 if let event = state.cache.apply(signal) { events.append(event) }
             }
             state.held.removeAll()
@@ -146,6 +152,10 @@ public final class BlueZSession: Sendable {
             state.available = snapshot != nil
             for event in events { state.route(event) }
             if snapshot != nil { state.route(.bluetoothdStarted) }
+            return snapshot == nil ? [] : Array(state.discoveries.values)
+        }
+        for discovery in discoveries where discovery.userCount > 0 {
+            await discovery.rearm(session: self)
         }
     }
 }
@@ -157,6 +167,8 @@ struct SessionState: Sendable {
     /// True while a re-sync's snapshot is in flight; signals go to `held` meanwhile.
     var syncing = false
     var held: [DBusMessage] = []
+    /// The last snapshot's reply: older signals from its sender are already in the cache.
+    var snapshotMark: SnapshotMark?
     var subscribers: [UInt64: Subscriber] = [:]
     var nextSubscriberID: UInt64 = 0
     /// Numbers the paths of exported applications and advertisements.
@@ -166,6 +178,14 @@ struct SessionState: Sendable {
     /// Per-characteristic write queues and notification sessions.
     var characteristics: [DBusObjectPath: CharacteristicController] = [:]
 
+    /// True for a signal sent before the last snapshot's reply by the same sender: D-Bus keeps
+    /// one sender's messages in order, so the snapshot already reflects it and replaying it
+    /// would route a stale event.
+    func isReflectedInSnapshot(_ signal: DBusMessage) -> Bool {
+        guard let mark = snapshotMark, signal.sender == mark.sender else { return false }
+        return signal.serial < mark.serial
+    }
+
     /// Delivers `event` to every subscriber whose scope covers its object (all of them for the
     /// bluetoothd events).
     func route(_ event: BlueZEvent) {
@@ -173,4 +193,12 @@ struct SessionState: Sendable {
             subscriber.continuation.yield(event)
         }
     }
+}
+
+/// Where a snapshot sits in its sender's message order.
+struct SnapshotMark: Sendable, Hashable {
+    /// The unique name that sent the GetManagedObjects reply.
+    let sender: String
+    /// The reply's serial.
+    let serial: UInt32
 }

@@ -1,5 +1,6 @@
 import BlueZ
 import DBus
+import Dispatch
 
 /// A private bus with a fake org.bluez and a client session, torn down after `body`.
 @discardableResult
@@ -7,17 +8,43 @@ func withFakeBlueZ<T>(
     device: Bool = true, gatt: Bool = false,
     _ body: (FakeBlueZ, BlueZSession) async throws -> T
 ) async throws -> T {
-    let bus = try PrivateBusDaemon()
-    defer { bus.stop() }
-    let fake = try await FakeBlueZ.start(address: bus.address)
-    defer { fake.close() }
-    if device { try fake.addDevice() }
-    if gatt { try fake.addGattObjects() }
-    let client = try await DBusConnection.open(.address(bus.address), timeout: .seconds(30))
-    defer { client.close() }
-    let session = try await BlueZSession.open(client, timeout: .seconds(30))
-    defer { session.close() }
-    return try await body(fake, session)
+    let bus = try await startBus()
+    let result: Result<T, any Error>
+    do {
+        let fake = try await FakeBlueZ.start(address: bus.address)
+        defer { fake.close() }
+        if device { try fake.addDevice() }
+        if gatt { try fake.addGattObjects() }
+        let client = try await DBusConnection.open(.address(bus.address), timeout: .seconds(30))
+        defer { client.close() }
+        let session = try await BlueZSession.open(client, timeout: .seconds(30))
+        defer { session.close() }
+        result = .success(try await body(fake, session))
+    } catch {
+        result = .failure(error)
+    }
+    await stopBus(bus)
+    return try result.get()
+}
+
+/// Starts a private dbus-daemon on a Dispatch thread: its start-up wait blocks, and the
+/// cooperative pool (2 threads here) must not be blocked while other tests run.
+func startBus() async throws -> PrivateBusDaemon {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { () throws(DBusError) in try PrivateBusDaemon() })
+        }
+    }
+}
+
+/// Stops a private dbus-daemon on a Dispatch thread (stopping waits for the process).
+func stopBus(_ bus: PrivateBusDaemon) async {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            bus.stop()
+            continuation.resume()
+        }
+    }
 }
 
 /// A deadline far enough away that only a hang reaches it.
