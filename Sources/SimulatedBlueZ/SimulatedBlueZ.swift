@@ -11,6 +11,11 @@ public final class SimulatedBlueZ: Sendable {
     /// The address of the bus the simulator serves, when it opened the connection itself.
     public let busAddress: String?
 
+    /// The D-Bus interface of the fault hooks and counters (see README.md).
+    public static let controlInterfaceName = "io.smartsetup.Simulator1"
+    /// The object path of the control interface, outside `/org/bluez`.
+    public static let controlPathText = "/io/smartsetup/Simulator"
+
     /// Fault hooks: disconnect, notification faults, restart, adapter removal.
     public var faults: SimulatorFaults { SimulatorFaults(core: core) }
 

@@ -1,8 +1,8 @@
 import DBus
 
 extension SimulatorCore {
-    static let controlInterfaceName = "io.smartsetup.Simulator1"
-    static let controlPathText = "/io/smartsetup/Simulator"
+    static let controlInterfaceName = SimulatedBlueZ.controlInterfaceName
+    static let controlPathText = SimulatedBlueZ.controlPathText
 
     /// `io.smartsetup.Simulator1`: the fault hooks and counters over D-Bus (`smartsetup sim`).
     func controlInterface() -> DBusExportedInterface {

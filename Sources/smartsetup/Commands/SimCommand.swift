@@ -5,6 +5,7 @@ import Glibc
 #endif
 import PrinterEmulator
 import SetupProtocol
+import SimulatedBlueZ
 import SmartSetup
 
 /// `smartsetup sim`: the simulated BlueZ, optionally with emulated printers.
@@ -84,8 +85,8 @@ struct SimFaultCommand: AsyncParsableCommand {
                 throw SetupError(.noAdapter, "cannot reach the simulator's bus (\(error))")
             }
             do {
-                let path = try DBusObjectPath("/io/smartsetup/Simulator")
-                _ = try await connection.call(.methodCall(destination: "org.bluez", path: path, interface: "io.smartsetup.Simulator1", member: member, body: body))
+                let path = try DBusObjectPath(SimulatedBlueZ.controlPathText)
+                _ = try await connection.call(.methodCall(destination: "org.bluez", path: path, interface: SimulatedBlueZ.controlInterfaceName, member: member, body: body))
             } catch {
                 throw SetupError(.internalError, "the simulator refused \(member) (\(error))")
             }
