@@ -15,43 +15,10 @@ cd "$(dirname "$0")/../.."
 
 small="${1:-1000}"
 large="${2:-20000}"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-cc -O2 -Wall -Wextra -o "$work/raw_echo" Benchmarks/DBus/raw_echo.c $(pkg-config --cflags --libs dbus-1)
-swift build -c release --product DBusBenchmark >&2
-swift_bin="$(swift build -c release --show-bin-path)/DBusBenchmark"
-
-cat > "$work/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$work</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$work/bus.conf" --nofork --print-address=3 3>"$work/address" 2>/dev/null &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$work/address" ] && break; sleep 0.1; done
-address="$(head -n1 "$work/address")"
+source Benchmarks/DBus/private-bus.sh
 name=org.example.Echo.raw
-"$work/raw_echo" serve "$address" "$name" & pids+=($!)
-for _ in $(seq 100); do
-    dbus-send --bus="$address" --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
-        "string:$name" 2>/dev/null | grep -q "boolean true" && break
-    sleep 0.05
-done
+"$raw_bin" serve "$address" "$name" & track $!
+wait_for_name "$name"
 
 cpu_us() { # client binary, calls -> CPU microseconds of the whole process
     perf stat -x, -e task-clock -o "$work/perf.txt" "$1" client "$address" "$name" "$2" >/dev/null
@@ -59,7 +26,7 @@ cpu_us() { # client binary, calls -> CPU microseconds of the whole process
 }
 
 for client in raw swift; do
-    bin="$work/raw_echo"; [ "$client" = swift ] && bin="$swift_bin"
+    bin="$raw_bin"; [ "$client" = swift ] && bin="$swift_bin"
     a="$(cpu_us "$bin" "$small")"
     b="$(cpu_us "$bin" "$large")"
     per_call="$(awk -v a="$a" -v b="$b" -v n="$((large - small))" 'BEGIN { printf "%.2f", (b - a) / n }')"

@@ -15,49 +15,7 @@ cd "$(dirname "$0")/../.."
 
 calls="${1:-20000}"
 rounds="${2:-3}"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-cc -O2 -Wall -Wextra -o "$work/raw_echo" Benchmarks/DBus/raw_echo.c $(pkg-config --cflags --libs dbus-1)
-swift build -c release --product DBusBenchmark >&2
-swift_bin="$(swift build -c release --show-bin-path)/DBusBenchmark"
-
-cat > "$work/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$work</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$work/bus.conf" --nofork --print-address=3 3>"$work/address" &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$work/address" ] && break; sleep 0.1; done
-address="$(head -n1 "$work/address")"
-[ -n "$address" ] || { echo "run.sh: dbus-daemon did not start" >&2; exit 1; }
-
-wait_for_name() {
-    for _ in $(seq 100); do
-        if dbus-send --bus="$address" --print-reply --dest=org.freedesktop.DBus / \
-            org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q "boolean true"; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "run.sh: $1 did not appear on the bus" >&2
-    exit 1
-}
+source Benchmarks/DBus/private-bus.sh
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -66,9 +24,9 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for server in raw swift; do
     name="org.example.Echo.${server}"
     if [ "$server" = raw ]; then
-        "$work/raw_echo" serve "$address" "$name" & pids+=($!)
+        "$raw_bin" serve "$address" "$name" & track $!
     else
-        "$swift_bin" serve "$address" "$name" & pids+=($!)
+        "$swift_bin" serve "$address" "$name" & track $!
     fi
     wait_for_name "$name"
     echo
@@ -78,7 +36,7 @@ for server in raw swift; do
     for round in $(seq "$rounds"); do
         for client in raw swift; do
             if [ "$client" = raw ]; then
-                line="$("$work/raw_echo" client "$address" "$name" "$calls")"
+                line="$("$raw_bin" client "$address" "$name" "$calls")"
             else
                 line="$("$swift_bin" client "$address" "$name" "$calls")"
             fi
