@@ -30,8 +30,10 @@ public struct Device: Sendable, Hashable {
         return Adapter(session: session, path: (try? DBusObjectPath("/" + parent)) ?? .root)
     }
 
-    /// Connects (`Device1.Connect`) and waits until BlueZ reports `Connected`, retrying
-    /// transient failures as `policy` says, all before `deadline`.
+    /// Connects (`Device1.Connect`), retrying transient failures as `policy` says, all before
+    /// `deadline`. BlueZ replies to Connect once the link is up; real bluetoothd 5.66 often
+    /// sends no `Connected: true` signal for it (Tests/RealBlueZ/README.md), so the successful
+    /// reply is what counts, not the cached property.
     ///
     /// Throws `.timedOut`, `.deviceRemoved` when the device vanishes, `.bluetoothdRestarted`,
     /// or the last BlueZ error (e.g. `.failed` "le-connection-abort-by-local" once the attempts
@@ -41,7 +43,6 @@ public struct Device: Sendable, Hashable {
         while true {
             do throws(BlueZError) {
                 _ = try await session.call(path, BlueZInterface.device, "Connect", timeout: deadline.remaining)
-                try await waitForConnected(deadline: deadline)
                 return
             } catch {
                 let alreadyConnected = (try? properties().connected) == true
@@ -77,17 +78,25 @@ public struct Device: Sendable, Hashable {
     }
 
     /// Waits until BlueZ resolved the device's GATT services (`ServicesResolved`), racing the
-    /// ways it can fail: `.disconnected` when `Connected` is (or becomes) false,
-    /// `.deviceRemoved` when the device vanishes, `.bluetoothdRestarted`, `.timedOut`.
+    /// ways it can fail: `.disconnected` when `Connected` is false now (read from bluetoothd,
+    /// since the cached value may be stale: real bluetoothd does not always signal
+    /// `Connected: true`) or changes to false, `.deviceRemoved` when the device vanishes,
+    /// `.bluetoothdRestarted`, `.timedOut`.
     public func waitForServicesResolved(deadline: ContinuousClock.Instant) async throws(BlueZError) {
         let path = self.path
-        try await session.wait(for: "\(path) ServicesResolved", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
+        let disconnected = BlueZError(.disconnected, message: "device \(path) disconnected before its services resolved")
+        if try await session.currentProperty("Connected", of: BlueZInterface.device, at: path, timeout: deadline.remaining) == .boolean(false) {
+            throw disconnected
+        }
+        try await session.wait(for: "\(path) ServicesResolved", in: .object(path), deadline: deadline) { cache, event throws(BlueZError) in
             guard let properties = cache.properties(of: BlueZInterface.device, at: path) else {
                 throw BlueZError(.deviceRemoved, message: "device \(path) was removed before its services resolved")
             }
             if properties.bool("ServicesResolved") == true { return () }
-            if properties.bool("Connected") != true {
-                throw BlueZError(.disconnected, message: "device \(path) disconnected before its services resolved")
+            if case .propertiesChanged(path, interface: BlueZInterface.device, let changed, _)? = event,
+                changed["Connected"]?.unwrappedVariant == .boolean(false)
+            {
+                throw disconnected
             }
             return nil
         }

@@ -31,9 +31,22 @@ public struct RemoteCharacteristic: Sendable, Hashable {
         return GattCharacteristicProperties(path: path, properties: properties)
     }
 
-    /// The link's ATT MTU from BlueZ's `MTU` property, or 23 when BlueZ does not report it.
+    /// The link's ATT MTU from the cached `MTU` property, or 23 when BlueZ does not report it.
     public var mtu: UInt16 {
         ((try? properties().mtu) ?? nil).map { max($0, Self.defaultMTU) } ?? Self.defaultMTU
+    }
+
+    /// The link's ATT MTU read from bluetoothd now (`Properties.Get`), falling back to the
+    /// cached value and then 23. Real bluetoothd 5.66 sets `MTU` on a reconnect without a
+    /// `PropertiesChanged` signal, so after connecting the cache can be stale
+    /// (Tests/RealBlueZ/README.md).
+    public func currentMTU(timeout: Duration = .seconds(5)) async -> UInt16 {
+        if case .uint16(let value)? = try? await session.currentProperty(
+            "MTU", of: BlueZInterface.gattCharacteristic, at: path, timeout: timeout)
+        {
+            return max(value, Self.defaultMTU)
+        }
+        return mtu
     }
 
     /// Reads the value (`ReadValue`, ATT Read / Read Blob from `offset`).

@@ -102,6 +102,24 @@ public final class BlueZSession: Sendable {
 
     /// Calls `member` of `interface` on the org.bluez object at `path`; error replies become
     /// ``BlueZError``s.
+    /// Reads one property straight from bluetoothd (`org.freedesktop.DBus.Properties.Get`), for
+    /// the properties real bluetoothd changes without a `PropertiesChanged` signal (a central's
+    /// `Connected`, a characteristic's `MTU` after a reconnect). Nil when the object does not
+    /// have the property (yet).
+    func currentProperty(
+        _ name: String, of interface: String, at path: DBusObjectPath, timeout: Duration = .seconds(5)
+    ) async throws(BlueZError) -> DBusValue? {
+        do throws(BlueZError) {
+            let reply = try await call(
+                path, "org.freedesktop.DBus.Properties", "Get", [.string(interface), .string(name)], timeout: timeout)
+            return reply.body.first?.unwrappedVariant
+        } catch {
+            // bluetoothd answers InvalidArgs "No such property"; D-Bus peers may say UnknownProperty.
+            if error.kind == .invalidArguments || error.name == "org.freedesktop.DBus.Error.UnknownProperty" { return nil }
+            throw error
+        }
+    }
+
     func call(
         _ path: DBusObjectPath, _ interface: String, _ member: String, _ body: [DBusValue] = [],
         timeout: Duration = .seconds(25)

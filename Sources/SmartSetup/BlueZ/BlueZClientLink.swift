@@ -10,8 +10,8 @@ public struct BlueZClientLink: GATTClientLink {
     let request: RemoteCharacteristic
     let events: RemoteCharacteristic
 
-    /// The MTU from the Request characteristic's `MTU` property (23 when absent).
-    public func mtu() async -> Int { Int(request.mtu) }
+    /// The MTU of the Request characteristic's link, read from bluetoothd (23 when absent).
+    public func mtu() async -> Int { Int(await request.currentMTU()) }
 
     /// Subscribes to Events' `PropertiesChanged` and then calls StartNotify; the stream ends
     /// when the characteristic vanishes (disconnection) or bluetoothd leaves.
