@@ -132,7 +132,9 @@ actor AdvertisingController {
         registration = try await adapter.advertise(Advertisement(
             kind: .peripheral, serviceUUIDs: [SetupGATT.serviceUUID.description],
             manufacturerData: [SetupAdvertisement.companyID: payload],
-            localName: printer.localName, includes: ["local-name"]))
+            // The name as LocalName alone (SPEC §4.1): bluetoothd 5.66 refuses it beside
+            // Includes "local-name", and puts a name that does not fit into the scan response.
+            localName: printer.localName, includes: []))
         registered = payload
     }
 

@@ -58,6 +58,19 @@ struct AdvertisementSizeTests {
         #expect(error?.message == "Failed to parse advertisement.")
     }
 
+    /// Real bluetoothd 5.66 refuses a LocalName together with `Includes: ["local-name"]`.
+    @Test func localNameBesideIncludedLocalNameIsRefused() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        var properties = advertisement(dataLength: 10)
+        properties["Includes"] = .stringArray(["local-name"])
+        let error = try await register(properties, harness: harness)
+        #expect(error?.name == "org.bluez.Error.Failed")
+        #expect(error?.message == "Failed to parse advertisement.")
+        properties["Includes"] = .stringArray([])
+        #expect(try await register(properties, harness: harness) == nil)
+    }
+
     @Test func uuidsAreGroupedBySize() async throws {
         let harness = try await SimulatorHarness.start()
         defer { Task { await harness.stop() } }

@@ -60,7 +60,9 @@ struct Advertisement: Sendable, Hashable {
             includes = Set(names)
         }
         if let value = properties["LocalName"] {
-            guard let name = value.string else { throw refused }
+            // bluetoothd 5.66 parses Includes first; a LocalName beside "local-name" is then
+            // "already included" and the whole advertisement is refused (seen in the VM tier).
+            guard let name = value.string, !includes.contains("local-name") else { throw refused }
             localName = name
         }
         if let value = properties["Appearance"] {
