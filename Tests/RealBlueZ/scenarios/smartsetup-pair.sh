@@ -3,12 +3,11 @@
 # read from the printed page; `smartsetup pair --adapter hci0 --pin PIN --passphrase-file F --json`
 # exits 0 with the whole event sequence and the printer's IP address; no secret in any output.
 . "$REALBLUEZ_DIR/scenarios/lib/smartsetup.sh"
-PAGE=/tmp/printer.page
+PAGE=$OUT/printer.page
 printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
 start_monitor
 scan_with_emulator printed --page "$PAGE"
 pin=$(pin_from_page "$PAGE") || fail "no PIN on the printed page $PAGE"
-cp "$PAGE" "$OUT/printed.page"
 has_event "$SCAN_OUT" printer '.auth == "printed"' || fail "scan does not say printed"
 
 run_cli pair pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \

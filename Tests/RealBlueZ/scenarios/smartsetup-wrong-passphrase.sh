@@ -7,7 +7,7 @@ printf '%s\n' 'not the right passphrase' >/tmp/wrong-passphrase
 printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
 start_monitor
 scan_with_emulator display
-display_pin() { sed -n 's/.*short id [0-9A-F]\{4\}  PIN \([0-9]\{8\}\) .*/\1/p' "$OUT/emulate.log" | tail -n 1; }
+display_pin() { sed -n 's/.*short id [0-9A-F]\{4\}  PIN \([0-9]\{4\}\)-\([0-9]\{4\}\) .*/\1\2/p' "$OUT/emulate.log" | tail -n 1; }
 pin=$(display_pin)
 [ -n "$pin" ] || fail "no PIN on the emulator's display"
 

@@ -3,7 +3,7 @@
 # exits 14 (wrong-pin event with attempts left, error event with exitCode 14); the right PIN then
 # pairs (exit 0).
 . "$REALBLUEZ_DIR/scenarios/lib/smartsetup.sh"
-PAGE=/tmp/printer.page
+PAGE=$OUT/printer.page
 printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
 start_monitor
 scan_with_emulator printed --page "$PAGE"

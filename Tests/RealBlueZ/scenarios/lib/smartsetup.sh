@@ -129,10 +129,12 @@ scan_with_emulator() {
 pin_from_page() {
     local deadline=$((SECONDS + 30)) pin=
     while [ "$SECONDS" -lt "$deadline" ]; do
-        pin=$(sed -n 's/^Wi-Fi setup PIN: \([0-9]\{8\}\)$/\1/p' "$1" 2>/dev/null)
+        pin=$(sed -n 's/^Wi-Fi setup PIN: \([0-9]\{4\}\)-\([0-9]\{4\}\)$/\1\2/p' "$1" 2>/dev/null)
         [ -n "$pin" ] && { echo "$pin"; return 0; }
         sleep 0.2
     done
+    ls -la "$(dirname "$1")" >&2
+    head -c 600 "$1" | cat -A >&2
     return 1
 }
 
