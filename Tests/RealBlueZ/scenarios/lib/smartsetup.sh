@@ -66,7 +66,7 @@ start_emulator() {
         sleep 0.2
     done
     cat "$OUT/emulate.log"
-    fail "the emulator did not start advertising within 60 s"
+    fail "the emulator exited or did not start advertising within 60 s (its output is above)"
 }
 
 # Stops the emulator (SIGTERM, 10 s deadline, then SIGKILL).
