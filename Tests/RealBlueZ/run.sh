@@ -8,7 +8,9 @@
 # Exit codes: 0 all scenarios passed, 1 a scenario or the VM failed, 77 qemu cannot run here.
 # Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 600),
 #              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 150),
-#              REALBLUEZ_BTMON=1 (record all HCI traffic to .build-vm/results/hci.btsnoop).
+#              REALBLUEZ_BTMON=1 (record all HCI traffic to .build-vm/results/hci.btsnoop),
+#              REALBLUEZ_SMARTSETUP (the smartsetup binary the smartsetup-* scenarios run;
+#              default .build/debug/smartsetup; must be below / and outside /tmp, /run, /var/tmp).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -23,7 +25,7 @@ scenarios=()
 for arg in "$@"; do
     case "$arg" in
     --record) record=true ;;
-    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) log "unknown option $arg"; exit 1 ;;
     *)
         [ -f "$HERE/scenarios/$arg.sh" ] || { log "no scenario $arg"; exit 1; }
@@ -50,6 +52,7 @@ SCENARIO_DEADLINE='$SCENARIO_DEADLINE'
 SCENARIOS='${scenarios[*]}'
 HOST_LOADAVG='$(cut -d' ' -f1-3 /proc/loadavg)'
 BTMON='${REALBLUEZ_BTMON:-0}'
+SMARTSETUP='${REALBLUEZ_SMARTSETUP:-}'
 ENV
 
 log "booting $KVER under qemu (TCG); scenarios: ${scenarios[*]}"

@@ -4,7 +4,8 @@
 # every scenario with a deadline, records each one's exit code in the results share, powers off.
 # $1: the results dir (same path as on the host); $1/vm.env (written by run.sh) gives REPO, KROOT,
 # KVER, SCENARIO_DEADLINE, SCENARIOS (names to run; empty: all), HOST_LOADAVG and BTMON (1: record
-# all HCI traffic with btmon into $1/hci.btsnoop).
+# all HCI traffic with btmon into $1/hci.btsnoop) and SMARTSETUP (the CLI for the smartsetup-*
+# scenarios; empty: the repo's .build/debug/smartsetup).
 set -u
 RESULTS=$1
 # shellcheck source=/dev/null
@@ -103,6 +104,7 @@ start_controllers
 
 export REALBLUEZ_REPO=$REPO
 export REALBLUEZ_HOST_LOADAVG=$HOST_LOADAVG
+export REALBLUEZ_SMARTSETUP=${SMARTSETUP:-$REPO/.build/debug/smartsetup}
 export REALBLUEZ_DIR=$REPO/Tests/RealBlueZ
 export REALBLUEZ_BLUETOOTHD_LOG=$RESULTS/bluetoothd.log
 export PYTHONPATH=$REALBLUEZ_DIR/python

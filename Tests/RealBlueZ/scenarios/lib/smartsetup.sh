@@ -1,0 +1,214 @@
+# Shared by the smartsetup-* scenarios (sourced, not run): the host-built `smartsetup` CLI as the
+# printer (`emulate` on hci1) and as the central (`scan` / `pair` on hci0), with deadlines,
+# timestamped JSON lines, a dbus-monitor trace and timings.json.
+#
+# Discovery race (README, "Discovery race"): btvirt sends an advertising report only when
+# advertising or scanning is enabled, and the kernel drops a report that arrives before hci0 is
+# "finding". The emulated printer re-registers its advertisement only when its flags change, so
+# the nudge here is ordering: start the central's scan, wait until hci0 reports Discovering=true,
+# and only then start the emulator, whose RegisterAdvertisement enables advertising while hci0
+# is finding. A miss is retried with a fresh emulator (a new PIN: read the page again after it).
+set -uo pipefail
+
+SS=${REALBLUEZ_SMARTSETUP:-$REALBLUEZ_REPO/.build/debug/smartsetup}
+OUT=$REALBLUEZ_RESULTS
+CENTRAL=hci0
+PRINTER_ADAPTER=hci1
+PRINTER_BDADDR=00:AA:01:01:00:01
+SHORT_ID=3F0A
+SSID=HomeNet
+PASSPHRASE='correct horse battery'   # the built-in network table's HomeNet (not a secret)
+EMULATOR_PID=
+MONITOR_PID=
+
+log() { echo "[$(date +%T.%3N)] $*"; }
+fail() { log "FAIL: $*"; exit 1; }
+
+[ -x "$SS" ] || fail "$SS is missing: build it on the host (swift build --product smartsetup)"
+mkdir -p "$OUT"
+: >"$OUT/timings.env"
+
+# Records one figure (name, value) for timings.json.
+figure() { echo "$1=$2" >>"$OUT/timings.env"; log "figure $1 = $2"; }
+
+now_ms() { local t=${EPOCHREALTIME/./}; echo "${t:0:-3}"; }
+
+# Starts `dbus-monitor --system` on org.bluez's signals and calls into $OUT/dbus-monitor.txt.
+start_monitor() {
+    dbus-monitor --system "type='signal',sender='org.bluez'" "type='method_call',destination='org.bluez'" \
+        "type='method_return'" "type='error'" >"$OUT/dbus-monitor.txt" 2>&1 &
+    MONITOR_PID=$!
+    sleep 0.5
+}
+
+# Waits (deadline $2 s) until hci0's Discovering is true.
+wait_discovering() {
+    local deadline=$((SECONDS + ${1:-20}))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        busctl get-property org.bluez /org/bluez/$CENTRAL org.bluez.Adapter1 Discovering 2>/dev/null | grep -q true && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Starts `smartsetup emulate --adapter hci1 --auth $1 [more args]` in the background (output with
+# ms timestamps into $OUT/emulate.log) and waits (60 s) for its "advertising on" line.
+start_emulator() {
+    local from
+    from=$({ wc -l <"$OUT/emulate.log"; } 2>/dev/null || echo 0)
+    "$SS" emulate --adapter "$PRINTER_ADAPTER" --short-id "$SHORT_ID" --auth "$@" </dev/null \
+        > >(while IFS= read -r line; do echo "$(now_ms) $line"; done >>"$OUT/emulate.log") 2>&1 &
+    EMULATOR_PID=$!
+    local deadline=$((SECONDS + 60))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        tail -n +"$((from + 1))" "$OUT/emulate.log" 2>/dev/null | grep -q "advertising on $PRINTER_ADAPTER" && return 0
+        kill -0 "$EMULATOR_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    cat "$OUT/emulate.log"
+    fail "the emulator exited or did not start advertising within 60 s (its output is above)"
+}
+
+# Stops the emulator (SIGTERM, 10 s deadline, then SIGKILL).
+stop_emulator() {
+    [ -n "$EMULATOR_PID" ] || return 0
+    kill -TERM "$EMULATOR_PID" 2>/dev/null
+    local deadline=$((SECONDS + 10))
+    while kill -0 "$EMULATOR_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    kill -KILL "$EMULATOR_PID" 2>/dev/null
+    EMULATOR_PID=
+}
+
+# Runs the CLI: `run_cli NAME ARGS...` writes "ms line" pairs to $OUT/NAME.log (stdout and stderr)
+# and the bare stdout to $OUT/NAME.out; sets RC and WALL_MS.
+run_cli() {
+    local name=$1
+    shift
+    local started
+    started=$(now_ms)
+    "$SS" "$@" </dev/null 2>"$OUT/$name.err" | tee "$OUT/$name.out" \
+        | while IFS= read -r line; do echo "$(now_ms) $line"; done >"$OUT/$name.log"
+    RC=${PIPESTATUS[0]}
+    WALL_MS=$(($(now_ms) - started))
+    echo "$started start" >>"$OUT/$name.log"
+    log "smartsetup $1 ($name): exit $RC after $WALL_MS ms"
+    sed 's/^/    /' "$OUT/$name.out" "$OUT/$name.err"
+}
+
+# Runs `smartsetup scan` while the emulator starts (see the race above); retries up to 3 times.
+# $1: auth method, more args for emulate. On return the printer is known to hci0's bluetoothd.
+scan_with_emulator() {
+    local attempt
+    for attempt in 1 2 3; do
+        stop_emulator
+        local started
+        started=$(now_ms)
+        "$SS" scan --adapter "$CENTRAL" --json --timeout 25 </dev/null >"$OUT/scan-$attempt.out" 2>"$OUT/scan-$attempt.err" &
+        local scan_pid=$!
+        wait_discovering 30 || { kill "$scan_pid" 2>/dev/null; fail "hci0 never reported Discovering=true"; }
+        local discovering
+        discovering=$(now_ms)
+        start_emulator "$@"
+        local advertising
+        advertising=$(now_ms)
+        wait "$scan_pid"
+        SCAN_RC=$?
+        SCAN_MS=$(($(now_ms) - started))
+        log "scan attempt $attempt: exit $SCAN_RC after $SCAN_MS ms (Discovering at +$((discovering - started)) ms, emulator advertising at +$((advertising - started)) ms)"
+        sed 's/^/    /' "$OUT/scan-$attempt.out" "$OUT/scan-$attempt.err"
+        SCAN_OUT=$OUT/scan-$attempt.out
+        figure scan_attempts "$attempt"
+        if has_event "$SCAN_OUT" printer ".shortId == \"$SHORT_ID\""; then
+            return 0
+        fi
+    done
+    fail "3 scans did not find printer $SHORT_ID"
+}
+
+# The PIN from the printed page $1 (waits 30 s for it).
+pin_from_page() {
+    local deadline=$((SECONDS + 30)) pin=
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        pin=$(sed -n 's/^Wi-Fi setup PIN: \([0-9]\{4\}\)-\([0-9]\{4\}\)$/\1\2/p' "$1" 2>/dev/null)
+        [ -n "$pin" ] && { echo "$pin"; return 0; }
+        sleep 0.2
+    done
+    ls -la "$(dirname "$1")" >&2
+    head -c 600 "$1" | cat -A >&2
+    return 1
+}
+
+# A valid PIN (WPS checksum) other than $1: first digit + 1, checksum recomputed.
+other_valid_pin() {
+    local pin=$1 d=() i sum=0
+    for i in 0 1 2 3 4 5 6; do d[i]=${pin:i:1}; done
+    d[0]=$(((d[0] + 1) % 10))
+    for i in 0 2 4 6; do sum=$((sum + 3 * d[i])); done
+    for i in 1 3 5; do sum=$((sum + d[i])); done
+    echo "${d[0]}${d[1]}${d[2]}${d[3]}${d[4]}${d[5]}${d[6]}$(((10 - sum % 10) % 10))"
+}
+
+# Whether the JSON lines file $1 has an object with event $2 matching the jq condition $3.
+# (jq 1.6's -e looks at the last input only, hence [inputs | select] | length.)
+has_event() {
+    jq -n -e --arg e "$2" "[inputs | select(.event == \$e and (${3:-true}))] | length > 0" "$1" >/dev/null 2>&1
+}
+
+# Asserts that $OUT/$1.out has an event $2 (optionally matching the jq condition $3).
+expect_event() {
+    has_event "$OUT/$1.out" "$2" "${3:-true}" || fail "$1: no \"$2\" event with ${3:-true}"
+}
+
+# Asserts that $OUT/$1.out has no event $2.
+expect_no_event() {
+    has_event "$OUT/$1.out" "$2" && fail "$1: unexpected \"$2\" event"
+    return 0
+}
+
+# Asserts that no secret ($@) appears in any output of this scenario except the printed page.
+expect_no_secret() {
+    local secret
+    for secret in "$@"; do
+        if grep -rlF -- "$secret" "$OUT" --exclude='*.page' --exclude='dbus-monitor.txt' >/dev/null; then
+            fail "a secret appears in $(grep -rlF -- "$secret" "$OUT" --exclude='*.page' --exclude='dbus-monitor.txt' | tr '\n' ' ')"
+        fi
+    done
+}
+
+# Milliseconds between two events of the timestamped log $OUT/$1.log: from the first line with
+# event $2 (or "start") to the first line with event $3.
+event_gap() {
+    local log=$OUT/$1.log a b
+    if [ "$2" = start ]; then a=$(awk '$2 == "start" {print $1}' "$log"); else
+        a=$(grep -m1 "\"event\":\"$2\"" "$log" | cut -d' ' -f1); fi
+    b=$(grep -m1 "\"event\":\"$3\"" "$log" | cut -d' ' -f1)
+    [ -n "$a" ] && [ -n "$b" ] && echo $((b - a))
+}
+
+# Records the figures of pair run $1 (CLI events + dbus-monitor) into timings.env.
+pair_figures() {
+    local name=$1
+    figure "${name}_wall_ms" "$WALL_MS"
+    figure "${name}_start_to_scanning_ms" "$(event_gap "$name" start scanning)"
+    figure "${name}_scanning_to_found_ms" "$(event_gap "$name" scanning found)"
+    figure "${name}_connecting_to_connected_ms" "$(event_gap "$name" connecting connected)"
+    figure "${name}_connected_to_authenticated_ms" "$(event_gap "$name" connected authenticated)"
+    figure "${name}_authenticated_to_accepted_ms" "$(event_gap "$name" authenticated credentials-accepted)"
+    figure "${name}_accepted_to_paired_ms" "$(event_gap "$name" credentials-accepted paired)"
+    local trips
+    trips=$(jq -r 'select(.event == "credentials-accepted") | .roundTrips' "$OUT/$name.out" 2>/dev/null)
+    [ -n "$trips" ] && figure "${name}_round_trips_to_accepted" "$trips"
+}
+
+# Writes timings.json from timings.env plus the dbus-monitor figures (Connect call → Connected,
+# → ServicesResolved) and the host load.
+write_timings() {
+    /usr/bin/python3 "$REALBLUEZ_DIR/python/ss_timings.py" "$OUT" || log "timings.json not written"
+}
+
+cleanup() {
+    stop_emulator
+    [ -n "$MONITOR_PID" ] && kill "$MONITOR_PID" 2>/dev/null
+    write_timings
+}
+trap cleanup EXIT

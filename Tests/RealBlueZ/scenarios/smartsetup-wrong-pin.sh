@@ -1,0 +1,31 @@
+#!/bin/bash
+# Scenario smartsetup-wrong-pin: printed-PIN emulator on hci1; `pair` with a valid but wrong PIN
+# exits 14 (wrong-pin event with attempts left, error event with exitCode 14); the right PIN then
+# pairs (exit 0).
+. "$REALBLUEZ_DIR/scenarios/lib/smartsetup.sh"
+PAGE=$OUT/printer.page
+printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
+start_monitor
+scan_with_emulator printed --page "$PAGE"
+pin=$(pin_from_page "$PAGE") || fail "no PIN on the printed page $PAGE"
+wrong=$(other_valid_pin "$pin")
+[ "$wrong" != "$pin" ] || fail "could not make a wrong PIN"
+
+run_cli pair-wrong pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \
+    --pin "$wrong" --scan-time 10 --timeout 120 --json
+[ "$RC" -eq 14 ] || fail "pair with a wrong PIN exited $RC, expected 14"
+expect_event pair-wrong wrong-pin '.attemptsLeft == null or .attemptsLeft > 0'
+expect_event pair-wrong error '.exitCode == 14'
+expect_no_event pair-wrong credentials-accepted
+pair_figures pair-wrong
+
+# The page may have been reprinted (a new PIN) after the wrong attempt: read it again.
+pin2=$(pin_from_page "$PAGE") || fail "no PIN on the printed page"
+[ "$pin2" = "$pin" ] && log "the PIN is unchanged after a wrong attempt" || log "the printer printed a new PIN after the wrong attempt"
+run_cli pair-right pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \
+    --pin "$pin2" --scan-time 10 --timeout 120 --json
+[ "$RC" -eq 0 ] || fail "pair with the right PIN exited $RC, expected 0"
+expect_event pair-right paired '.address == "192.168.1.57/24"'
+expect_no_secret "$pin" "$pin2" "$wrong" "$PASSPHRASE"
+pair_figures pair-right
+log "PASS"
