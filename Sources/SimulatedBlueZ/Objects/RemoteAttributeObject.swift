@@ -42,18 +42,7 @@ extension SimulatorCore {
             if attribute.flags.contains("notify") {
                 properties.append(DBusExportedProperty("NotifyAcquired", type: .boolean, get: { _ in .boolean(false) }))
             }
-            return DBusExportedInterface(GattApplication.characteristicInterface, methods: [
-                DBusExportedMethod("ReadValue", inputs: [.init("options", options)], outputs: [.init("value", .array(.byte))]) {
-                    [weak self] invocation throws(DBusError) in
-                    guard let self else { return [.bytes([])] }
-                    return [.bytes(try await read(link: id, index: index, options: invocation.arguments[0]))]
-                },
-                DBusExportedMethod("WriteValue", inputs: [.init("value", .array(.byte)), .init("options", options)]) {
-                    [weak self] invocation throws(DBusError) in
-                    guard let bytes = try? invocation.arguments[0].bytes() else { throw BlueZError.invalidArguments() }
-                    try await self?.write(link: id, index: index, value: bytes, options: invocation.arguments[1])
-                    return []
-                },
+            return DBusExportedInterface(GattApplication.characteristicInterface, methods: valueMethods(link: id, index: index) + [
                 DBusExportedMethod("StartNotify") { [weak self] invocation throws(DBusError) in
                     try await self?.startNotify(link: id, index: index, client: invocation.sender ?? "")
                     return []
@@ -70,23 +59,29 @@ extension SimulatorCore {
                 },
             ], properties: properties)
         case .descriptor:
-            return DBusExportedInterface(GattApplication.descriptorInterface, methods: [
-                DBusExportedMethod("ReadValue", inputs: [.init("options", options)], outputs: [.init("value", .array(.byte))]) {
-                    [weak self] invocation throws(DBusError) in
-                    guard let self else { return [.bytes([])] }
-                    return [.bytes(try await read(link: id, index: index, options: invocation.arguments[0]))]
-                },
-                DBusExportedMethod("WriteValue", inputs: [.init("value", .array(.byte)), .init("options", options)]) {
-                    [weak self] invocation throws(DBusError) in
-                    guard let bytes = try? invocation.arguments[0].bytes() else { throw BlueZError.invalidArguments() }
-                    try await self?.write(link: id, index: index, value: bytes, options: invocation.arguments[1])
-                    return []
-                },
-            ], properties: [
+            return DBusExportedInterface(GattApplication.descriptorInterface, methods: valueMethods(link: id, index: index), properties: [
                 uuid,
                 DBusExportedProperty("Characteristic", type: .objectPath, emitsChanged: .constant, get: { _ in .objectPath(parent) }),
                 value,
             ])
         }
+    }
+
+    /// ReadValue and WriteValue of a characteristic or descriptor, relayed over the link.
+    private func valueMethods(link id: UInt64, index: Int) -> [DBusExportedMethod] {
+        let options = DBusType.dictionary(key: .string, value: .variant)
+        return [
+            DBusExportedMethod("ReadValue", inputs: [.init("options", options)], outputs: [.init("value", .array(.byte))]) {
+                [weak self] invocation throws(DBusError) in
+                guard let self else { return [.bytes([])] }
+                return [.bytes(try await read(link: id, index: index, options: invocation.arguments[0]))]
+            },
+            DBusExportedMethod("WriteValue", inputs: [.init("value", .array(.byte)), .init("options", options)]) {
+                [weak self] invocation throws(DBusError) in
+                guard let bytes = try? invocation.arguments[0].bytes() else { throw BlueZError.invalidArguments() }
+                try await self?.write(link: id, index: index, value: bytes, options: invocation.arguments[1])
+                return []
+            },
+        ]
     }
 }
