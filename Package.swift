@@ -64,7 +64,7 @@ let package = Package(
         // Figures: round trips, wall time against counted ATT operations x interval, parallel pairing.
         .executableTarget(
             name: "EndToEndBenchmark",
-            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ"],
+            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"],
             path: "Benchmarks/EndToEnd",
             exclude: ["RESULTS.md"]
         ),
@@ -83,7 +83,7 @@ let package = Package(
         // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ"]
+            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"]
         ),
     ]
 )

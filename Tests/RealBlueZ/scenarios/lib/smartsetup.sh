@@ -18,6 +18,9 @@ PRINTER_BDADDR=00:AA:01:01:00:01
 SHORT_ID=3F0A
 SSID=HomeNet
 PASSPHRASE='correct horse battery'   # the built-in network table's HomeNet (not a secret)
+# How long each `scan` that waits for the emulator runs: Discovering + emulator start-up under TCG
+# take 3-6 s; a miss is retried (scan_with_emulator).
+SCAN_TIMEOUT=12
 EMULATOR_PID=
 MONITOR_PID=
 
@@ -103,7 +106,7 @@ scan_with_emulator() {
         stop_emulator
         local started
         started=$(now_ms)
-        "$SS" scan --adapter "$CENTRAL" --json --timeout 25 </dev/null >"$OUT/scan-$attempt.out" 2>"$OUT/scan-$attempt.err" &
+        "$SS" scan --adapter "$CENTRAL" --json --timeout "$SCAN_TIMEOUT" </dev/null >"$OUT/scan-$attempt.out" 2>"$OUT/scan-$attempt.err" &
         local scan_pid=$!
         wait_discovering 30 || { kill "$scan_pid" 2>/dev/null; fail "hci0 never reported Discovering=true"; }
         local discovering
