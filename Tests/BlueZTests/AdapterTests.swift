@@ -94,6 +94,27 @@ import Testing
         }
     }
 
+    @Test func rssi127IsReadAsUnknown() async throws {
+        try await withFakeBlueZ(device: false) { fake, session in
+            let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
+            var devices = discovery.devices().makeAsyncIterator()
+            try fake.addDevice()
+            _ = try #require(try await devices.next())
+            // HCI's "RSSI not available": btvirt reports it for every advertisement.
+            try fake.set("RSSI", .int16(127), interface: BlueZInterface.device, at: FakePaths.device)
+            let unavailable = try #require(try await devices.next())
+            #expect(unavailable.properties.rssi == nil)
+            #expect(try Device(session: session, path: FakePaths.device).properties().rssi == nil)
+            try fake.set("RSSI", .int16(-70), interface: BlueZInterface.device, at: FakePaths.device)
+            var measured = try #require(try await devices.next())
+            while measured.properties.rssi == nil { measured = try #require(try await devices.next()) }
+            #expect(measured.properties.rssi == -70)
+            #expect(DeviceProperties(path: FakePaths.device, properties: ["RSSI": .int16(126)]).rssi == 126)
+            #expect(DeviceProperties(path: FakePaths.device, properties: ["RSSI": .int16(DeviceProperties.rssiNotAvailable)]).rssi == nil)
+            await discovery.stop()
+        }
+    }
+
     @Test func removeDeviceDropsIt() async throws {
         try await withFakeBlueZ(gatt: true) { fake, session in
             let adapter = try session.adapter()
