@@ -44,7 +44,11 @@ public final class BlueZPrinterHost: Sendable {
                     return (link, true)
                 }
                 if isNew { Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links) }
-                try await link.deliver(IncomingWrite(value: value, mtu: Int(options.mtu ?? 23), withResponse: options.type != .command))
+                // bluetoothd 5.66 passes no `type` whatever ATT operation carried the write, so
+                // every WriteValue is answered once the session has handled the write: bluetoothd
+                // turns the reply into the Write Response of a Write Request and drops it for a
+                // Write Command. `options.type` is not consulted.
+                try await link.deliver(IncomingWrite(value: value, mtu: Int(options.mtu ?? 23), withResponse: true))
             })
         let info = LocalCharacteristic(
             uuid: SetupGATT.infoCharacteristicUUID.description, flags: ["read"],

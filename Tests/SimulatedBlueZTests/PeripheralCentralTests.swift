@@ -95,6 +95,31 @@ struct PeripheralCentralTests {
         #expect(await harness.failure(device, "org.bluez.Device1", "Connect") == nil)
     }
 
+    /// bluetoothd 5.66 calls the server's WriteValue with `{device, link, mtu}` and `offset`
+    /// only when non-zero, never `type`, whatever the client asked (VM tier `server-calls.json`).
+    @Test func writeValueReachesTheServerWithoutAType() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        _ = try await harness.connectToPeripheral(app)
+        let asked: [[String: DBusValue]] = [[:], ["type": .string("request")], ["type": .string("command")], ["type": .string("reliable")]]
+        for (index, options) in asked.enumerated() {
+            try await harness.call(writeCharacteristic, "org.bluez.GattCharacteristic1", "WriteValue", [.bytes([UInt8(index)]), .propertyDictionary(options)])
+        }
+        try await harness.call(writeCharacteristic, "org.bluez.GattCharacteristic1", "WriteValue",
+                               [.bytes([9]), .propertyDictionary(["offset": .uint16(2), "type": .string("request")])])
+        let calls = app.recorded("WriteValue")
+        #expect(calls.map(\.value) == [[0], [1], [2], [3], [9]])
+        for call in calls.prefix(asked.count) {
+            #expect(Set(call.options.keys) == ["device", "link", "mtu"])
+            #expect(call.options["device"] == .objectPath(try path("/org/bluez/hci1/dev_00_AA_01_00_00_00")))
+            #expect(call.options["link"] == .string("LE"))
+            #expect(call.options["mtu"] == .uint16(517))
+        }
+        #expect(Set(try #require(calls.last).options.keys) == ["device", "link", "mtu", "offset"])
+        #expect(calls.last?.options["offset"] == .uint16(2))
+    }
+
     @Test func readWriteAndNotifyAreRelayedWithBlueZOptions() async throws {
         let harness = try await SimulatorHarness.start()
         defer { Task { await harness.stop() } }
