@@ -94,6 +94,42 @@ import Testing
         }
     }
 
+    @Test func reportsSayWhetherTheDeviceWasHeardAdvertising() async throws {
+        try await withFakeBlueZ { fake, session in
+            // FakePaths.device: known from an earlier discovery, RSSI dropped since.
+            // FakePaths.otherDevice: heard by a discovery still running (RSSI 127 counts too).
+            try fake.addDevice(at: FakePaths.otherDevice, address: "00:AA:01:01:00:02", name: "heard")
+            try fake.set("RSSI", .int16(127), interface: BlueZInterface.device, at: FakePaths.otherDevice)
+            try await eventually("the RSSI cached") { session.properties(of: BlueZInterface.device, at: FakePaths.otherDevice)?["RSSI"] != nil }
+            let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
+            var devices = discovery.devices(includeKnown: true).makeAsyncIterator()
+            var known: [DBusObjectPath: Bool] = [:]
+            for _ in 0..<2 {
+                let report = try #require(try await devices.next())
+                #expect(!report.isNew)
+                known[report.device.path] = report.isFresh
+            }
+            #expect(known == [FakePaths.device: false, FakePaths.otherDevice: true])
+            try fake.set("Alias", .string("renamed"), interface: BlueZInterface.device, at: FakePaths.device)
+            let renamed = try #require(try await devices.next())
+            #expect(renamed.device.path == FakePaths.device)
+            #expect(!renamed.isFresh)
+            try fake.set("ManufacturerData", .uint16VariantDictionary([0xFFFF: .bytes([1])]), interface: BlueZInterface.device, at: FakePaths.device)
+            let advertised = try #require(try await devices.next())
+            #expect(advertised.device.path == FakePaths.device)
+            #expect(advertised.isFresh)
+            try fake.addDevice(at: try DBusObjectPath("/org/bluez/hci0/dev_00_AA_01_01_00_03"), address: "00:AA:01:01:00:03", name: "new")
+            let appeared = try #require(try await devices.next())
+            #expect(appeared.isNew && appeared.isFresh)
+            #expect(try await { () async throws -> Bool? in
+                var fresh = discovery.devices().makeAsyncIterator()
+                try fake.set("RSSI", .int16(-50), interface: BlueZInterface.device, at: FakePaths.device)
+                return try await fresh.next()?.isFresh
+            }() == true)
+            await discovery.stop()
+        }
+    }
+
     @Test func rssi127IsReadAsUnknown() async throws {
         try await withFakeBlueZ(device: false) { fake, session in
             let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
