@@ -15,6 +15,17 @@ import Testing
         }
     }
 
+    @Test func aliasCanBeSetAndAwaited() async throws {
+        try await withFakeBlueZ { fake, session in
+            let adapter = try session.adapter()
+            try await adapter.setAlias("Printer-3F0A", deadline: generous())
+            #expect(try adapter.properties().alias == "Printer-3F0A")
+            #expect(fake.value("Alias", interface: BlueZInterface.adapter, at: FakePaths.adapter) == .string("Printer-3F0A"))
+            let missing = Adapter(session: session, path: try DBusObjectPath("/org/bluez/hci9"))
+            await #expect { try await missing.setAlias("x", deadline: generous()) } throws: { ($0 as? BlueZError)?.kind == .unknownObject }
+        }
+    }
+
     @Test func discoveryStartsOnceAndStopsWithTheLastSession() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()
