@@ -7,7 +7,8 @@ import Synchronization
 /// Puts an ``EmulatedPrinter`` on a BlueZ adapter through the peripheral API: the setup GATT
 /// service (Info, Request, Events with their user descriptions) registered with
 /// `GattManager1.RegisterApplication`, and the setup advertisement (SPEC §4.1: service UUID +
-/// manufacturer data, name in the scan response) with `LEAdvertisingManager1`.
+/// manufacturer data, name in the scan response) with `LEAdvertisingManager1`. While it runs,
+/// the adapter's alias is the printer's name (see ``start(_:on:)``).
 public final class BlueZPrinterHost: Sendable {
     /// The printer.
     public let printer: EmulatedPrinter
@@ -16,17 +17,42 @@ public final class BlueZPrinterHost: Sendable {
     private let application: GattApplication
     private let advertising: AdvertisingController
     private let links: LinkTable
+    private let alias: AliasRestorer
 
-    private init(printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable) {
+    private init(
+        printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable,
+        alias: AliasRestorer
+    ) {
         self.printer = printer
         self.adapter = adapter
         self.application = application
         self.advertising = advertising
         self.links = links
+        self.alias = alias
     }
 
-    /// Registers the printer's GATT application and advertisement on `adapter`.
+    /// How long setting or restoring the adapter's alias may take.
+    static let aliasTimeout: Duration = .seconds(5)
+
+    /// Sets the adapter's alias to the printer's name, then registers the printer's GATT
+    /// application and advertisement on `adapter`.
+    ///
+    /// bluetoothd serves the adapter's alias as the GAP Device Name, which a central reads after
+    /// connecting and which then replaces the advertised name in its Device1.Name: without this,
+    /// a printer is "BlueZ 5.66" to a central after one connection and `--printer NAME` stops
+    /// matching it. A failure to set the alias is logged as a warning, not fatal; ``stop()``
+    /// restores the old alias.
     public static func start(_ printer: EmulatedPrinter, on adapter: Adapter) async throws(BlueZError) -> BlueZPrinterHost {
+        let alias = await AliasRestorer.apply(printer.localName, on: adapter, printer: printer)
+        do {
+            return try await register(printer, on: adapter, alias: alias)
+        } catch {
+            await alias.restore()
+            throw error
+        }
+    }
+
+    private static func register(_ printer: EmulatedPrinter, on adapter: Adapter, alias: AliasRestorer) async throws(BlueZError) -> BlueZPrinterHost {
         let links = LinkTable()
         let events = LocalCharacteristic(
             uuid: SetupGATT.eventsCharacteristicUUID.description, flags: ["notify"],
@@ -44,7 +70,11 @@ public final class BlueZPrinterHost: Sendable {
                     return (link, true)
                 }
                 if isNew { Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links) }
-                try await link.deliver(IncomingWrite(value: value, mtu: Int(options.mtu ?? 23), withResponse: options.type != .command))
+                // bluetoothd 5.66 passes no `type` whatever ATT operation carried the write, so
+                // every WriteValue is answered once the session has handled the write: bluetoothd
+                // turns the reply into the Write Response of a Write Request and drops it for a
+                // Write Command. `options.type` is not consulted.
+                try await link.deliver(IncomingWrite(value: value, mtu: Int(options.mtu ?? 23), withResponse: true))
             })
         let info = LocalCharacteristic(
             uuid: SetupGATT.infoCharacteristicUUID.description, flags: ["read"],
@@ -58,15 +88,17 @@ public final class BlueZPrinterHost: Sendable {
             throw error
         }
         printer.onAdvertisementChange { try? await advertising.refresh() }
-        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links)
+        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias)
     }
 
-    /// Unregisters the advertisement and the application and ends every session.
+    /// Unregisters the advertisement and the application, ends every session and restores the
+    /// adapter's alias (best effort, within a deadline; a failure is logged).
     public func stop() async {
         printer.onAdvertisementChange {}
         await advertising.stop()
         await application.unregister()
         for link in links.table.withLock({ Array($0.values) }) { await link.close() }
+        await alias.restore()
     }
 
     private static func userDescription(_ text: String) -> LocalDescriptor {
@@ -143,5 +175,51 @@ actor AdvertisingController {
         stopped = true
         await registration?.unregister()
         registration = nil
+    }
+}
+
+/// The adapter alias a host set for its printer, and what to put back when it stops.
+final class AliasRestorer: Sendable {
+    private let adapter: Adapter
+    private let printer: EmulatedPrinter
+    /// The alias to restore ("" makes bluetoothd drop its stored alias and use the system
+    /// name again); nil when the host changed nothing or already restored it.
+    private let previous: Mutex<String?>
+
+    private init(adapter: Adapter, printer: EmulatedPrinter, previous: String?) {
+        self.adapter = adapter
+        self.printer = printer
+        self.previous = Mutex(previous)
+    }
+
+    /// Sets `adapter`'s alias to `name` when it differs; logs a warning through `printer` when
+    /// that fails.
+    static func apply(_ name: String?, on adapter: Adapter, printer: EmulatedPrinter) async -> AliasRestorer {
+        guard let name, let properties = try? adapter.properties(), properties.alias != name else {
+            return AliasRestorer(adapter: adapter, printer: printer, previous: nil)
+        }
+        // No alias of its own (alias = system name): restore with "", as bluetoothd expects.
+        let previous = properties.alias == properties.name ? "" : properties.alias ?? ""
+        do {
+            try await adapter.setAlias(name, deadline: .now + BlueZPrinterHost.aliasTimeout)
+        } catch {
+            printer.log("warning: cannot set the alias of \(adapter.name) to \"\(name)\" (\(error.message)); after connecting, centrals will see the adapter's name instead")
+            // Past the deadline the alias may still have changed: restore it all the same.
+            return AliasRestorer(adapter: adapter, printer: printer, previous: error.kind == .timedOut ? previous : nil)
+        }
+        return AliasRestorer(adapter: adapter, printer: printer, previous: previous)
+    }
+
+    /// Puts the old alias back, once.
+    func restore() async {
+        guard let previous = previous.withLock({ value -> String? in
+            defer { value = nil }
+            return value
+        }) else { return }
+        do {
+            try await adapter.setAlias(previous, deadline: .now + BlueZPrinterHost.aliasTimeout)
+        } catch {
+            printer.log("warning: cannot restore the alias of \(adapter.name) (\(error.message))")
+        }
     }
 }

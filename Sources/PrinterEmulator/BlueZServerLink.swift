@@ -9,7 +9,10 @@ actor BlueZServerLink: GATTServerLink {
     private let events: LocalCharacteristic
     private let writes: AsyncStream<IncomingWrite>
     private let writesContinuation: AsyncStream<IncomingWrite>.Continuation
-    private var pendingResponse: CheckedContinuation<Bool, Never>?
+    /// The WriteValue calls waiting for the session's answer, oldest first. bluetoothd does not
+    /// wait for the reply to a Write Command's WriteValue before relaying the next one, so
+    /// several can be outstanding; the session answers writes in the order it received them.
+    private var pendingResponses: [CheckedContinuation<Bool, Never>] = []
     private var closed = false
 
     init(device: Device?, events: LocalCharacteristic) {
@@ -20,21 +23,22 @@ actor BlueZServerLink: GATTServerLink {
 
     nonisolated func incomingWrites() -> AsyncStream<IncomingWrite> { writes }
 
-    /// Hands a write to the session; for a Write Request, returns once the session answered it
-    /// and throws `org.bluez.Error.Failed` (an ATT error response) when it failed.
+    /// Hands a write to the session; when `withResponse`, returns once the session answered it
+    /// (answers pair with writes in order) and throws `org.bluez.Error.Failed` (an ATT error
+    /// response) when it failed.
     func deliver(_ write: IncomingWrite) async throws(BlueZError) {
         guard !closed else { throw BlueZError(.notConnected, message: "the session ended") }
         writesContinuation.yield(write)
         guard write.withResponse else { return }
         let success = await withCheckedContinuation { continuation in
-            if closed { continuation.resume(returning: false) } else { pendingResponse = continuation }
+            if closed { continuation.resume(returning: false) } else { pendingResponses.append(continuation) }
         }
         if !success { throw BlueZError(.failed, message: "the setup session rejected the write") }
     }
 
     func respond(success: Bool) {
-        pendingResponse?.resume(returning: success)
-        pendingResponse = nil
+        guard !pendingResponses.isEmpty else { return }
+        pendingResponses.removeFirst().resume(returning: success)
     }
 
     func notify(_ value: [UInt8]) async throws(LinkError) {
@@ -52,7 +56,7 @@ actor BlueZServerLink: GATTServerLink {
         guard !closed else { return }
         closed = true
         writesContinuation.finish()
-        pendingResponse?.resume(returning: false)
-        pendingResponse = nil
+        for pending in pendingResponses { pending.resume(returning: false) }
+        pendingResponses = []
     }
 }

@@ -64,6 +64,12 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
         application.state.withLock { $0.advertisementChanged = handler }
     }
 
+    /// Writes a log line about the printer (`[printer 3F0A] message`) to its output; never give
+    /// it a secret.
+    public func log(_ message: String) {
+        application.output("[printer \(configuration.shortID)] \(message)")
+    }
+
     /// The printer side's behaviour.
     final class Application: PrinterApplication {
         struct State {

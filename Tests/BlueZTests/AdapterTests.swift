@@ -15,6 +15,17 @@ import Testing
         }
     }
 
+    @Test func aliasCanBeSetAndAwaited() async throws {
+        try await withFakeBlueZ { fake, session in
+            let adapter = try session.adapter()
+            try await adapter.setAlias("Printer-3F0A", deadline: generous())
+            #expect(try adapter.properties().alias == "Printer-3F0A")
+            #expect(fake.value("Alias", interface: BlueZInterface.adapter, at: FakePaths.adapter) == .string("Printer-3F0A"))
+            let missing = Adapter(session: session, path: try DBusObjectPath("/org/bluez/hci9"))
+            await #expect { try await missing.setAlias("x", deadline: generous()) } throws: { ($0 as? BlueZError)?.kind == .unknownObject }
+        }
+    }
+
     @Test func discoveryStartsOnceAndStopsWithTheLastSession() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()
@@ -90,6 +101,63 @@ import Testing
             let known = discovery.devices(includeKnown: true)
             var knownIterator = known.makeAsyncIterator()
             #expect(try await knownIterator.next()?.device.path == FakePaths.device)
+            await discovery.stop()
+        }
+    }
+
+    @Test func reportsSayWhetherTheDeviceWasHeardAdvertising() async throws {
+        try await withFakeBlueZ { fake, session in
+            // FakePaths.device: known from an earlier discovery, RSSI dropped since.
+            // FakePaths.otherDevice: heard by a discovery still running (RSSI 127 counts too).
+            try fake.addDevice(at: FakePaths.otherDevice, address: "00:AA:01:01:00:02", name: "heard")
+            try fake.set("RSSI", .int16(127), interface: BlueZInterface.device, at: FakePaths.otherDevice)
+            try await eventually("the RSSI cached") { session.properties(of: BlueZInterface.device, at: FakePaths.otherDevice)?["RSSI"] != nil }
+            let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
+            var devices = discovery.devices(includeKnown: true).makeAsyncIterator()
+            var known: [DBusObjectPath: Bool] = [:]
+            for _ in 0..<2 {
+                let report = try #require(try await devices.next())
+                #expect(!report.isNew)
+                known[report.device.path] = report.isFresh
+            }
+            #expect(known == [FakePaths.device: false, FakePaths.otherDevice: true])
+            try fake.set("Alias", .string("renamed"), interface: BlueZInterface.device, at: FakePaths.device)
+            let renamed = try #require(try await devices.next())
+            #expect(renamed.device.path == FakePaths.device)
+            #expect(!renamed.isFresh)
+            try fake.set("ManufacturerData", .uint16VariantDictionary([0xFFFF: .bytes([1])]), interface: BlueZInterface.device, at: FakePaths.device)
+            let advertised = try #require(try await devices.next())
+            #expect(advertised.device.path == FakePaths.device)
+            #expect(advertised.isFresh)
+            try fake.addDevice(at: try DBusObjectPath("/org/bluez/hci0/dev_00_AA_01_01_00_03"), address: "00:AA:01:01:00:03", name: "new")
+            let appeared = try #require(try await devices.next())
+            #expect(appeared.isNew && appeared.isFresh)
+            #expect(try await { () async throws -> Bool? in
+                var fresh = discovery.devices().makeAsyncIterator()
+                try fake.set("RSSI", .int16(-50), interface: BlueZInterface.device, at: FakePaths.device)
+                return try await fresh.next()?.isFresh
+            }() == true)
+            await discovery.stop()
+        }
+    }
+
+    @Test func rssi127IsReadAsUnknown() async throws {
+        try await withFakeBlueZ(device: false) { fake, session in
+            let discovery = try await session.adapter().discover(DiscoveryFilter(uuids: [FakeBlueZ.serviceUUID]))
+            var devices = discovery.devices().makeAsyncIterator()
+            try fake.addDevice()
+            _ = try #require(try await devices.next())
+            // HCI's "RSSI not available": btvirt reports it for every advertisement.
+            try fake.set("RSSI", .int16(127), interface: BlueZInterface.device, at: FakePaths.device)
+            let unavailable = try #require(try await devices.next())
+            #expect(unavailable.properties.rssi == nil)
+            #expect(try Device(session: session, path: FakePaths.device).properties().rssi == nil)
+            try fake.set("RSSI", .int16(-70), interface: BlueZInterface.device, at: FakePaths.device)
+            var measured = try #require(try await devices.next())
+            while measured.properties.rssi == nil { measured = try #require(try await devices.next()) }
+            #expect(measured.properties.rssi == -70)
+            #expect(DeviceProperties(path: FakePaths.device, properties: ["RSSI": .int16(126)]).rssi == 126)
+            #expect(DeviceProperties(path: FakePaths.device, properties: ["RSSI": .int16(DeviceProperties.rssiNotAvailable)]).rssi == nil)
             await discovery.stop()
         }
     }

@@ -1,7 +1,11 @@
+import BlueZ
+import DBus
 import Foundation
 import PrinterEmulator
 import SetupProtocol
+import SimulatedBlueZ
 import SmartSetup
+import Testing
 
 /// Networks with short join times.
 let fastNetworks = NetworkTable(networks: [
@@ -99,4 +103,36 @@ func runSmartsetup(_ arguments: [String], environment: [String: String] = [:], d
     let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     return RunResult(status: status, stdout: stdout, stderr: stderr)
+}
+
+/// An emulated printer on hci1 of a simulated BlueZ, started and stopped by hand (the lab keeps
+/// its printers for its whole life), and a service on hci0.
+struct HandStartedPrinter {
+    let simulator: SimulatedBlueZ
+    let session: BlueZSession
+    let printer: EmulatedPrinter
+    let host: BlueZPrinterHost
+    let service: SmartSetup
+
+    static func start(scanTimeout: Duration = .milliseconds(500), interval: Duration = .milliseconds(2)) async throws -> HandStartedPrinter {
+        let simulator = try await SimulatedBlueZ.startWithPrivateBus(configuration: SimulatorConfiguration(connectionInterval: interval))
+        let bus = try #require(simulator.busAddress)
+        let session = try await BlueZSession.open(try await DBusConnection.open(.address(bus)))
+        var configuration = EmulatorConfiguration(shortID: ShortID(0x3F0A), networks: fastNetworks)
+        configuration.joinTimeout = .seconds(30)
+        let printer = try EmulatedPrinter(configuration: configuration, output: { _ in })
+        await printer.start()
+        let host = try await BlueZPrinterHost.start(printer, on: try session.adapter(named: "hci1"))
+        var options = SmartSetup.Options()
+        options.scanTimeout = scanTimeout
+        options.connectTimeout = .seconds(10)
+        let service = SmartSetup(radio: try await BlueZRadio.open(adapter: "hci0", bus: .address(bus)), options: options)
+        return HandStartedPrinter(simulator: simulator, session: session, printer: printer, host: host, service: service)
+    }
+
+    func stop() async {
+        await host.stop()
+        session.close()
+        await simulator.stop()
+    }
 }

@@ -81,6 +81,13 @@ import Testing
         #expect(shown.contains(pin.revealedForDisplay()))
     }
 
+    @Test func logLinesNameThePrinter() throws {
+        let lines = Mutex<[String]>([])
+        let printer = try EmulatedPrinter(configuration: EmulatorConfiguration(shortID: ShortID(0x3F0A)), output: { line in lines.withLock { $0.append(line) } })
+        printer.log("warning: something")
+        #expect(lines.withLock { $0 } == ["[printer 3F0A] warning: something"])
+    }
+
     @Test func printedModeWritesThePageAndKeepsThePINOffTheOutput() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("page-\(UUID()).txt").path
         let lines = Mutex<[String]>([])

@@ -43,6 +43,25 @@ struct AdapterTests {
         #expect(error?.message == "Resource Not Ready")
     }
 
+    /// bluetoothd serves the adapter's Alias as the GAP Device Name: a central's Device1.Name
+    /// becomes it after connecting. An empty Alias falls back to the system name.
+    @Test func theGAPNameFollowsTheAlias() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let peripheral = "/org/bluez/hci1"
+        try await harness.call(peripheral, "org.freedesktop.DBus.Properties", "Set",
+                               [.string("org.bluez.Adapter1"), .string("Alias"), .variant(.string("Printer-3F0A"))])
+        try await eventually("Alias changed") { harness.log.changes(of: "Alias", at: peripheral) == [.string("Printer-3F0A")] }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        let device = try await harness.connectToPeripheral(app)
+        try await eventually("the GAP name") { harness.log.changes(of: "Name", at: device).last == .string("Printer-3F0A") }
+        #expect(try await harness.property(device, "org.bluez.Device1", "Alias") == .string("Printer-3F0A"))
+        try await harness.call(peripheral, "org.freedesktop.DBus.Properties", "Set",
+                               [.string("org.bluez.Adapter1"), .string("Alias"), .variant(.string(""))])
+        #expect(try await harness.property(peripheral, "org.bluez.Adapter1", "Alias") == .string("BlueZ 5.66"))
+        try await eventually("Alias back") { harness.log.changes(of: "Alias", at: peripheral).last == .string("BlueZ 5.66") }
+    }
+
     @Test func discoveryErrorsMatchBluetoothd() async throws {
         let harness = try await SimulatorHarness.start()
         defer { Task { await harness.stop() } }

@@ -95,6 +95,31 @@ struct PeripheralCentralTests {
         #expect(await harness.failure(device, "org.bluez.Device1", "Connect") == nil)
     }
 
+    /// bluetoothd 5.66 calls the server's WriteValue with `{device, link, mtu}` and `offset`
+    /// only when non-zero, never `type`, whatever the client asked (VM tier `server-calls.json`).
+    @Test func writeValueReachesTheServerWithoutAType() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        _ = try await harness.connectToPeripheral(app)
+        let asked: [[String: DBusValue]] = [[:], ["type": .string("request")], ["type": .string("command")], ["type": .string("reliable")]]
+        for (index, options) in asked.enumerated() {
+            try await harness.call(writeCharacteristic, "org.bluez.GattCharacteristic1", "WriteValue", [.bytes([UInt8(index)]), .propertyDictionary(options)])
+        }
+        try await harness.call(writeCharacteristic, "org.bluez.GattCharacteristic1", "WriteValue",
+                               [.bytes([9]), .propertyDictionary(["offset": .uint16(2), "type": .string("request")])])
+        let calls = app.recorded("WriteValue")
+        #expect(calls.map(\.value) == [[0], [1], [2], [3], [9]])
+        for call in calls.prefix(asked.count) {
+            #expect(Set(call.options.keys) == ["device", "link", "mtu"])
+            #expect(call.options["device"] == .objectPath(try path("/org/bluez/hci1/dev_00_AA_01_00_00_00")))
+            #expect(call.options["link"] == .string("LE"))
+            #expect(call.options["mtu"] == .uint16(517))
+        }
+        #expect(Set(try #require(calls.last).options.keys) == ["device", "link", "mtu", "offset"])
+        #expect(calls.last?.options["offset"] == .uint16(2))
+    }
+
     @Test func readWriteAndNotifyAreRelayedWithBlueZOptions() async throws {
         let harness = try await SimulatorHarness.start()
         defer { Task { await harness.stop() } }
@@ -168,6 +193,39 @@ struct PeripheralCentralTests {
         #expect(error?.name == "org.bluez.Error.Failed")
         #expect(error?.message == "le-connection-abort-by-local")
         #expect(try await harness.property(device, "org.bluez.Device1", "Connected") == .boolean(false))
+    }
+
+    /// bluetoothd keeps a device that stopped advertising as a known (temporary) device: its
+    /// RSSI is invalidated when discovery stops, and a new discovery does not report it again
+    /// until it advertises (VM tier: `scan` after the emulator exited still found it, rssi null).
+    @Test func aDeviceThatStoppedAdvertisingStaysKnownWithoutRSSI() async throws {
+        let harness = try await SimulatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let app = try TestPeripheral(connection: harness.peripheral)
+        try await app.register(on: "/org/bluez/hci1")
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+        try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
+                               [.objectPath(try path("/org/test/advertisement0"))], on: harness.peripheral)
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
+        let stopped = try #require(try await harness.managedObjects()[try path(device)]?["org.bluez.Device1"])
+        #expect(stopped["RSSI"] == nil)
+        #expect(stopped["Name"] == .string("smartsetup"))
+        let invalidated = harness.log.all.contains { message in
+            message.member == "PropertiesChanged" && message.path?.rawValue == device && message.body.count == 3
+                && (try? message.body[2].stringArray())?.contains("RSSI") == true
+        }
+        #expect(invalidated)
+
+        let before = harness.log.all.count
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        try await eventually("Discovering") { try await harness.property("/org/bluez/hci0", "org.bluez.Adapter1", "Discovering") == .boolean(true) }
+        try await Task.sleep(for: .milliseconds(200))
+        let reports = harness.log.all.dropFirst(before).filter { $0.path?.rawValue == device || $0.body.first?.objectPath?.rawValue == device }
+        #expect(reports.isEmpty)
+        let known = try #require(try await harness.managedObjects()[try path(device)]?["org.bluez.Device1"])
+        #expect(known["RSSI"] == nil)
+        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
     }
 
     /// The application's error becomes the ATT error bluetoothd's server sends, and the central

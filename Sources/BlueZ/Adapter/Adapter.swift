@@ -44,6 +44,25 @@ public struct Adapter: Sendable, Hashable {
         }
     }
 
+    /// Sets the adapter's friendly name (`Alias`) and waits until BlueZ reports it. bluetoothd
+    /// stores it and also serves it as the GAP Device Name that remote devices read after
+    /// connecting (their Device1.Name then becomes it); an empty alias makes bluetoothd fall
+    /// back to the system name (`Name`).
+    ///
+    /// - Throws: BlueZ's error for the `Properties.Set` call, `.noAdapter` when the adapter
+    ///   vanishes, `.timedOut` past `deadline`.
+    public func setAlias(_ alias: String, deadline: ContinuousClock.Instant) async throws(BlueZError) {
+        try await session.setProperty("Alias", of: BlueZInterface.adapter, at: path, to: .string(alias), timeout: deadline.remaining)
+        let (path, name) = (self.path, self.name)
+        try await session.wait(for: "\(name) Alias", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
+            guard let properties = cache.properties(of: BlueZInterface.adapter, at: path) else {
+                throw BlueZError(.noAdapter, message: "adapter \(path) vanished")
+            }
+            let current = properties.string("Alias")
+            return current == alias || (alias.isEmpty && current == properties.string("Name")) ? () : nil
+        }
+    }
+
     /// Starts (or joins) discovery with `filter`. Throws `.adapterPoweredOff` when the radio
     /// is off, or BlueZ's error. `timeout` bounds each D-Bus call the first user makes.
     public func discover(_ filter: DiscoveryFilter = DiscoveryFilter(), timeout: Duration = .seconds(10)) async throws(BlueZError) -> DiscoverySession {

@@ -34,9 +34,11 @@ public final class DiscoverySession: Sendable {
     }
 
     /// The devices this session finds: one element when a device appears and one each time
-    /// BlueZ reports new RSSI, ServiceData, ManufacturerData, name or UUIDs, for devices that
-    /// pass ``filter``. With `includeKnown`, devices already in BlueZ's cache that pass the
-    /// filter come first (they may be stale).
+    /// BlueZ reports new RSSI, ServiceData, ManufacturerData, name, alias, UUIDs or TxPower, for
+    /// devices that pass ``filter``. With `includeKnown`, devices already in BlueZ's cache that
+    /// pass the filter come first, fresh only when they have an RSSI (see
+    /// ``DiscoveredDevice/isFresh``): bluetoothd keeps a device that stopped advertising as a
+    /// known device for a while, without RSSI once discovery stopped.
     public func devices(includeKnown: Bool = false) -> DiscoveredDevices {
         let (cache, events) = adapter.session.subscribe(.subtree(adapter.path))
         var initial: [DiscoveredDevice] = []
@@ -44,7 +46,11 @@ public final class DiscoverySession: Sendable {
             for (path, properties) in cache.objects(with: BlueZInterface.device, under: adapter.path) {
                 let device = DeviceProperties(path: path, properties: properties)
                 if filter.matches(device) {
-                    initial.append(DiscoveredDevice(device: Device(session: adapter.session, path: path), properties: device, isNew: false))
+                    // Any RSSI, even 127 ("not available"), comes from a report of a discovery
+                    // still running (another client's): bluetoothd drops it when discovery stops.
+                    initial.append(DiscoveredDevice(
+                        device: Device(session: adapter.session, path: path), properties: device, isNew: false,
+                        isFresh: properties["RSSI"] != nil))
                 }
             }
         }
@@ -60,6 +66,21 @@ public struct DiscoveredDevice: Sendable {
     public var properties: DeviceProperties
     /// True for the report of a device's appearance (InterfacesAdded), false for updates.
     public var isNew: Bool
+    /// True when this report shows the device advertising while the session runs: it appeared,
+    /// or BlueZ changed a property that only an advertising report sets (RSSI,
+    /// ManufacturerData, ServiceData, UUIDs, Name, TxPower), or — a known device listed first by
+    /// `devices(includeKnown: true)` — it has an RSSI (a discovery running for another client
+    /// heard it). False for a known device without RSSI, which may have stopped advertising
+    /// long ago, and for an update of other properties (e.g. Alias alone).
+    public var isFresh: Bool
+
+    /// A report of `device` with its `properties`.
+    public init(device: Device, properties: DeviceProperties, isNew: Bool, isFresh: Bool) {
+        self.device = device
+        self.properties = properties
+        self.isNew = isNew
+        self.isFresh = isFresh
+    }
 }
 
 /// The devices a ``DiscoverySession`` finds, as an `AsyncSequence`. It ends when the iterating
@@ -76,6 +97,8 @@ public struct DiscoveredDevices: AsyncSequence, Sendable {
 
     /// Properties whose change makes a new report.
     static let reported: Set<String> = ["RSSI", "ServiceData", "ManufacturerData", "Name", "Alias", "UUIDs", "TxPower"]
+    /// Properties that only an advertising report changes: their change makes a fresh report.
+    static let advertised: Set<String> = ["RSSI", "ServiceData", "ManufacturerData", "Name", "UUIDs", "TxPower"]
 
     public func makeAsyncIterator() -> Iterator {
         Iterator(session: session, filter: filter, pending: initial, events: events.makeAsyncIterator())
@@ -94,12 +117,13 @@ public struct DiscoveredDevices: AsyncSequence, Sendable {
             while let event = await events.next() {
                 let path: DBusObjectPath
                 let isNew: Bool
+                let isFresh: Bool
                 switch event {
                 case .interfacesAdded(let added, let interfaces) where interfaces[BlueZInterface.device] != nil:
-                    (path, isNew) = (added, true)
+                    (path, isNew, isFresh) = (added, true, true)
                 case .propertiesChanged(let changedPath, BlueZInterface.device, let changed, _)
                 where !DiscoveredDevices.reported.isDisjoint(with: changed.keys):
-                    (path, isNew) = (changedPath, false)
+                    (path, isNew, isFresh) = (changedPath, false, !DiscoveredDevices.advertised.isDisjoint(with: changed.keys))
                 case .bluetoothdStopped:
                     throw BlueZError(.bluetoothdRestarted, message: "bluetoothd left the bus during discovery")
                 default:
@@ -108,7 +132,7 @@ public struct DiscoveredDevices: AsyncSequence, Sendable {
                 guard let properties = session.properties(of: BlueZInterface.device, at: path) else { continue }
                 let device = DeviceProperties(path: path, properties: properties)
                 guard filter.matches(device) else { continue }
-                return DiscoveredDevice(device: Device(session: session, path: path), properties: device, isNew: isNew)
+                return DiscoveredDevice(device: Device(session: session, path: path), properties: device, isNew: isNew, isFresh: isFresh)
             }
             return nil
         }

@@ -14,7 +14,9 @@ public struct DeviceProperties: Sendable, Hashable {
     public var name: String?
     /// The name to show: the alias, which falls back to the name or address.
     public var alias: String?
-    /// The last received signal strength; nil when unknown (BlueZ drops it when discovery stops).
+    /// The last received signal strength in dBm; nil when unknown: BlueZ drops it when discovery
+    /// stops, and a reported 127 (HCI's "RSSI not available", e.g. every report from btvirt)
+    /// reads as nil too.
     public var rssi: Int16?
     /// The advertised transmit power.
     public var txPower: Int16?
@@ -43,6 +45,10 @@ public struct DeviceProperties: Sendable, Hashable {
     /// `LegacyPairing`.
     public var legacyPairing: Bool
 
+    /// The RSSI value HCI uses for "not available" (Core spec Vol 4 Part E 7.7.65.2); bluetoothd
+    /// passes it through as Device1.RSSI.
+    public static let rssiNotAvailable: Int16 = 127
+
     /// Decodes the Device1 properties of the object at `path`.
     public init(path: DBusObjectPath, properties: [String: DBusValue]) {
         self.path = path
@@ -51,7 +57,7 @@ public struct DeviceProperties: Sendable, Hashable {
         self.addressType = properties.string("AddressType")
         self.name = properties.string("Name")
         self.alias = properties.string("Alias")
-        self.rssi = properties.int16("RSSI")
+        self.rssi = properties.int16("RSSI").flatMap { $0 == Self.rssiNotAvailable ? nil : $0 }
         self.txPower = properties.int16("TxPower")
         self.uuids = (properties.strings("UUIDs") ?? []).map(GattUUID.normalized)
         self.serviceData = properties.stringKeyedBytes("ServiceData") ?? [:]

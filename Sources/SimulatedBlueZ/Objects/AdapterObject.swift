@@ -67,8 +67,14 @@ extension SimulatorCore {
                 adapterProperty("Address", .string, index) { .string($0.address.text) },
                 adapterProperty("AddressType", .string, index) { _ in .string("public") },
                 adapterProperty("Name", .string, index) { .string($0.name) },
+                // bluetoothd serves the alias as the GAP Device Name; an empty one drops the
+                // stored alias and falls back to the system name.
                 adapterSetting("Alias", .string, index, { .string($0.alias) }) { core, value throws(DBusError) in
-                    core.state.withLock { $0.adapters[index]?.alias = value.string ?? "" }
+                    core.state.withLock { state in
+                        guard let name = state.adapters[index]?.name else { return }
+                        let alias = value.string ?? ""
+                        state.adapters[index]?.alias = alias.isEmpty ? name : alias
+                    }
                 },
                 adapterProperty("Class", .uint32, index) { _ in .uint32(0) },
                 adapterSetting("Powered", .boolean, index, { .boolean($0.powered) }) { core, value throws(DBusError) in

@@ -31,9 +31,11 @@ public final class BlueZRadio: SetupRadio {
         return BlueZRadio(adapter: adapter)
     }
 
-    /// Discovers printers in setup mode for `duration` or until `enough` holds.
+    /// Discovers printers in setup mode for `duration` or until `enough` holds. BlueZ's known
+    /// devices are listed first; with ``ScanScope/advertising`` a printer counts only once a
+    /// fresh report shows it advertising (``DiscoveredDevice/isFresh``).
     public func scan(
-        for duration: Duration, until enough: @escaping @Sendable ([DiscoveredPrinter]) -> Bool
+        for duration: Duration, scope: ScanScope, until enough: @escaping @Sendable ([DiscoveredPrinter]) -> Bool
     ) async throws(SetupError) -> [DiscoveredPrinter] {
         let filter = DiscoveryFilter(uuids: [SetupGATT.serviceUUID.description], transport: .le, duplicateData: true)
         let discovery: DiscoverySession
@@ -47,7 +49,9 @@ public final class BlueZRadio: SetupRadio {
                 var seen: [String: DiscoveredPrinter] = [:]
                 do {
                     for try await found in devices {
-                        guard let printer = Self.printer(from: found.properties) else { continue }
+                        guard let printer = Self.printer(from: found.properties),
+                              found.isFresh || scope == .includingKnown || seen[printer.address] != nil
+                        else { continue }
                         seen[printer.address] = printer
                         if enough(Array(seen.values)) { break }
                     }

@@ -4,7 +4,11 @@ public struct IncomingWrite: Sendable {
     public var value: [UInt8]
     /// The MTU the GATT server reported with the write (BlueZ's `mtu` option; 23 when absent).
     public var mtu: Int
-    /// True for a Write Request, which the printer must answer with ``GATTServerLink/respond(success:)``.
+    /// True when the link waits for an answer through ``GATTServerLink/respond(success:)``: for
+    /// a Write Request, and over BlueZ for every write, because bluetoothd 5.66 does not tell a
+    /// GATT server whether a Request or a Command carried it (its WriteValue has no `type`); it
+    /// sends the answer to a Request as the Write Response and drops the one to a Command.
+    /// False only for a write known to be a Write Command (the loopback link).
     public var withResponse: Bool
 
     /// Creates a write.

@@ -44,9 +44,10 @@ public actor LoopbackRadio: SetupRadio {
         for connection in attached.connections { await connection.sever() }
     }
 
-    /// Returns the attached printers, polling until `enough` holds or `duration` passes.
+    /// Returns the attached printers, polling until `enough` holds or `duration` passes. Every
+    /// attached printer advertises and a detached one is forgotten, so `scope` changes nothing.
     public func scan(
-        for duration: Duration, until enough: @escaping @Sendable ([DiscoveredPrinter]) -> Bool
+        for duration: Duration, scope: ScanScope, until enough: @escaping @Sendable ([DiscoveredPrinter]) -> Bool
     ) async throws(SetupError) -> [DiscoveredPrinter] {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: duration)

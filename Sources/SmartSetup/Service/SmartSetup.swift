@@ -33,10 +33,11 @@ public struct SmartSetup: Sendable {
         clientID = random.bytes(count: 16)
     }
 
-    /// Printers in setup mode, strongest first.
+    /// Printers in setup mode heard advertising during the scan (``ScanScope/advertising``),
+    /// strongest first.
     public func scan(progress: @escaping @Sendable (SetupProgress) -> Void = { _ in }) async throws(SetupError) -> [DiscoveredPrinter] {
         progress(.scanning)
-        let printers = try await radio.scan(for: options.scanTimeout) { _ in false }
+        let printers = try await radio.scan(for: options.scanTimeout, scope: .advertising) { _ in false }
         for printer in printers { progress(.found(printer)) }
         return printers.sorted { ($0.rssi ?? -127) > ($1.rssi ?? -127) }
     }
@@ -99,11 +100,12 @@ public struct SmartSetup: Sendable {
 
     // MARK: - Shared steps
 
-    /// Scans and picks the printer `target` names (or the only one; or asks its chooser).
+    /// Scans and picks the printer `target` names (or the only one; or asks its chooser), among
+    /// the printers heard and those the Bluetooth stack remembers (``ScanScope/includingKnown``).
     public func select(_ target: PrinterTarget, progress: @escaping @Sendable (SetupProgress) -> Void) async throws(SetupError) -> DiscoveredPrinter {
         progress(.scanning)
         let selector = target.selector
-        let seen = try await radio.scan(for: options.scanTimeout) { printers in
+        let seen = try await radio.scan(for: options.scanTimeout, scope: .includingKnown) { printers in
             guard let selector else { return false }
             return printers.contains(where: selector.matches)
         }

@@ -151,7 +151,7 @@ final class FakeBlueZ: Sendable {
                     return []
                 },
             ],
-            writable: ["Powered"])
+            writable: ["Powered", "Alias"])
         try export(
             BlueZInterface.gattManager, at: path, declared: [], values: [:],
             methods: [
