@@ -130,4 +130,21 @@ import Testing
             await notifications.stop()
         }
     }
+
+    @Test func notificationsEndWhenTheDeviceDisconnectsButItsObjectsStay() async throws {
+        // bluetoothd 5.66 keeps a disconnected device's GATT objects (found in the VM tier).
+        try await withFakeBlueZ(gatt: true) { fake, session in
+            let characteristic = RemoteCharacteristic(session: session, path: FakePaths.characteristic)
+            #expect(characteristic.devicePath == FakePaths.device)
+            let notifications = try await characteristic.notifications()
+            var iterator = notifications.makeAsyncIterator()
+            try fake.set("Connected", .boolean(true), interface: BlueZInterface.device, at: FakePaths.device)
+            try fake.set("Value", .bytes([7]), interface: BlueZInterface.gattCharacteristic, at: FakePaths.characteristic)
+            #expect(try await iterator.next() == [7])
+            try fake.set("ServicesResolved", .boolean(false), interface: BlueZInterface.device, at: FakePaths.device)
+            try fake.set("Connected", .boolean(false), interface: BlueZInterface.device, at: FakePaths.device)
+            await #expect { try await iterator.next() } throws: { ($0 as? BlueZError)?.kind == .disconnected }
+            await notifications.stop()
+        }
+    }
 }

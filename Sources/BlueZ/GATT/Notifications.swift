@@ -5,8 +5,10 @@ import Synchronization
 /// values. Iterate it from one task.
 ///
 /// It ends (nil) after ``stop()`` or when the iterating task is cancelled; it throws
-/// `.disconnected` when the characteristic's object vanishes (the device disconnected or was
-/// removed) and `.bluetoothdRestarted` when bluetoothd leaves the bus. The last session of this
+/// `.disconnected` when the device's `Connected` turns false or the characteristic or device
+/// object vanishes, and `.bluetoothdRestarted` when bluetoothd leaves the bus. (bluetoothd 5.66
+/// keeps a disconnected device's GATT objects until the device is removed, up to its
+/// TemporaryTimeout of 30 s later or never for a bonded one: `Connected` is what tells.) The last session of this
 /// process to stop calls `StopNotify`; a session dropped without ``stop()`` leaves in the
 /// background.
 public final class Notifications: AsyncSequence, Sendable {
@@ -15,14 +17,16 @@ public final class Notifications: AsyncSequence, Sendable {
 
     /// The characteristic notifying.
     public let characteristic: RemoteCharacteristic
+    private let device: DBusObjectPath
     private let controller: CharacteristicController
     private let events: AsyncStream<BlueZEvent>
     private let timeout: Duration
     private let stopped = Atomic<Bool>(false)
     private let iterated = Atomic<Bool>(false)
 
-    init(characteristic: RemoteCharacteristic, controller: CharacteristicController, events: AsyncStream<BlueZEvent>, timeout: Duration) {
+    init(characteristic: RemoteCharacteristic, device: DBusObjectPath, controller: CharacteristicController, events: AsyncStream<BlueZEvent>, timeout: Duration) {
         self.characteristic = characteristic
+        self.device = device
         self.controller = controller
         self.events = events
         self.timeout = timeout
@@ -54,11 +58,15 @@ public final class Notifications: AsyncSequence, Sendable {
             while let event = await events.next() {
                 if owner.stopped.load(ordering: .acquiring) { return nil }
                 switch event {
-                case .propertiesChanged(_, BlueZInterface.gattCharacteristic, let changed, _):
+                case .propertiesChanged(owner.characteristic.path, BlueZInterface.gattCharacteristic, let changed, _):
                     guard let value = changed["Value"] else { continue }
                     guard let bytes = try? value.unwrappedVariant.bytes() else { continue }
                     return bytes
-                case .interfacesRemoved(_, let names) where names.contains(BlueZInterface.gattCharacteristic):
+                case .propertiesChanged(owner.device, BlueZInterface.device, let changed, _)
+                where changed["Connected"]?.unwrappedVariant == .boolean(false):
+                    throw BlueZError(.disconnected, message: "device \(owner.device) disconnected while notifying")
+                case .interfacesRemoved(owner.characteristic.path, let names) where names.contains(BlueZInterface.gattCharacteristic),
+                     .interfacesRemoved(owner.device, let names) where names.contains(BlueZInterface.device):
                     throw BlueZError(.disconnected, message: "characteristic \(owner.characteristic.path) vanished while notifying")
                 case .bluetoothdStopped:
                     throw BlueZError(.bluetoothdRestarted, message: "bluetoothd left the bus while notifying")

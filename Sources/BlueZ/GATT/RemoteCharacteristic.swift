@@ -82,14 +82,24 @@ public struct RemoteCharacteristic: Sendable, Hashable {
         try result.get()
     }
 
+    /// The device this characteristic belongs to: the ancestor path BlueZ names `dev_…`
+    /// (`/org/bluez/hciN/dev_XX_…/serviceXXXX/charYYYY`), or the grandparent when none is.
+    public var devicePath: DBusObjectPath {
+        let components = path.rawValue.split(separator: "/")
+        let depth = components.firstIndex { $0.hasPrefix("dev_") }.map { $0 + 1 } ?? max(components.count - 2, 1)
+        return (try? DBusObjectPath("/" + components.prefix(depth).joined(separator: "/"))) ?? path
+    }
+
     /// Starts a notification session: subscribes to the characteristic's `Value` changes
     /// FIRST, then (for the first subscriber of this process) calls `StartNotify`, so a
     /// notification sent while StartNotify runs is not missed. End it with
     /// ``Notifications/stop()``.
     public func notifications(timeout: Duration = .seconds(25)) async throws(BlueZError) -> Notifications {
-        let (_, events) = session.subscribe(.object(path))
+        // The device's whole subtree: the characteristic's values and the device's Connected.
+        let device = devicePath
+        let (_, events) = session.subscribe(.subtree(device))
         let controller = session.characteristicController(path)
         try await controller.joinNotifications(session: session, timeout: timeout)
-        return Notifications(characteristic: self, controller: controller, events: events, timeout: timeout)
+        return Notifications(characteristic: self, device: device, controller: controller, events: events, timeout: timeout)
     }
 }
