@@ -2,12 +2,14 @@
 # The real-BlueZ tier: boots Debian's own kernel under qemu (TCG), where hci_vhci + btvirt give two
 # virtual LE controllers to a real bluetoothd, and runs Tests/RealBlueZ/scenarios/*.sh inside.
 #
-# usage: bash Tests/RealBlueZ/run.sh [--record] [SCENARIO...]
-#   --record   copy each passing scenario's recordings into Tests/RealBlueZ/reference/<scenario>/
-#   SCENARIO   run only these scenarios (file names without .sh); default: all
+# usage: bash Tests/RealBlueZ/run.sh [--record] [--allow-skip] [SCENARIO...]
+#   --record      copy each passing scenario's recordings into Tests/RealBlueZ/reference/<scenario>/
+#   --allow-skip  exit 0 instead of 77 when qemu cannot run here (the SKIP line is still printed)
+#   SCENARIO      run only these scenarios (file names without .sh); default: all
 # Exit codes: 0 all scenarios passed, 1 a scenario or the VM failed, 77 qemu cannot run here.
-# Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run, default 600),
-#              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario, default 150),
+# Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run; default 120 + the scenarios' deadlines),
+#              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario without its own
+#              "# realbluez-deadline: N" line, default 150),
 #              REALBLUEZ_BTMON=1 (record all HCI traffic to .build-vm/results/hci.btsnoop),
 #              REALBLUEZ_SMARTSETUP (the smartsetup binary the smartsetup-* scenarios run;
 #              default .build/debug/smartsetup; must be below / and outside /tmp, /run, /var/tmp).
@@ -15,17 +17,18 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=$REPO/.build-vm
-RUN_DEADLINE=${REALBLUEZ_RUN_DEADLINE:-600}
 SCENARIO_DEADLINE=${REALBLUEZ_SCENARIO_DEADLINE:-150}
 
 log() { echo "realbluez: $*" >&2; }
 
 record=false
+allow_skip=false
 scenarios=()
 for arg in "$@"; do
     case "$arg" in
     --record) record=true ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    --allow-skip) allow_skip=true ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) log "unknown option $arg"; exit 1 ;;
     *)
         [ -f "$HERE/scenarios/$arg.sh" ] || { log "no scenario $arg"; exit 1; }
@@ -39,7 +42,26 @@ fi
 
 # shellcheck source=vm/prepare.sh
 . "$HERE/vm/prepare.sh"
-prepare_vm || { log "FAIL: could not prepare the VM"; exit 1; }
+prepared=0
+prepare_vm || prepared=$?
+if [ "$prepared" -eq 77 ]; then
+    $allow_skip && exit 0
+    exit 77
+fi
+[ "$prepared" -eq 0 ] || { log "FAIL: could not prepare the VM"; exit 1; }
+
+# The whole run's deadline: boot and controller restarts, plus every scenario's own deadline.
+# A scenario may ask for more than the default with a "# realbluez-deadline: N" line.
+scenario_deadline() {
+    local own
+    own=$(sed -n 's/^# realbluez-deadline: \([0-9][0-9]*\)$/\1/p' "$HERE/scenarios/$1.sh" | head -1)
+    echo "${own:-$SCENARIO_DEADLINE}"
+}
+RUN_DEADLINE=${REALBLUEZ_RUN_DEADLINE:-}
+if [ -z "$RUN_DEADLINE" ]; then
+    RUN_DEADLINE=120
+    for name in "${scenarios[@]}"; do RUN_DEADLINE=$((RUN_DEADLINE + 30 + $(scenario_deadline "$name"))); done
+fi
 
 RESULTS=$CACHE/results
 rm -rf "$RESULTS"

@@ -6,6 +6,7 @@
 # real bluetoothd instead of the simulated one: SMARTSETUP_TEST_BLUEZ_BUS names the guest's system
 # bus. The bundle runs directly (the root is read-only; no `swift test`). Passes when every test
 # passed and each ran against "real bluetoothd" (the test-case argument the suite prints).
+# realbluez-deadline: 420
 set -uo pipefail
 BUNDLE=${REALBLUEZ_TEST_BUNDLE:-$REALBLUEZ_REPO/.build/debug/smartsetupPackageTests.xctest}
 [ -x "$BUNDLE" ] || { echo "FAIL: $BUNDLE is missing: build it on the host (swift build --build-tests)"; exit 1; }

@@ -3,7 +3,7 @@
 # btvirt (two LE controllers), a system dbus-daemon and bluetoothd, waits for both adapters, runs
 # every scenario with a deadline, records each one's exit code in the results share, powers off.
 # $1: the results dir (same path as on the host); $1/vm.env (written by run.sh) gives REPO, KROOT,
-# KVER, SCENARIO_DEADLINE, SCENARIOS (names to run; empty: all), HOST_LOADAVG and BTMON (1: record
+# KVER, SCENARIO_DEADLINE (default for scenarios without a "# realbluez-deadline: N" line), SCENARIOS (names to run; empty: all), HOST_LOADAVG and BTMON (1: record
 # all HCI traffic with btmon into $1/hci.btsnoop) and SMARTSETUP (the CLI for the smartsetup-*
 # scenarios; empty: the repo's .build/debug/smartsetup).
 set -u
@@ -119,17 +119,20 @@ for script in "$REALBLUEZ_DIR"/scenarios/*.sh; do
     ran_one=1
     export REALBLUEZ_RESULTS=$RESULTS/scenarios/$name
     mkdir -p "$REALBLUEZ_RESULTS"
+    # A scenario may ask for its own deadline with a "# realbluez-deadline: N" line.
+    deadline=$(sed -n 's/^# realbluez-deadline: \([0-9][0-9]*\)$/\1/p' "$script" | head -1)
+    deadline=${deadline:-$SCENARIO_DEADLINE}
     stamp "scenario $name started"
     start=$(cut -d' ' -f1 /proc/uptime)
     # timeout runs the scenario in its own process group: whatever it leaves running is killed.
-    (cd "$REPO" && exec timeout -k 5 "$SCENARIO_DEADLINE" bash "$script") \
+    (cd "$REPO" && exec timeout -k 5 "$deadline" bash "$script") \
         >"$RESULTS/scenarios/$name.log" 2>&1 </dev/null &
     pid=$!
     wait "$pid"
     rc=$?
     kill -KILL -- "-$pid" 2>/dev/null
     end=$(cut -d' ' -f1 /proc/uptime)
-    [ "$rc" -eq 124 ] && echo "scenario deadline of ${SCENARIO_DEADLINE} s passed" >>"$RESULTS/scenarios/$name.log"
+    [ "$rc" -eq 124 ] && echo "scenario deadline of ${deadline} s passed" >>"$RESULTS/scenarios/$name.log"
     echo "$rc $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" >"$RESULTS/scenarios/$name.rc"
     stamp "scenario $name exited $rc"
 done

@@ -1,8 +1,9 @@
 # Sourced by run.sh: makes the VM's ingredients ready in $CACHE, installing only what is missing.
 # Idempotent: every step checks its own result first. Needs $REPO and $CACHE; defines prepare_vm.
-# Exits 77 (one line) when qemu cannot be had; returns non-zero on any other failure.
+# Returns 77 (after one line) when qemu cannot be had; returns non-zero on any other failure. Installs
+# packages as root, or through password-less sudo.
 
-HOST_PACKAGES=(qemu-system-x86 busybox-static bluez bluez-test-tools dbus python3-dbus python3-gi kmod xz-utils systemd)
+HOST_PACKAGES=(qemu-system-x86 busybox-static bluez bluez-test-tools dbus dbus-bin jq python3-dbus python3-gi kmod xz-utils systemd)
 
 # Installs the Debian packages the tier uses that are not installed yet.
 install_missing_packages() {
@@ -12,12 +13,13 @@ install_missing_packages() {
     done
     [ "${#missing[@]}" -eq 0 ] && return 0
     log "installing ${missing[*]}"
+    local sudo=()
     if [ "$(id -u)" -ne 0 ]; then
-        log "cannot install packages: not root"
-        return 1
+        sudo -n true 2>/dev/null || { log "cannot install packages: not root and no password-less sudo"; return 1; }
+        sudo=(sudo -n)
     fi
-    export DEBIAN_FRONTEND=noninteractive
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
         >"$CACHE/apt.log" 2>&1 || { tail -5 "$CACHE/apt.log" >&2; return 1; }
 }
 
@@ -32,8 +34,12 @@ kernel_package() {
 prepare_kernel() {
     local pkg
     pkg=$(kernel_package)
-    if [ -z "$pkg" ] && [ ! -f "$CACHE/kernel/package" ] && [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq >"$CACHE/apt.log" 2>&1 && pkg=$(kernel_package)
+    if [ -z "$pkg" ] && [ ! -f "$CACHE/kernel/package" ]; then
+        if [ "$(id -u)" -eq 0 ]; then
+            apt-get update -qq >"$CACHE/apt.log" 2>&1 && pkg=$(kernel_package)
+        elif sudo -n true 2>/dev/null; then
+            sudo -n apt-get update -qq >"$CACHE/apt.log" 2>&1 && pkg=$(kernel_package)
+        fi
     fi
     if [ -z "$pkg" ]; then
         pkg=$(cat "$CACHE/kernel/package" 2>/dev/null || true)
@@ -96,13 +102,13 @@ prepare_initramfs() {
     echo "$stamp" >"$INITRAMFS.stamp"
 }
 
-# Runs every preparation step; exits 77 when qemu itself cannot be had.
+# Runs every preparation step; returns 77 when qemu itself cannot be had.
 prepare_vm() {
     mkdir -p "$CACHE"
     install_missing_packages || true
     if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
         echo "realbluez: SKIP: qemu-system-x86_64 is not installed and cannot be installed"
-        exit 77
+        return 77
     fi
     local p
     for p in "${HOST_PACKAGES[@]}"; do
