@@ -13,15 +13,14 @@ has_event "$SCAN_OUT" printer '.auth == "printed"' || fail "scan does not say pr
 run_cli pair pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \
     --pin "$pin" --scan-time 10 --timeout 120 --json
 [ "$RC" -eq 0 ] || fail "pair exited $RC, expected 0"
-for event in scanning found selected connecting connected authenticating authenticated request-sent credentials-accepted join; do
-    expect_event pair "$event"
-done
+expect_events pair scanning found selected connecting connected authenticating authenticated request-sent \
+    credentials-accepted join paired
 expect_no_event pair wrong-pin
 expect_no_event pair error
 expect_event pair selected ".address == \"$PRINTER_BDADDR\" and .shortId == \"$SHORT_ID\""
 expect_event pair join '.stage == "connected" and .address == "192.168.1.57/24"'
 expect_event pair paired ".address == \"192.168.1.57/24\" and .shortId == \"$SHORT_ID\""
-grep -q 'joined' "$OUT/emulate.log" || log "note: the emulator printed no 'joined' line"
+grep -q 'join: connected 192.168.1.57/24' "$OUT/emulate.log" || fail "the emulator did not report joining HomeNet"
 expect_no_secret "$pin" "$PASSPHRASE"
 pair_figures pair
 log "PASS"

@@ -24,7 +24,12 @@ SCAN_TIMEOUT=12
 EMULATOR_PID=
 MONITOR_PID=
 
-log() { echo "[$(date +%T.%3N)] $*"; }
+# Under TCG every fork+exec over 9p costs 0.3-1.5 s: helpers here avoid spawning processes.
+log() {
+    local t=$EPOCHREALTIME frac
+    frac=${t#*.}
+    printf '[%(%T)T.%s] %s\n' "${t%.*}" "${frac:0:3}" "$*"
+}
 fail() { log "FAIL: $*"; exit 1; }
 
 [ -x "$SS" ] || fail "$SS is missing: build it on the host (swift build --product smartsetup)"
@@ -162,6 +167,15 @@ expect_event() {
     has_event "$OUT/$1.out" "$2" "${3:-true}" || fail "$1: no \"$2\" event with ${3:-true}"
 }
 
+# Asserts that $OUT/$1.out has every event named after $1 (one jq run for all of them).
+expect_events() {
+    local name=$1 missing
+    shift
+    missing=$(jq -rn --args '[inputs | .event] as $seen | $ARGS.positional - $seen | join(" ")' \
+        "$@" <"$OUT/$name.out") || fail "$name: cannot read $OUT/$name.out"
+    [ -z "$missing" ] || fail "$name: no $missing event(s)"
+}
+
 # Asserts that $OUT/$1.out has no event $2.
 expect_no_event() {
     has_event "$OUT/$1.out" "$2" && fail "$1: unexpected \"$2\" event"
@@ -181,29 +195,31 @@ expect_no_secret() {
     done
 }
 
-# Milliseconds between two events of the timestamped log $OUT/$1.log: from the first line with
-# event $2 (or "start") to the first line with event $3.
-event_gap() {
-    local log=$OUT/$1.log a b
-    if [ "$2" = start ]; then a=$(awk '$2 == "start" {print $1}' "$log"); else
-        a=$(grep -m1 "\"event\":\"$2\"" "$log" | cut -d' ' -f1); fi
-    b=$(grep -m1 "\"event\":\"$3\"" "$log" | cut -d' ' -f1)
-    [ -n "$a" ] && [ -n "$b" ] && echo $((b - a))
-}
-
-# Records the figures of pair run $1 (CLI events + dbus-monitor) into timings.env.
+# Records the figures of pair run $1 into timings.env (one awk run over the timestamped log
+# $OUT/$1.log, "ms line" pairs): wall time, the gaps between the CLI's first events of each kind,
+# and the round trips to credentials-accepted.
 pair_figures() {
     local name=$1
-    figure "${name}_wall_ms" "$WALL_MS"
-    figure "${name}_start_to_scanning_ms" "$(event_gap "$name" start scanning)"
-    figure "${name}_scanning_to_found_ms" "$(event_gap "$name" scanning found)"
-    figure "${name}_connecting_to_connected_ms" "$(event_gap "$name" connecting connected)"
-    figure "${name}_connected_to_authenticated_ms" "$(event_gap "$name" connected authenticated)"
-    figure "${name}_authenticated_to_accepted_ms" "$(event_gap "$name" authenticated credentials-accepted)"
-    figure "${name}_accepted_to_paired_ms" "$(event_gap "$name" credentials-accepted paired)"
-    local trips
-    trips=$(jq -r 'select(.event == "credentials-accepted") | .roundTrips' "$OUT/$name.out" 2>/dev/null)
-    [ -n "$trips" ] && figure "${name}_round_trips_to_accepted" "$trips"
+    awk -v name="$name" -v wall="$WALL_MS" '
+        $2 == "start" { at["start"] = $1; next }
+        match($0, /"event":"[a-z-]+"/) {
+            event = substr($0, RSTART + 9, RLENGTH - 10)
+            if (!(event in at)) at[event] = $1
+            if (event == "credentials-accepted" && match($0, /"roundTrips":[0-9]+/)) trips = substr($0, RSTART + 13, RLENGTH - 13)
+        }
+        function gap(label, from, to) {
+            if ((from in at) && (to in at)) printf "%s_%s_ms=%d\n", name, label, at[to] - at[from]
+        }
+        END {
+            printf "%s_wall_ms=%d\n", name, wall
+            gap("start_to_scanning", "start", "scanning")
+            gap("scanning_to_found", "scanning", "found")
+            gap("connecting_to_connected", "connecting", "connected")
+            gap("connected_to_authenticated", "connected", "authenticated")
+            gap("authenticated_to_accepted", "authenticated", "credentials-accepted")
+            gap("accepted_to_paired", "credentials-accepted", "paired")
+            if (trips != "") printf "%s_round_trips_to_accepted=%s\n", name, trips
+        }' "$OUT/$name.log" | tee -a "$OUT/timings.env" | sed 's/^/    figure /'
 }
 
 # Writes timings.json from timings.env plus the dbus-monitor figures (Connect call → Connected,
