@@ -158,9 +158,11 @@ struct DisconnectedDeviceTests {
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let mark = harness.log.all.count
+        let disconnected = ContinuousClock.now
         try await harness.call(device, "org.bluez.Device1", "Disconnect")
         #expect(!harness.log.interfacesRemoved(at: device))
         try await eventually("the device's expiry") { harness.log.interfacesRemoved(at: device) }
+        #expect(ContinuousClock.now - disconnected >= .milliseconds(400))
         let removed = harness.log.objectPaths(of: "InterfacesRemoved", after: mark)
         let ours = removed.filter { $0.hasPrefix(device) }
         #expect(ours.last == device)
