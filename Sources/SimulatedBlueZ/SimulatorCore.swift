@@ -69,9 +69,10 @@ final class SimulatorCore: Sendable {
         let links = state.withLock { Array($0.links.keys) }
         for id in links { finishNotificationQueue(id) }
         state.withLock { state in
-            let overrides = state.linkOverrides
+            let (overrides, sighting) = (state.linkOverrides, state.nextSighting)
             state = SimulatorState()
             state.linkOverrides = overrides
+            state.nextSighting = sighting
         }
         let prefix = "/org/bluez"
         for path in server.registeredPaths.reversed() where path.rawValue == prefix || path.rawValue.hasPrefix(prefix + "/") {

@@ -22,7 +22,11 @@ struct FaultTests {
         let body = try await controlCall(harness, "Disconnect", [.string("00:AA:01:01:00:01")])
         #expect(body.first == .uint32(1))
         try await eventually("Connected false") { harness.log.changes(of: "Connected", at: device).last == .boolean(false) }
-        #expect(harness.log.interfacesRemoved(at: notifyCharacteristic))
+        // The link is gone, the device's GATT objects stay (as bluetoothd 5.66 keeps them).
+        #expect(harness.simulator.counters.links.isEmpty)
+        #expect(!harness.log.interfacesRemoved(at: notifyCharacteristic))
+        let error = await harness.failure(notifyCharacteristic, "org.bluez.GattCharacteristic1", "StartNotify")
+        #expect(error?.message == "Not connected")
     }
 
     @Test func notificationFaults() async throws {

@@ -61,6 +61,23 @@ final class SignalLog: Sendable {
     func interfacesRemoved(at path: String) -> Bool {
         all.contains { $0.member == "InterfacesRemoved" && $0.body.first?.objectPath?.rawValue == path }
     }
+
+    /// The paths of every InterfacesAdded (or InterfacesRemoved) from the `after`-th signal on,
+    /// in order.
+    func objectPaths(of member: String, after: Int = 0) -> [String] {
+        all.dropFirst(after).compactMap { $0.member == member ? $0.body.first?.objectPath?.rawValue : nil }
+    }
+
+    /// The PropertiesChanged signals at `path` from the `after`-th signal on, each as the
+    /// names of the properties it set, in order.
+    func changedNames(at path: String, after: Int = 0) -> [[String]] {
+        all.dropFirst(after).compactMap { message in
+            guard message.member == "PropertiesChanged", message.path?.rawValue == path, message.body.count >= 2,
+                let changed = try? message.body[1].propertyDictionary()
+            else { return nil }
+            return changed.keys.sorted()
+        }
+    }
 }
 
 /// A private bus with the simulator on it and two client connections: a central and a

@@ -53,9 +53,7 @@ public struct SimulatorFaults: Sendable {
         guard let adapter = core.state.withLock({ $0.adapters.removeValue(forKey: index) }),
             let adapterPath = try? BlueZPath.adapter(index)
         else { return false }
-        for address in adapter.devices.keys {
-            if let path = try? BlueZPath.device(adapter: index, address: address) { try? core.server.unregisterObject(at: path) }
-        }
+        for device in adapter.devices.values { core.unexport(device, on: index) }
         try? core.server.unregisterObject(at: adapterPath)
         return true
     }

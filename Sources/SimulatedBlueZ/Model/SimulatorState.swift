@@ -27,6 +27,28 @@ struct DeviceState: Sendable, Hashable {
     var blocked = false
     /// The link this device is connected over, if any.
     var linkID: UInt64?
+    /// The peer's GATT database as exported under this device (central side): it stays while
+    /// the device is disconnected and goes with the device, as in bluetoothd 5.66.
+    var gatt: RemoteGatt?
+    /// The last sighting (advertising report, connection, disconnection) as a number from
+    /// `SimulatorState.nextSighting`; an expiry timer armed at one sighting fires only if no
+    /// later one came.
+    var sighting: UInt64 = 0
+}
+
+/// A peer's GATT database as a central exports it below the peer's Device1.
+struct RemoteGatt: Sendable, Hashable {
+    var database: GattDatabase
+    /// Object path of each exported attribute, by index into `database`.
+    var paths: [Int: DBusObjectPath]
+    /// Cached Value of each attribute, as the objects show it.
+    var values: [Int: [UInt8]] = [:]
+
+    /// The paths children first (descriptors, then characteristics, then services), the order
+    /// bluetoothd removes them in.
+    var pathsChildrenFirst: [DBusObjectPath] {
+        paths.keys.sorted(by: >).compactMap { paths[$0] }
+    }
 }
 
 /// One adapter (`hciN`) and everything registered on it.
@@ -71,10 +93,6 @@ struct LinkState: Sendable {
     var peripheralAddress: BluetoothAddress
     var parameters: LinkParameters
     var database: GattDatabase
-    /// Central-side object path of each exported attribute, by index into `database`.
-    var paths: [Int: DBusObjectPath] = [:]
-    /// Cached Value of each attribute, as the central's objects show it.
-    var values: [Int: [UInt8]] = [:]
     /// Clients with a notification session, by characteristic index.
     var notifySessions: [Int: Set<String>] = [:]
     var counters = ATTCounters()
@@ -111,6 +129,9 @@ struct SimulatorState: Sendable {
     var adapters: [Int: AdapterState] = [:]
     var links: [UInt64: LinkState] = [:]
     var nextLinkID: UInt64 = 1
+    /// The next sighting number (see `DeviceState.sighting`); never reset, so a timer armed
+    /// before a restart cannot match a device seen after it.
+    var nextSighting: UInt64 = 1
     var linkOverrides: [Int: LinkParameters] = [:]
     var totals = ATTCounters()
     var notificationFaults = NotificationFaults()
@@ -118,6 +139,27 @@ struct SimulatorState: Sendable {
 
     func adapterIndex(of address: BluetoothAddress) -> Int? {
         adapters.values.first { $0.address == address }?.index
+    }
+
+    /// The link adapter `central` has to the device `address`, if connected.
+    func link(central: Int, address: BluetoothAddress) -> LinkState? {
+        adapters[central]?.devices[address]?.linkID.flatMap { links[$0] }
+    }
+
+    /// The GATT objects the central of link `id` exports for its peer.
+    func remoteGatt(link id: UInt64) -> RemoteGatt? {
+        guard let link = links[id] else { return nil }
+        return adapters[link.central]?.devices[link.peripheralAddress]?.gatt
+    }
+
+    /// Records a sighting of the device `address` on adapter `adapter` (which cancels the
+    /// expiry armed at an earlier one) and returns its number.
+    @discardableResult
+    mutating func sight(_ address: BluetoothAddress, on adapter: Int) -> UInt64 {
+        let number = nextSighting
+        nextSighting += 1
+        adapters[adapter]?.devices[address]?.sighting = number
+        return number
     }
 
     mutating func count(_ change: ATTCounters, on linkID: UInt64) {

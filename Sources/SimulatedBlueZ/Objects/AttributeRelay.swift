@@ -142,11 +142,13 @@ extension SimulatorCore {
     /// Stores a read (or notified) value as the central's Value property and announces it.
     func updateValue(link id: UInt64, index: Int, offset: Int, value: [UInt8]) {
         let path = state.withLock { state -> DBusObjectPath? in
-            guard var link = state.links[id] else { return nil }
-            let old = link.values[index] ?? []
-            link.values[index] = offset > 0 ? Array(old.prefix(offset)) + value : value
-            state.links[id] = link
-            return link.paths[index]
+            guard let link = state.links[id], var gatt = state.adapters[link.central]?.devices[link.peripheralAddress]?.gatt,
+                gatt.database == link.database
+            else { return nil }
+            let old = gatt.values[index] ?? []
+            gatt.values[index] = offset > 0 ? Array(old.prefix(offset)) + value : value
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.gatt = gatt
+            return gatt.paths[index]
         }
         guard let path else { return }
         let interface = state.withLock { $0.links[id]?.database.attributes[index].kind } == .descriptor

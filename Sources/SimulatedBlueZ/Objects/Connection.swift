@@ -13,6 +13,7 @@ extension SimulatorCore {
             if device.connected { return .connected }
             if device.connecting { throw BlueZError.inProgress() }
             state.adapters[central]?.devices[peripheralAddress]?.connecting = true
+            state.sight(peripheralAddress, on: central)
             guard let peer = state.adapterIndex(of: peripheralAddress), let peerAdapter = state.adapters[peer], peerAdapter.powered,
                 peerAdapter.advertisements.contains(where: { $0.advertisement.kind == .peripheral })
             else { return .peer(nil) }
@@ -23,9 +24,10 @@ extension SimulatorCore {
         await wait(intervals: 1, of: parameters.interval)
         guard let peripheral else {
             state.withLock { $0.adapters[central]?.devices[peripheralAddress]?.connecting = false }
+            armExpiry(adapter: central, address: peripheralAddress)
             throw BlueZError.failed("le-connection-abort-by-local")
         }
-        let link = state.withLock { state -> LinkState? in
+        let made = state.withLock { state -> (link: LinkState, peerKnown: Bool)? in
             guard let centralAdapter = state.adapters[central], let peerAdapter = state.adapters[peripheral],
                 centralAdapter.devices[peripheralAddress]?.connecting == true
             else { return nil }
@@ -38,25 +40,36 @@ extension SimulatorCore {
             state.adapters[central]?.devices[peripheralAddress]?.connecting = false
             state.adapters[central]?.devices[peripheralAddress]?.connected = true
             state.adapters[central]?.devices[peripheralAddress]?.linkID = link.id
-            var peer = DeviceState(address: centralAdapter.address)
+            // The peripheral's Device1 for the central: kept from an earlier link if it has not
+            // expired yet, as bluetoothd keeps temporary devices.
+            let known = state.adapters[peripheral]?.devices[centralAdapter.address]
+            var peer = known ?? DeviceState(address: centralAdapter.address)
             peer.connected = true
             peer.linkID = link.id
             peer.name = centralAdapter.alias
             state.adapters[peripheral]?.devices[centralAdapter.address] = peer
-            return link
+            state.sight(centralAdapter.address, on: peripheral)
+            return (link, known != nil)
         }
-        guard let link else { throw BlueZError.failed("le-connection-abort-by-local") }
+        guard let (link, peerKnown) = made else {
+            armExpiry(adapter: central, address: peripheralAddress)
+            throw BlueZError.failed("le-connection-abort-by-local")
+        }
         startNotificationQueue(link.id, interval: parameters.interval)
         let peerPath = try BlueZPath.device(adapter: peripheral, address: link.centralAddress)
-        try? server.unregisterObject(at: peerPath)
-        try? server.register([deviceInterface(adapter: peripheral, address: link.centralAddress)], at: peerPath)
+        if peerKnown {
+            changed(["Connected"], Self.deviceInterface, at: peerPath)
+        } else {
+            try? server.register([deviceInterface(adapter: peripheral, address: link.centralAddress)], at: peerPath)
+        }
         changed(["Connected"], Self.deviceInterface, at: try BlueZPath.device(adapter: central, address: peripheralAddress))
         spawn { [weak self] in await self?.resolveServices(link: link.id) }
     }
 
     /// Discovers the peripheral's database (one round trip for the MTU exchange, one per
     /// service and one per characteristic), exports it, then sets ServicesResolved and the
-    /// name read from GAP.
+    /// name read from GAP. Objects kept from an earlier link to the same database stay as they
+    /// are (no InterfacesAdded); a changed database replaces them.
     func resolveServices(link id: UInt64) async {
         guard let link = state.withLock({ $0.links[id] }) else { return }
         let attributes = link.database.attributes
@@ -75,15 +88,26 @@ extension SimulatorCore {
             guard let path = try? BlueZPath.attribute(parent, prefix: prefix, handle: attribute.handle) else { continue }
             paths[index] = path
         }
-        let peerAlias = state.withLock { state -> String? in
-            guard state.links[id] != nil else { return nil }
-            state.links[id]?.paths = paths
-            return state.adapters[link.peripheral]?.alias
+        enum Export { case gone, kept, replacing(RemoteGatt?) }
+        let (export, peerAlias) = state.withLock { state -> (Export, String?) in
+            guard state.links[id] != nil, let device = state.adapters[link.central]?.devices[link.peripheralAddress] else { return (.gone, nil) }
+            let alias = state.adapters[link.peripheral]?.alias
+            if device.gatt?.database == link.database { return (.kept, alias) }
+            state.adapters[link.central]?.devices[link.peripheralAddress]?.gatt = RemoteGatt(database: link.database, paths: paths)
+            return (.replacing(device.gatt), alias)
         }
-        guard let peerAlias else { return }
-        for (index, attribute) in attributes.enumerated() {
-            guard let path = paths[index] else { continue }
-            try? server.register([remoteAttributeInterface(link: id, index: index, attribute: attribute, parent: attribute.parent.flatMap { paths[$0] } ?? devicePath)], at: path)
+        switch export {
+        case .gone: return
+        case .kept: break
+        case .replacing(let old):
+            for path in old?.pathsChildrenFirst ?? [] { try? server.unregisterObject(at: path) }
+            for (index, attribute) in attributes.enumerated() {
+                guard let path = paths[index] else { continue }
+                let parent = attribute.parent.flatMap { paths[$0] } ?? devicePath
+                try? server.register([
+                    remoteAttributeInterface(central: link.central, address: link.peripheralAddress, index: index, attribute: attribute, parent: parent)
+                ], at: path)
+            }
         }
         let resolved = state.withLock { state -> Bool in
             guard state.links[id] != nil else { return false }
@@ -104,30 +128,35 @@ extension SimulatorCore {
         changed(["Name", "Alias", "Modalias"], Self.deviceInterface, at: devicePath)
     }
 
-    /// Tears a link down (Disconnect, a fault, power off, restart): ServicesResolved and
-    /// Connected turn false, the GATT objects go away, the peripheral's Device1 for the
-    /// central goes away, and applications lose their notification sessions.
-    func disconnect(link id: UInt64) async {
+    /// Tears a link down: ServicesResolved and Connected turn false on both sides (on the
+    /// central, two signals when its own Disconnect asked, one otherwise), the devices and the
+    /// central's GATT objects stay (no InterfacesRemoved) and start their temporary-device
+    /// expiry, and applications lose their notification sessions.
+    func disconnect(link id: UInt64, requestedByCentral: Bool = false) async {
         guard let link = state.withLock({ state -> LinkState? in
             guard let link = state.links.removeValue(forKey: id) else { return nil }
             state.adapters[link.central]?.devices[link.peripheralAddress]?.connected = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.connecting = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.servicesResolved = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.linkID = nil
-            state.adapters[link.peripheral]?.devices[link.centralAddress] = nil
+            state.adapters[link.peripheral]?.devices[link.centralAddress]?.connected = false
+            state.adapters[link.peripheral]?.devices[link.centralAddress]?.linkID = nil
             return link
         }) else { return }
         finishNotificationQueue(id)
         if let path = try? BlueZPath.device(adapter: link.central, address: link.peripheralAddress) {
-            changed(["ServicesResolved"], Self.deviceInterface, at: path)
-            changed(["Connected"], Self.deviceInterface, at: path)
-        }
-        for index in link.paths.keys.sorted(by: >) {
-            if let path = link.paths[index] { try? server.unregisterObject(at: path) }
+            if requestedByCentral {
+                changed(["ServicesResolved"], Self.deviceInterface, at: path)
+                changed(["Connected"], Self.deviceInterface, at: path)
+            } else {
+                changed(["ServicesResolved", "Connected"], Self.deviceInterface, at: path)
+            }
         }
         if let path = try? BlueZPath.device(adapter: link.peripheral, address: link.centralAddress) {
-            try? server.unregisterObject(at: path)
+            changed(["ServicesResolved", "Connected"], Self.deviceInterface, at: path)
         }
+        armExpiry(adapter: link.central, address: link.peripheralAddress)
+        armExpiry(adapter: link.peripheral, address: link.centralAddress)
         for (index, clients) in link.notifySessions where !clients.isEmpty {
             if case .application(let owner, let path) = link.database.attributes[index].backing {
                 _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))

@@ -43,7 +43,7 @@ extension SimulatorCore {
                     guard let link = state.withLock({ $0.adapters[adapter]?.devices[address]?.linkID }) else {
                         throw BlueZError.notConnected()
                     }
-                    await disconnect(link: link)
+                    await disconnect(link: link, requestedByCentral: true)
                     return []
                 },
                 DBusExportedMethod("Pair") { [weak self] _ throws(DBusError) in

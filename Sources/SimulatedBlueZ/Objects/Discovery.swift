@@ -95,15 +95,17 @@ extension SimulatorCore {
         switch outcome {
         case .none: return
         case .created(let address):
+            armExpiry(adapter: central, address: address)
             guard let path = try? BlueZPath.device(adapter: central, address: address) else { return }
             try? server.register([deviceInterface(adapter: central, address: address)], at: path)
         case .updated(let address, let names):
+            armExpiry(adapter: central, address: address)
             guard !names.isEmpty, let path = try? BlueZPath.device(adapter: central, address: address) else { return }
             changed(names, Self.deviceInterface, at: path)
         }
     }
 
-    /// Adapter1.RemoveDevice: disconnects, then removes the device and its GATT objects.
+    /// Adapter1.RemoveDevice: disconnects, then removes the device's GATT objects and the device.
     func removeDevice(_ path: DBusObjectPath, from index: Int) async throws(DBusError) {
         let found = state.withLock { state -> (BluetoothAddress, UInt64?)? in
             guard let device = state.adapters[index]?.devices.values.first(where: {
@@ -112,8 +114,9 @@ extension SimulatorCore {
             return (device.address, device.linkID)
         }
         guard let (address, linkID) = found else { throw BlueZError.doesNotExist() }
-        if let linkID { await disconnect(link: linkID) }
-        state.withLock { _ = $0.adapters[index]?.devices.removeValue(forKey: address) }
-        try? server.unregisterObject(at: path)
+        if let linkID { await disconnect(link: linkID, requestedByCentral: true) }
+        if let device = state.withLock({ $0.adapters[index]?.devices.removeValue(forKey: address) }) {
+            unexport(device, on: index)
+        }
     }
 }

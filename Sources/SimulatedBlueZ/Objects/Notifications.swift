@@ -26,13 +26,17 @@ extension SimulatorCore {
             }
         }
         try await writeClientConfiguration(link: id, interval: link.parameters.interval)
-        if let path = link.paths[index] { changed(["Notifying"], GattApplication.characteristicInterface, at: path) }
+        if let path = state.withLock({ $0.remoteGatt(link: id)?.paths[index] }) {
+            changed(["Notifying"], GattApplication.characteristicInterface, at: path)
+        }
     }
 
     /// StopNotify on the central: the last session clears the CCC and calls the application's
     /// StopNotify; Notifying turns false.
     func stopNotify(link id: UInt64, index: Int, client: String) async throws(DBusError) {
-        guard let link = state.withLock({ $0.links[id] }), index < link.database.attributes.count else { throw BlueZError.failed("Not connected") }
+        guard let link = state.withLock({ $0.links[id] }), index < link.database.attributes.count else {
+            throw BlueZError.failed("No notify session started")
+        }
         let last = try state.withLock { (state) throws(DBusError) -> Bool in
             guard var sessions = state.links[id]?.notifySessions[index], sessions.remove(client) != nil else {
                 throw BlueZError.failed("No notify session started")
@@ -45,7 +49,9 @@ extension SimulatorCore {
             _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify")
         }
         try await writeClientConfiguration(link: id, interval: link.parameters.interval)
-        if let path = link.paths[index] { changed(["Notifying"], GattApplication.characteristicInterface, at: path) }
+        if let path = state.withLock({ $0.remoteGatt(link: id)?.paths[index] }) {
+            changed(["Notifying"], GattApplication.characteristicInterface, at: path)
+        }
     }
 
     /// The CCC write of StartNotify/StopNotify: one Write Request on the link's bearer.

@@ -1,13 +1,19 @@
 import DBus
 
 extension SimulatorCore {
-    /// GattService1 / GattCharacteristic1 / GattDescriptor1 of one attribute of a link, as
-    /// gatt-client.c exports them on the central.
-    func remoteAttributeInterface(link id: UInt64, index: Int, attribute: GattAttribute, parent: DBusObjectPath) -> DBusExportedInterface {
+    /// GattService1 / GattCharacteristic1 / GattDescriptor1 of one attribute of the database
+    /// adapter `central` exports for the device `address`, as gatt-client.c exports them. The
+    /// objects belong to the device, not to a link: calls go over the device's current link
+    /// and fail with Failed "Not connected" without one, and MTU is absent then.
+    func remoteAttributeInterface(
+        central: Int, address: BluetoothAddress, index: Int, attribute: GattAttribute, parent: DBusObjectPath
+    ) -> DBusExportedInterface {
         let options = DBusType.dictionary(key: .string, value: .variant)
         let value = DBusExportedProperty("Value", type: .array(.byte), get: { [weak self] _ throws(DBusError) in
-            guard let self, let link = state.withLock({ $0.links[id] }) else { throw DBusError(.unknownObject, message: "gone") }
-            return .bytes(link.values[index] ?? [])
+            guard let self, let gatt = state.withLock({ $0.adapters[central]?.devices[address]?.gatt }) else {
+                throw DBusError(.unknownObject, message: "gone")
+            }
+            return .bytes(gatt.values[index] ?? [])
         })
         let uuid = DBusExportedProperty("UUID", type: .string, emitsChanged: .constant, get: { _ in .string(attribute.uuid) })
         switch attribute.kind {
@@ -26,14 +32,17 @@ extension SimulatorCore {
                 value,
                 DBusExportedProperty("Flags", type: .array(.string), emitsChanged: .constant, get: { _ in .stringArray(attribute.flags) }),
                 DBusExportedProperty("MTU", type: .uint16, get: { [weak self] _ throws(DBusError) in
-                    guard let self, let link = state.withLock({ $0.links[id] }) else { throw DBusError(.unknownObject, message: "gone") }
+                    guard let self, let link = try? currentLink(central: central, address: address) else {
+                        throw DBusError(.invalidArguments, message: "No such property 'MTU'")
+                    }
                     return .uint16(link.parameters.mtu)
                 }),
             ]
             if attribute.canNotify {
                 properties.append(DBusExportedProperty("Notifying", type: .boolean, get: { [weak self] _ throws(DBusError) in
-                    guard let self, let link = state.withLock({ $0.links[id] }) else { throw DBusError(.unknownObject, message: "gone") }
-                    return .boolean(!(link.notifySessions[index] ?? []).isEmpty)
+                    guard let self else { throw DBusError(.unknownObject, message: "gone") }
+                    let link = try? currentLink(central: central, address: address)
+                    return .boolean(!(link?.notifySessions[index] ?? []).isEmpty)
                 }))
             }
             if attribute.flags.contains("write-without-response") {
@@ -42,13 +51,20 @@ extension SimulatorCore {
             if attribute.flags.contains("notify") {
                 properties.append(DBusExportedProperty("NotifyAcquired", type: .boolean, get: { _ in .boolean(false) }))
             }
-            return DBusExportedInterface(GattApplication.characteristicInterface, methods: valueMethods(link: id, index: index) + [
+            return DBusExportedInterface(GattApplication.characteristicInterface, methods: valueMethods(central: central, address: address, index: index) + [
                 DBusExportedMethod("StartNotify") { [weak self] invocation throws(DBusError) in
-                    try await self?.startNotify(link: id, index: index, client: invocation.sender ?? "")
+                    guard let self else { return [] }
+                    try await startNotify(link: try currentLink(central: central, address: address).id, index: index, client: invocation.sender ?? "")
                     return []
                 },
                 DBusExportedMethod("StopNotify") { [weak self] invocation throws(DBusError) in
-                    try await self?.stopNotify(link: id, index: index, client: invocation.sender ?? "")
+                    guard let self else { return [] }
+                    // gatt-client.c looks for the caller's session before the link: a session
+                    // that died with the link is simply not there.
+                    guard let link = try? currentLink(central: central, address: address) else {
+                        throw BlueZError.failed("No notify session started")
+                    }
+                    try await stopNotify(link: link.id, index: index, client: invocation.sender ?? "")
                     return []
                 },
                 DBusExportedMethod("AcquireWrite", inputs: [.init("options", options)], outputs: [.init("fd", .unixFD), .init("mtu", .uint16)]) {
@@ -59,7 +75,7 @@ extension SimulatorCore {
                 },
             ], properties: properties)
         case .descriptor:
-            return DBusExportedInterface(GattApplication.descriptorInterface, methods: valueMethods(link: id, index: index), properties: [
+            return DBusExportedInterface(GattApplication.descriptorInterface, methods: valueMethods(central: central, address: address, index: index), properties: [
                 uuid,
                 DBusExportedProperty("Characteristic", type: .objectPath, emitsChanged: .constant, get: { _ in .objectPath(parent) }),
                 value,
@@ -67,19 +83,34 @@ extension SimulatorCore {
         }
     }
 
-    /// ReadValue and WriteValue of a characteristic or descriptor, relayed over the link.
-    private func valueMethods(link id: UInt64, index: Int) -> [DBusExportedMethod] {
+    /// The device's current link, if it is connected over one with the database its objects
+    /// were exported from; Failed "Not connected" otherwise, as gatt-client.c answers.
+    private func currentLink(central: Int, address: BluetoothAddress) throws(DBusError) -> LinkState {
+        guard let link = state.withLock({ state -> LinkState? in
+            guard let link = state.link(central: central, address: address),
+                state.adapters[central]?.devices[address]?.gatt?.database == link.database
+            else { return nil }
+            return link
+        }) else { throw BlueZError.failed("Not connected") }
+        return link
+    }
+
+    /// ReadValue and WriteValue of a characteristic or descriptor, relayed over the device's
+    /// current link.
+    private func valueMethods(central: Int, address: BluetoothAddress, index: Int) -> [DBusExportedMethod] {
         let options = DBusType.dictionary(key: .string, value: .variant)
         return [
             DBusExportedMethod("ReadValue", inputs: [.init("options", options)], outputs: [.init("value", .array(.byte))]) {
                 [weak self] invocation throws(DBusError) in
                 guard let self else { return [.bytes([])] }
+                let id = try currentLink(central: central, address: address).id
                 return [.bytes(try await read(link: id, index: index, options: invocation.arguments[0]))]
             },
             DBusExportedMethod("WriteValue", inputs: [.init("value", .array(.byte)), .init("options", options)]) {
                 [weak self] invocation throws(DBusError) in
                 guard let bytes = try? invocation.arguments[0].bytes() else { throw BlueZError.invalidArguments() }
-                try await self?.write(link: id, index: index, value: bytes, options: invocation.arguments[1])
+                guard let self else { return [] }
+                try await write(link: try currentLink(central: central, address: address).id, index: index, value: bytes, options: invocation.arguments[1])
                 return []
             },
         ]
