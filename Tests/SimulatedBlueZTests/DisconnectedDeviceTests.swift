@@ -178,22 +178,24 @@ struct DisconnectedDeviceTests {
     }
 
     @Test func aFreshAdvertisingReportRestartsTheExpiry() async throws {
-        let timeout = Duration.milliseconds(1500)
-        let harness = try await Self.harness(temporaryTimeout: timeout)
+        // Wide margins (seconds, not milliseconds): parallel suites can delay any step here.
+        let harness = try await Self.harness(temporaryTimeout: .seconds(6))
         defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
         try await eventually("the device") { harness.log.interfacesAdded(at: device) }
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
-        try await Task.sleep(for: timeout / 2)
-        // A new discovery session hears the printer again.
+        // The first report came before this instant: its expiry is due by firstHeard + 6 s.
+        let firstHeard = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))
+        // A new discovery session hears the printer again, 3 s or more after the first report.
         let reports = harness.log.changes(of: "RSSI", at: device).count
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
         try await eventually("a fresh report") { harness.log.changes(of: "RSSI", at: device).count > reports }
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
-        try await Task.sleep(for: timeout * 0.75)
-        // Past the first report's expiry, within the fresh one's.
+        // 1 s past the first report's expiry, 2 s or more before the fresh one's.
+        try await Task.sleep(until: firstHeard + .seconds(7), clock: .continuous)
         #expect(!harness.log.interfacesRemoved(at: device))
         try await eventually("the expiry of the fresh report") { harness.log.interfacesRemoved(at: device) }
     }

@@ -146,6 +146,9 @@ struct SimulatorHarness {
         try await call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
         try await call(device, "org.bluez.Device1", "Connect")
         try await eventually("ServicesResolved") { log.changes(of: "ServicesResolved", at: device).contains(.boolean(true)) }
+        // Resolution ends with {Name, Alias, Modalias} (the GAP name): wait for it too, so that
+        // callers marking the log after this see only what they caused.
+        try await eventually("the GAP name") { !log.changes(of: "Modalias", at: device).isEmpty }
         return device
     }
 }
