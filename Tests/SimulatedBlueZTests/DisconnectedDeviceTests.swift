@@ -18,6 +18,10 @@ struct DisconnectedDeviceTests {
     let characteristicInterface = "org.bluez.GattCharacteristic1"
     let noOptions: DBusValue = .propertyDictionary([:])
 
+    /// A temporary-device timeout short enough for a test and long enough that a loaded machine
+    /// (parallel suites on 2 cores) still connects before a device it just discovered expires.
+    static let shortTimeout = Duration.seconds(2)
+
     static func harness(temporaryTimeout: Duration = .seconds(30)) async throws -> SimulatorHarness {
         try await SimulatorHarness.start(configuration: .init(connectionInterval: .zero, temporaryTimeout: temporaryTimeout))
     }
@@ -153,7 +157,7 @@ struct DisconnectedDeviceTests {
     }
 
     @Test func anExpiredDeviceGoesGattObjectsFirst() async throws {
-        let harness = try await Self.harness(temporaryTimeout: .milliseconds(400))
+        let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
         defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
@@ -162,7 +166,7 @@ struct DisconnectedDeviceTests {
         try await harness.call(device, "org.bluez.Device1", "Disconnect")
         #expect(!harness.log.interfacesRemoved(at: device))
         try await eventually("the device's expiry") { harness.log.interfacesRemoved(at: device) }
-        #expect(ContinuousClock.now - disconnected >= .milliseconds(400))
+        #expect(ContinuousClock.now - disconnected >= Self.shortTimeout)
         let removed = harness.log.objectPaths(of: "InterfacesRemoved", after: mark)
         let ours = removed.filter { $0.hasPrefix(device) }
         #expect(ours.last == device)
@@ -201,26 +205,26 @@ struct DisconnectedDeviceTests {
     }
 
     @Test func aPeripheralStillHeardByADiscoveringAdapterDoesNotExpire() async throws {
-        let harness = try await Self.harness(temporaryTimeout: .milliseconds(200))
+        let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
         defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
         try await eventually("the device") { harness.log.interfacesAdded(at: device) }
-        try await Task.sleep(for: .milliseconds(800))
+        try await Task.sleep(for: Self.shortTimeout * 2)
         #expect(!harness.log.interfacesRemoved(at: device))
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
         try await eventually("the expiry once nobody listens") { harness.log.interfacesRemoved(at: device) }
     }
 
     @Test func aPairedDeviceDoesNotExpire() async throws {
-        let harness = try await Self.harness(temporaryTimeout: .milliseconds(200))
+        let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
         defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device, "org.bluez.Device1", "Pair")
         try await harness.call(device, "org.bluez.Device1", "Disconnect")
-        try await Task.sleep(for: .milliseconds(800))
+        try await Task.sleep(for: Self.shortTimeout * 2)
         #expect(!harness.log.interfacesRemoved(at: device))
         #expect(!harness.log.interfacesRemoved(at: readCharacteristic))
         // The unpaired central on the peripheral's side does expire.
