@@ -2,11 +2,10 @@ import DBus
 import SimulatedBlueZ
 import Testing
 
-@Suite("Simulated bluetoothd: adapters and errors", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: adapters and errors", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct AdapterTests {
     @Test func exportsAdaptersLikeBluetoothd() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let objects = try await harness.managedObjects()
         let root = try #require(objects[try path("/org/bluez")])
         #expect(root["org.bluez.AgentManager1"] != nil)
@@ -32,7 +31,6 @@ struct AdapterTests {
 
     @Test func aliasAndPoweredAreSettable() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         try await harness.call("/org/bluez/hci0", "org.freedesktop.DBus.Properties", "Set",
                                [.string("org.bluez.Adapter1"), .string("Alias"), .variant(.string("kiosk"))])
         #expect(try await harness.property("/org/bluez/hci0", "org.bluez.Adapter1", "Alias") == .string("kiosk"))
@@ -47,7 +45,6 @@ struct AdapterTests {
     /// becomes it after connecting. An empty Alias falls back to the system name.
     @Test func theGAPNameFollowsTheAlias() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let peripheral = "/org/bluez/hci1"
         try await harness.call(peripheral, "org.freedesktop.DBus.Properties", "Set",
                                [.string("org.bluez.Adapter1"), .string("Alias"), .variant(.string("Printer-3F0A"))])
@@ -64,7 +61,6 @@ struct AdapterTests {
 
     @Test func discoveryErrorsMatchBluetoothd() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let adapter = "/org/bluez/hci0", interface = "org.bluez.Adapter1"
         let stop = await harness.failure(adapter, interface, "StopDiscovery")
         #expect(stop?.name == "org.bluez.Error.Failed")
@@ -89,7 +85,6 @@ struct AdapterTests {
 
     @Test func agentManagerAcceptsAnAgent() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let agent: DBusValue = .objectPath(try path("/org/test/agent"))
         try await harness.call("/org/bluez", "org.bluez.AgentManager1", "RegisterAgent", [agent, .string("KeyboardDisplay")])
         try await harness.call("/org/bluez", "org.bluez.AgentManager1", "RequestDefaultAgent", [agent])

@@ -2,7 +2,7 @@ import DBus
 import SimulatedBlueZ
 import Testing
 
-@Suite("Simulated bluetoothd: the legacy advertising budget", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: the legacy advertising budget", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct AdvertisementSizeTests {
     /// An advertisement whose data is exactly `length` bytes: one manufacturer data AD
     /// (2 header + 2 company id + payload).
@@ -30,14 +30,12 @@ struct AdvertisementSizeTests {
 
     @Test func twentyEightBytesFitBesideTheFlags() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         #expect(try await register(advertisement(dataLength: 28), harness: harness) == nil)
     }
 
     /// The kernel refuses what no longer fits beside the Flags it adds for Discoverable.
     @Test func oneByteOverTheFlagsBudgetIsRefusedAsTheKernelDoes() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let error = try await register(advertisement(dataLength: 29), harness: harness)
         #expect(error?.name == "org.bluez.Error.Failed")
         #expect(error?.message == "Failed to register advertisement")
@@ -45,14 +43,12 @@ struct AdvertisementSizeTests {
 
     @Test func withoutDiscoverableAllThirtyOneBytesFit() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         #expect(try await register(advertisement(dataLength: 31, discoverable: false), harness: harness) == nil)
     }
 
     /// bluetoothd itself refuses anything past the 31-byte legacy PDU.
     @Test func past31BytesBluetoothdRefusesToParse() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let error = try await register(advertisement(dataLength: 32, discoverable: false), harness: harness)
         #expect(error?.name == "org.bluez.Error.Failed")
         #expect(error?.message == "Failed to parse advertisement.")
@@ -61,7 +57,6 @@ struct AdvertisementSizeTests {
     /// Real bluetoothd 5.66 refuses a LocalName together with `Includes: ["local-name"]`.
     @Test func localNameBesideIncludedLocalNameIsRefused() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         var properties = advertisement(dataLength: 10)
         properties["Includes"] = .stringArray(["local-name"])
         let error = try await register(properties, harness: harness)
@@ -73,7 +68,6 @@ struct AdvertisementSizeTests {
 
     @Test func uuidsAreGroupedBySize() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         // 128-bit UUID AD (18) + 16-bit UUID AD with two UUIDs (6) + TX power (3) = 27 <= 28.
         let fits: [String: DBusValue] = [
             "Type": .string("peripheral"),
@@ -90,7 +84,6 @@ struct AdvertisementSizeTests {
 
     @Test func unknownTypeIsRefused() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let error = try await register(["Type": .string("beacon")], harness: harness)
         #expect(error?.name == "org.bluez.Error.Failed")
     }

@@ -76,12 +76,11 @@ final class BluetoothctlSession: Sendable {
     }
 }
 
-@Suite("Simulated bluetoothd: bluetoothctl", .timeLimit(.minutes(3)))
+@Suite("Simulated bluetoothd: bluetoothctl", .stopsHarnesses, .timeLimit(.minutes(3)))
 struct BluetoothctlTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/bluetoothctl"), "apt-get install bluez"))
     func scanConnectReadWriteNotify() async throws {
         let harness = try await SimulatorHarness.start(configuration: .init(connectionInterval: .milliseconds(5)))
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         let session = try BluetoothctlSession(busAddress: try #require(harness.simulator.busAddress))

@@ -24,12 +24,11 @@ func runCommand(_ executable: String, _ arguments: [String]) async throws -> (st
     return (status, String(decoding: try Data(contentsOf: file), as: UTF8.self))
 }
 
-@Suite("Simulated bluetoothd: busctl", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: busctl", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct BusctlTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/busctl")))
     func controlInterfaceAndTreeThroughBusctl() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let address = try #require(harness.simulator.busAddress)
         let tree = try await runCommand("/usr/bin/busctl", ["--address=" + address, "tree", "--list", "org.bluez"])
         #expect(tree.status == 0)

@@ -6,7 +6,7 @@ import Testing
 /// the device and its GATT objects stay, calls on them fail "Not connected", MTU is absent,
 /// a reconnection to the same database adds nothing, and an unpaired device not seen for
 /// TemporaryTimeout is removed, GATT objects first.
-@Suite("Simulated bluetoothd: disconnected devices keep their GATT objects until they expire", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: disconnected devices keep their GATT objects until they expire", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct DisconnectedDeviceTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
     let centralOnPeripheral = "/org/bluez/hci1/dev_00_AA_01_00_00_00"
@@ -28,7 +28,6 @@ struct DisconnectedDeviceTests {
 
     @Test func disconnectKeepsTheDeviceAndItsGattObjects() async throws {
         let harness = try await Self.harness()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let mark = harness.log.all.count
@@ -54,7 +53,6 @@ struct DisconnectedDeviceTests {
 
     @Test func linkLossSendsServicesResolvedAndConnectedInOneSignal() async throws {
         let harness = try await Self.harness()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let mark = harness.log.all.count
@@ -66,7 +64,6 @@ struct DisconnectedDeviceTests {
 
     @Test func whileDisconnectedMTUIsAbsentAndCallsFailNotConnected() async throws {
         let harness = try await Self.harness()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         #expect(try await harness.property(readCharacteristic, characteristicInterface, "MTU") == .uint16(517))
@@ -107,7 +104,6 @@ struct DisconnectedDeviceTests {
 
     @Test func reconnectingToTheSameDatabaseAddsNothingAndWorksAgain() async throws {
         let harness = try await Self.harness()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device, "org.bluez.Device1", "Disconnect")
@@ -133,7 +129,6 @@ struct DisconnectedDeviceTests {
 
     @Test func reconnectingToAChangedDatabaseReplacesTheObjects() async throws {
         let harness = try await Self.harness()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device, "org.bluez.Device1", "Disconnect")
@@ -158,7 +153,6 @@ struct DisconnectedDeviceTests {
 
     @Test func anExpiredDeviceGoesGattObjectsFirst() async throws {
         let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let mark = harness.log.all.count
@@ -184,7 +178,6 @@ struct DisconnectedDeviceTests {
     @Test func aFreshAdvertisingReportRestartsTheExpiry() async throws {
         // Wide margins (seconds, not milliseconds): parallel suites can delay any step here.
         let harness = try await Self.harness(temporaryTimeout: .seconds(6))
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
@@ -206,7 +199,6 @@ struct DisconnectedDeviceTests {
 
     @Test func aPeripheralStillHeardByADiscoveringAdapterDoesNotExpire() async throws {
         let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
@@ -219,7 +211,6 @@ struct DisconnectedDeviceTests {
 
     @Test func aPairedDeviceDoesNotExpire() async throws {
         let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device, "org.bluez.Device1", "Pair")
@@ -233,7 +224,6 @@ struct DisconnectedDeviceTests {
 
     @Test func removeDeviceRemovesAKeptDatabaseChildrenFirst() async throws {
         let harness = try await Self.harness()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device, "org.bluez.Device1", "Disconnect")

@@ -2,7 +2,7 @@ import DBus
 import SimulatedBlueZ
 import Testing
 
-@Suite("Simulated bluetoothd: fault hooks and the control interface", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: fault hooks and the control interface", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct FaultTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
     var notifyCharacteristic: String { device + "/service0015/char001c" }
@@ -16,7 +16,6 @@ struct FaultTests {
 
     @Test func disconnectNowDropsTheLink() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let body = try await controlCall(harness, "Disconnect", [.string("00:AA:01:01:00:01")])
@@ -31,7 +30,6 @@ struct FaultTests {
 
     @Test func notificationFaults() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(notifyCharacteristic, "org.bluez.GattCharacteristic1", "StartNotify")
@@ -50,7 +48,6 @@ struct FaultTests {
 
     @Test func restartDropsEverythingAndOwnsTheNameAgain() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let owners = try await harness.central.nameOwnerChanges(of: "org.bluez")
@@ -68,7 +65,6 @@ struct FaultTests {
 
     @Test func removeAdapter() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         _ = try await controlCall(harness, "RemoveAdapter", [.string("hci1")])
         #expect(harness.log.interfacesRemoved(at: "/org/bluez/hci1"))
         #expect(try await harness.managedObjects()[try path("/org/bluez/hci1")] == nil)
@@ -77,7 +73,6 @@ struct FaultTests {
 
     @Test func countersOverDBus() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device + "/service0015/char0016", "org.bluez.GattCharacteristic1", "ReadValue", [.propertyDictionary([:])])

@@ -2,7 +2,7 @@ import DBus
 import SimulatedBlueZ
 import Testing
 
-@Suite("Simulated bluetoothd: link parameters and start-up", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: link parameters and start-up", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct LinkParameterTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
 
@@ -10,7 +10,6 @@ struct LinkParameterTests {
     /// WriteValue for the application), and notifications are cut to MTU-3 bytes.
     @Test func mtu23SplitsLongWritesAndTruncatesNotifications() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         harness.simulator.setLinkParameters(LinkParameters(mtu: 23, interval: .milliseconds(1), rssi: -70), forPeripheralAdapter: 1)
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)

@@ -2,13 +2,12 @@ import DBus
 import SimulatedBlueZ
 import Testing
 
-@Suite("Simulated bluetoothd: many links at once", .timeLimit(.minutes(3)))
+@Suite("Simulated bluetoothd: many links at once", .stopsHarnesses, .timeLimit(.minutes(3)))
 struct ParallelLinksTests {
     /// Eight peripherals on eight adapters, one central adapter: every link reads in
     /// parallel with a real interval; each link counts its own round trips.
     @Test func linksDoNotShareCounters() async throws {
         let harness = try await SimulatorHarness.start(configuration: .init(adapterCount: 9, connectionInterval: .milliseconds(5)))
-        defer { Task { await harness.stop() } }
         var apps: [TestPeripheral] = []
         for index in 1...8 {
             let address = try #require(harness.simulator.busAddress)

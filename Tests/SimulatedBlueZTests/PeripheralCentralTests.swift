@@ -2,7 +2,7 @@ import DBus
 import SimulatedBlueZ
 import Testing
 
-@Suite("Simulated bluetoothd: a central and a peripheral over the simulated radio", .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: a central and a peripheral over the simulated radio", .stopsHarnesses, .timeLimit(.minutes(2)))
 struct PeripheralCentralTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
     var service: String { device + "/service0015" }
@@ -12,7 +12,6 @@ struct PeripheralCentralTests {
 
     @Test func registrationUpdatesTheAdapter() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         #expect(try await harness.property("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "ActiveInstances") == .byte(1))
@@ -32,7 +31,6 @@ struct PeripheralCentralTests {
 
     @Test func discoveryShowsTheAdvertisementAsADevice() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
@@ -55,7 +53,6 @@ struct PeripheralCentralTests {
 
     @Test func filterWithOtherUUIDHidesTheDevice() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "SetDiscoveryFilter",
@@ -68,7 +65,6 @@ struct PeripheralCentralTests {
 
     @Test func connectResolvesTheDatabaseWithBlueZPaths() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let objects = try await harness.managedObjects()
@@ -99,7 +95,6 @@ struct PeripheralCentralTests {
     /// only when non-zero, never `type`, whatever the client asked (VM tier `server-calls.json`).
     @Test func writeValueReachesTheServerWithoutAType() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let asked: [[String: DBusValue]] = [[:], ["type": .string("request")], ["type": .string("command")], ["type": .string("reliable")]]
@@ -122,7 +117,6 @@ struct PeripheralCentralTests {
 
     @Test func readWriteAndNotifyAreRelayedWithBlueZOptions() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let before = harness.simulator.counters.total
@@ -182,7 +176,6 @@ struct PeripheralCentralTests {
 
     @Test func connectFailsWhenThePeripheralStoppedAdvertising() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
@@ -200,7 +193,6 @@ struct PeripheralCentralTests {
     /// until it advertises (VM tier: `scan` after the emulator exited still found it, rssi null).
     @Test func aDeviceThatStoppedAdvertisingStaysKnownWithoutRSSI() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
@@ -232,7 +224,6 @@ struct PeripheralCentralTests {
     /// gets what gatt-client.c makes of that ATT error.
     @Test func applicationErrorsTravelAsATTErrors() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         let cases: [(String, String, String)] = [
@@ -252,7 +243,6 @@ struct PeripheralCentralTests {
     /// bluetoothd reports a device when any discovering client's filter accepts it.
     @Test func filtersOfSeveralClientsAreMerged() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         let other = try await DBusConnection.open(.address(try #require(harness.simulator.busAddress)))
@@ -270,7 +260,6 @@ struct PeripheralCentralTests {
     /// DisconnectedDeviceTests for the rest).
     @Test func disconnectKeepsTheGattObjects() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
         try await harness.call(device, "org.bluez.Device1", "Disconnect")
@@ -285,7 +274,6 @@ struct PeripheralCentralTests {
 
     @Test func ownerExitDropsItsAdvertisement() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         harness.peripheral.close()
@@ -298,7 +286,6 @@ struct PeripheralCentralTests {
 
     @Test func unregisterCallsRelease() async throws {
         let harness = try await SimulatorHarness.start()
-        defer { Task { await harness.stop() } }
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
         try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",

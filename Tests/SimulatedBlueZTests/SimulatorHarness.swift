@@ -81,7 +81,8 @@ final class SignalLog: Sendable {
 }
 
 /// A private bus with the simulator on it and two client connections: a central and a
-/// peripheral (which exports a test application).
+/// peripheral (which exports a test application). Stopped by the suite's `.stopsHarnesses`
+/// trait when the test case ends (``HarnessScope``); ``stop()`` may also be called earlier.
 struct SimulatorHarness {
     let simulator: SimulatedBlueZ
     let central: DBusConnection
@@ -94,7 +95,13 @@ struct SimulatorHarness {
         let central = try await DBusConnection.open(.address(address))
         let peripheral = try await DBusConnection.open(.address(address))
         let stream = try await central.signals(matching: DBusMatchRule(sender: "org.bluez"))
-        return SimulatorHarness(simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream))
+        let harness = SimulatorHarness(simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream))
+        if let started = HarnessScope.started {
+            started.add(harness)
+        } else {
+            Issue.record("SimulatorHarness started outside a .stopsHarnesses suite: nothing will stop it")
+        }
+        return harness
     }
 
     func stop() async {
