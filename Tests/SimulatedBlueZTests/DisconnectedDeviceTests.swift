@@ -63,6 +63,7 @@ struct DisconnectedDeviceTests {
     }
 
     @Test func whileDisconnectedMTUIsAbsentAndCallsFailNotConnected() async throws {
+        // As recorded on bluetoothd 5.66 (Tests/RealBlueZ/reference/reconnect/reconnect.json).
         let harness = try await Self.harness()
         let app = try TestPeripheral(connection: harness.peripheral)
         _ = try await harness.connectToPeripheral(app)
@@ -81,13 +82,15 @@ struct DisconnectedDeviceTests {
         #expect(characteristic["Value"] == .bytes(TestPeripheral.readValue))
         let all = try await harness.call(readCharacteristic, "org.freedesktop.DBus.Properties", "GetAll", [.string(characteristicInterface)])
         #expect(try #require(all.first).propertyDictionary()["MTU"] == nil)
-        #expect(await harness.failure(readCharacteristic, "org.freedesktop.DBus.Properties", "Get", [.string(characteristicInterface), .string("MTU")]) != nil)
-        #expect(try await harness.property(notifyCharacteristic, characteristicInterface, "Notifying") == .boolean(false))
+        let mtu = await harness.failure(readCharacteristic, "org.freedesktop.DBus.Properties", "Get", [.string(characteristicInterface), .string("MTU")])
+        #expect(mtu?.name == "org.freedesktop.DBus.Error.InvalidArgs")
+        #expect(mtu?.message == "No such property 'MTU'")
+        // The notification session outlives the link.
+        #expect(try await harness.property(notifyCharacteristic, characteristicInterface, "Notifying") == .boolean(true))
 
         let calls: [(String, String, String, [DBusValue])] = [
             (readCharacteristic, characteristicInterface, "ReadValue", [noOptions]),
             (writeCharacteristic, characteristicInterface, "WriteValue", [.bytes([1]), noOptions]),
-            (notifyCharacteristic, characteristicInterface, "StartNotify", []),
             (readDescriptor, "org.bluez.GattDescriptor1", "ReadValue", [noOptions]),
         ]
         for (path, interface, member, body) in calls {
@@ -95,11 +98,45 @@ struct DisconnectedDeviceTests {
             #expect(error?.name == "org.bluez.Error.Failed", "\(member) at \(path)")
             #expect(error?.message == "Not connected", "\(member) at \(path)")
         }
-        // The notification session died with the link.
+        // StartNotify again from the client whose session waits for a link: InProgress.
+        let again = await harness.failure(notifyCharacteristic, characteristicInterface, "StartNotify")
+        #expect(again?.name == "org.bluez.Error.InProgress")
+        #expect(again?.message == "In Progress")
+        // Another client has no session: Not connected.
+        let other = await harness.failure(notifyCharacteristic, characteristicInterface, "StartNotify", on: harness.peripheral)
+        #expect(other?.name == "org.bluez.Error.Failed")
+        #expect(other?.message == "Not connected")
+        #expect(app.recorded("WriteValue").isEmpty)
+        // Stopping the waiting session works while disconnected; then there is none to stop.
+        try await harness.call(notifyCharacteristic, characteristicInterface, "StopNotify")
+        #expect(try await harness.property(notifyCharacteristic, characteristicInterface, "Notifying") == .boolean(false))
         let stop = await harness.failure(notifyCharacteristic, characteristicInterface, "StopNotify")
         #expect(stop?.name == "org.bluez.Error.Failed")
         #expect(stop?.message == "No notify session started")
-        #expect(app.recorded("WriteValue").isEmpty)
+    }
+
+    @Test func aNotificationSessionResumesOnReconnection() async throws {
+        // bluetoothd 5.66: Notifying stays true, the CCC is written again on reconnection (the
+        // application gets StartNotify), notifications arrive without a new StartNotify, and
+        // StopNotify then succeeds.
+        let harness = try await Self.harness()
+        let app = try TestPeripheral(connection: harness.peripheral)
+        _ = try await harness.connectToPeripheral(app)
+        try await harness.call(notifyCharacteristic, characteristicInterface, "StartNotify")
+        try await eventually("Notifying") { harness.log.changes(of: "Notifying", at: notifyCharacteristic).last == .boolean(true) }
+        #expect(app.recorded("StartNotify").count == 1)
+        try await harness.call(device, "org.bluez.Device1", "Disconnect")
+        try await eventually("the application's StopNotify") { app.recorded("StopNotify").count == 1 }
+        let mark = harness.log.all.count
+        try await harness.call(device, "org.bluez.Device1", "Connect")
+        try await eventually("ServicesResolved again") { harness.log.changes(of: "ServicesResolved", at: device).last == .boolean(true) }
+        #expect(app.recorded("StartNotify").count == 2)
+        #expect(!harness.log.changedNames(at: notifyCharacteristic, after: mark).contains { $0.contains("Notifying") })
+        try app.notify([4, 2])
+        try await eventually("the notification") { harness.log.changes(of: "Value", at: notifyCharacteristic).last == .bytes([4, 2]) }
+        try await harness.call(notifyCharacteristic, characteristicInterface, "StopNotify")
+        try await eventually("Notifying false") { harness.log.changes(of: "Notifying", at: notifyCharacteristic).last == .boolean(false) }
+        try await eventually("the application's second StopNotify") { app.recorded("StopNotify").count == 2 }
     }
 
     @Test func reconnectingToTheSameDatabaseAddsNothingAndWorksAgain() async throws {

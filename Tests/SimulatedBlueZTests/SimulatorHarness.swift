@@ -130,9 +130,9 @@ struct SimulatorHarness {
     }
 
     /// The error a call fails with.
-    func failure(_ path: String, _ interface: String, _ member: String, _ body: [DBusValue] = []) async -> DBusError? {
+    func failure(_ path: String, _ interface: String, _ member: String, _ body: [DBusValue] = [], on connection: DBusConnection? = nil) async -> DBusError? {
         do {
-            try await call(path, interface, member, body)
+            try await call(path, interface, member, body, on: connection)
             return nil
         } catch let error as DBusError {
             return error

@@ -43,6 +43,10 @@ struct RemoteGatt: Sendable, Hashable {
     var paths: [Int: DBusObjectPath]
     /// Cached Value of each attribute, as the objects show it.
     var values: [Int: [UInt8]] = [:]
+    /// Clients with a notification session, by characteristic index. Sessions outlive a link
+    /// as in bluetoothd 5.66 (recorded, Tests/RealBlueZ/reference/reconnect): Notifying stays
+    /// true while disconnected and notifications are enabled again on reconnection.
+    var notifySessions: [Int: Set<String>] = [:]
 
     /// The paths children first (descriptors, then characteristics, then services), the order
     /// bluetoothd removes them in.
@@ -93,8 +97,6 @@ struct LinkState: Sendable {
     var peripheralAddress: BluetoothAddress
     var parameters: LinkParameters
     var database: GattDatabase
-    /// Clients with a notification session, by characteristic index.
-    var notifySessions: [Int: Set<String>] = [:]
     var counters = ATTCounters()
     /// Serialises the link's ATT requests.
     let bearer = ATTBearer()

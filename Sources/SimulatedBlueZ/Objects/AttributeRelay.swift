@@ -48,7 +48,9 @@ extension SimulatorCore {
             let part: [UInt8]
             switch attribute.backing {
             case .constant(let bytes): part = offset <= bytes.count ? Array(bytes[offset...]) : []
-            case .clientConfiguration: part = offset == 0 ? [(link.notifySessions[attribute.parent ?? -1] ?? []).isEmpty ? 0 : 1, 0] : []
+            case .clientConfiguration:
+                let sessions = state.withLock { $0.remoteGatt(link: link.id)?.notifySessions[attribute.parent ?? -1] ?? [] }
+                part = offset == 0 ? [sessions.isEmpty ? 0 : 1, 0] : []
             case .application(let owner, let path):
                 let interface = attribute.kind == .descriptor ? GattApplication.descriptorInterface : GattApplication.characteristicInterface
                 do throws(DBusError) {

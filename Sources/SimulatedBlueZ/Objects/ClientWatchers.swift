@@ -48,9 +48,11 @@ extension SimulatorCore {
         }
         state.withLock { state in
             state.agents = state.agents.filter { $0.owner != client }
-            for id in state.links.keys {
-                for (index, sessions) in state.links[id]?.notifySessions ?? [:] where sessions.contains(client) {
-                    state.links[id]?.notifySessions[index]?.remove(client)
+            for (adapter, adapterState) in state.adapters {
+                for (address, device) in adapterState.devices {
+                    for (index, sessions) in device.gatt?.notifySessions ?? [:] where sessions.contains(client) {
+                        state.adapters[adapter]?.devices[address]?.gatt?.notifySessions[index]?.remove(client)
+                    }
                 }
             }
         }

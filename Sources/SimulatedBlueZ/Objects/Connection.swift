@@ -120,6 +120,7 @@ extension SimulatorCore {
         var discoveryCost = ATTCounters()
         for _ in 0..<discoveries { discoveryCost.add(.roundTrip(request: 7, response: 20)) }
         state.withLock { $0.count(discoveryCost, on: id) }
+        if case .kept = export { await resumeNotifications(link: id) }
         changed(["ServicesResolved", "UUIDs"], Self.deviceInterface, at: devicePath)
         state.withLock { state in
             state.adapters[link.central]?.devices[link.peripheralAddress]?.name = peerAlias
@@ -131,9 +132,10 @@ extension SimulatorCore {
     /// Tears a link down: ServicesResolved and Connected turn false on both sides (on the
     /// central, two signals when its own Disconnect asked, one otherwise), the devices and the
     /// central's GATT objects stay (no InterfacesRemoved) and start their temporary-device
-    /// expiry, and applications lose their notification sessions.
+    /// expiry; applications get StopNotify, while the central's clients keep their sessions.
     func disconnect(link id: UInt64, requestedByCentral: Bool = false) async {
-        guard let link = state.withLock({ state -> LinkState? in
+        guard let (link, sessions) = state.withLock({ state -> (LinkState, [Int: Set<String>])? in
+            let sessions = state.remoteGatt(link: id)?.notifySessions ?? [:]
             guard let link = state.links.removeValue(forKey: id) else { return nil }
             state.adapters[link.central]?.devices[link.peripheralAddress]?.connected = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.connecting = false
@@ -141,7 +143,7 @@ extension SimulatorCore {
             state.adapters[link.central]?.devices[link.peripheralAddress]?.linkID = nil
             state.adapters[link.peripheral]?.devices[link.centralAddress]?.connected = false
             state.adapters[link.peripheral]?.devices[link.centralAddress]?.linkID = nil
-            return link
+            return (link, sessions)
         }) else { return }
         finishNotificationQueue(id)
         if let path = try? BlueZPath.device(adapter: link.central, address: link.peripheralAddress) {
@@ -157,7 +159,9 @@ extension SimulatorCore {
         }
         armExpiry(adapter: link.central, address: link.peripheralAddress)
         armExpiry(adapter: link.peripheral, address: link.centralAddress)
-        for (index, clients) in link.notifySessions where !clients.isEmpty {
+        // The peripheral's CCC state for this central goes with the link; the central keeps
+        // its sessions (Notifying stays true) and enables them again on reconnection.
+        for (index, clients) in sessions where !clients.isEmpty && index < link.database.attributes.count {
             if case .application(let owner, let path) = link.database.attributes[index].backing {
                 _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))
             }

@@ -1,56 +1,85 @@
 import DBus
 
 extension SimulatorCore {
-    /// StartNotify on the central: the first session writes the CCC (one round trip) and
-    /// calls the application's StartNotify; Notifying turns true.
-    func startNotify(link id: UInt64, index: Int, client: String) async throws(DBusError) {
-        guard let link = state.withLock({ $0.links[id] }), index < link.database.attributes.count else { throw BlueZError.failed("Not connected") }
-        let attribute = link.database.attributes[index]
-        guard attribute.canNotify else { throw BlueZError.notSupported() }
-        let first = try state.withLock { (state) throws(DBusError) -> Bool in
-            var sessions = state.links[id]?.notifySessions[index] ?? []
-            // bluetoothd 5.66 answers a second StartNotify of the same client with success.
-            guard !sessions.contains(client) else { return false }
-            let first = sessions.isEmpty
+    /// StartNotify on the central for characteristic `index` of the database adapter
+    /// `central` keeps for device `address`: the first session writes the CCC (one round trip)
+    /// and calls the application's StartNotify; Notifying turns true. As gatt-client.c: a
+    /// client that already has a session gets success while connected and InProgress while
+    /// disconnected; anyone else gets Failed "Not connected" without a link.
+    func startNotify(central: Int, address: BluetoothAddress, index: Int, client: String) async throws(DBusError) {
+        enum Start { case joined, first(LinkState, GattAttribute) }
+        let start = try state.withLock { (state) throws(DBusError) -> Start in
+            guard let gatt = state.adapters[central]?.devices[address]?.gatt, index < gatt.database.attributes.count else {
+                throw BlueZError.failed("Not connected")
+            }
+            let attribute = gatt.database.attributes[index]
+            guard attribute.canNotify else { throw BlueZError.notSupported() }
+            let link = state.link(central: central, address: address).flatMap { $0.database == gatt.database ? $0 : nil }
+            var sessions = gatt.notifySessions[index] ?? []
+            if sessions.contains(client) {
+                // bluetoothd 5.66 answers a second StartNotify of the same client with success,
+                // and with InProgress while the session waits for a link.
+                guard link != nil else { throw BlueZError.inProgress() }
+                return .joined
+            }
+            guard let link else { throw BlueZError.failed("Not connected") }
             sessions.insert(client)
-            state.links[id]?.notifySessions[index] = sessions
-            return first
+            state.adapters[central]?.devices[address]?.gatt?.notifySessions[index] = sessions
+            return sessions.count == 1 ? .first(link, attribute) : .joined
         }
-        guard first else { return }
+        guard case .first(let link, let attribute) = start else { return }
         if case .application(let owner, let path) = attribute.backing {
             do throws(DBusError) {
                 _ = try await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StartNotify")
             } catch {
-                state.withLock { _ = $0.links[id]?.notifySessions[index]?.remove(client) }
+                state.withLock { _ = $0.adapters[central]?.devices[address]?.gatt?.notifySessions[index]?.remove(client) }
                 throw BlueZError.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: true))
             }
         }
-        try await writeClientConfiguration(link: id, interval: link.parameters.interval)
-        if let path = state.withLock({ $0.remoteGatt(link: id)?.paths[index] }) {
+        try await writeClientConfiguration(link: link.id, interval: link.parameters.interval)
+        if let path = state.withLock({ $0.adapters[central]?.devices[address]?.gatt?.paths[index] }) {
             changed(["Notifying"], GattApplication.characteristicInterface, at: path)
         }
     }
 
-    /// StopNotify on the central: the last session clears the CCC and calls the application's
-    /// StopNotify; Notifying turns false.
-    func stopNotify(link id: UInt64, index: Int, client: String) async throws(DBusError) {
-        guard let link = state.withLock({ $0.links[id] }), index < link.database.attributes.count else {
-            throw BlueZError.failed("No notify session started")
-        }
-        let last = try state.withLock { (state) throws(DBusError) -> Bool in
-            guard var sessions = state.links[id]?.notifySessions[index], sessions.remove(client) != nil else {
-                throw BlueZError.failed("No notify session started")
-            }
-            state.links[id]?.notifySessions[index] = sessions
-            return sessions.isEmpty
+    /// StopNotify on the central: the caller's session ends, connected or not; the last one
+    /// turns Notifying false and, over a link, clears the CCC and calls the application's
+    /// StopNotify.
+    func stopNotify(central: Int, address: BluetoothAddress, index: Int, client: String) async throws(DBusError) {
+        let (last, link, attribute) = try state.withLock { (state) throws(DBusError) -> (Bool, LinkState?, GattAttribute?) in
+            guard let gatt = state.adapters[central]?.devices[address]?.gatt,
+                var sessions = gatt.notifySessions[index], sessions.remove(client) != nil
+            else { throw BlueZError.failed("No notify session started") }
+            state.adapters[central]?.devices[address]?.gatt?.notifySessions[index] = sessions
+            let link = state.link(central: central, address: address).flatMap { $0.database == gatt.database ? $0 : nil }
+            return (sessions.isEmpty, link, gatt.database.attributes[index])
         }
         guard last else { return }
-        if case .application(let owner, let path) = link.database.attributes[index].backing {
-            _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify")
+        if let link {
+            if case .application(let owner, let path) = attribute?.backing {
+                _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify")
+            }
+            try await writeClientConfiguration(link: link.id, interval: link.parameters.interval)
         }
-        try await writeClientConfiguration(link: id, interval: link.parameters.interval)
-        if let path = state.withLock({ $0.remoteGatt(link: id)?.paths[index] }) {
+        if let path = state.withLock({ $0.adapters[central]?.devices[address]?.gatt?.paths[index] }) {
             changed(["Notifying"], GattApplication.characteristicInterface, at: path)
+        }
+    }
+
+    /// On a reconnection to a kept database, the central's bluetoothd enables notifications
+    /// again for every characteristic that still has sessions: a CCC write each, and the
+    /// application's StartNotify. Notifying stays true (no signal).
+    func resumeNotifications(link id: UInt64) async {
+        let (link, indices) = state.withLock { state -> (LinkState?, [Int]) in
+            let sessions = state.remoteGatt(link: id)?.notifySessions ?? [:]
+            return (state.links[id], sessions.filter { !$0.value.isEmpty }.keys.sorted())
+        }
+        guard let link else { return }
+        for index in indices {
+            if case .application(let owner, let path) = link.database.attributes[index].backing {
+                _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StartNotify", timeout: .seconds(5))
+            }
+            try? await writeClientConfiguration(link: id, interval: link.parameters.interval)
         }
     }
 
@@ -69,7 +98,7 @@ extension SimulatorCore {
             var deliveries: [(UInt64, NotificationDelivery)] = []
             for link in state.links.values {
                 guard let index = link.database.attributes.firstIndex(where: { $0.backing == .application(owner: owner, path: path) }),
-                    !(link.notifySessions[index] ?? []).isEmpty
+                    !(state.remoteGatt(link: link.id)?.notifySessions[index] ?? []).isEmpty
                 else { continue }
                 let truncated = Array(value.prefix(Int(link.parameters.mtu) - 3))
                 var faults = state.notificationFaults

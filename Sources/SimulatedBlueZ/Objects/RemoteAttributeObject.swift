@@ -41,8 +41,8 @@ extension SimulatorCore {
             if attribute.canNotify {
                 properties.append(DBusExportedProperty("Notifying", type: .boolean, get: { [weak self] _ throws(DBusError) in
                     guard let self else { throw DBusError(.unknownObject, message: "gone") }
-                    let link = try? currentLink(central: central, address: address)
-                    return .boolean(!(link?.notifySessions[index] ?? []).isEmpty)
+                    let sessions = state.withLock { $0.adapters[central]?.devices[address]?.gatt?.notifySessions[index] ?? [] }
+                    return .boolean(!sessions.isEmpty)
                 }))
             }
             if attribute.flags.contains("write-without-response") {
@@ -54,17 +54,12 @@ extension SimulatorCore {
             return DBusExportedInterface(GattApplication.characteristicInterface, methods: valueMethods(central: central, address: address, index: index) + [
                 DBusExportedMethod("StartNotify") { [weak self] invocation throws(DBusError) in
                     guard let self else { return [] }
-                    try await startNotify(link: try currentLink(central: central, address: address).id, index: index, client: invocation.sender ?? "")
+                    try await startNotify(central: central, address: address, index: index, client: invocation.sender ?? "")
                     return []
                 },
                 DBusExportedMethod("StopNotify") { [weak self] invocation throws(DBusError) in
                     guard let self else { return [] }
-                    // gatt-client.c looks for the caller's session before the link: a session
-                    // that died with the link is simply not there.
-                    guard let link = try? currentLink(central: central, address: address) else {
-                        throw BlueZError.failed("No notify session started")
-                    }
-                    try await stopNotify(link: link.id, index: index, client: invocation.sender ?? "")
+                    try await stopNotify(central: central, address: address, index: index, client: invocation.sender ?? "")
                     return []
                 },
                 DBusExportedMethod("AcquireWrite", inputs: [.init("options", options)], outputs: [.init("fd", .unixFD), .init("mtu", .uint16)]) {
