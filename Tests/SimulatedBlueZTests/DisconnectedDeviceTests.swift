@@ -216,9 +216,7 @@ struct DisconnectedDeviceTests {
         // Wide margins (seconds, not milliseconds): parallel suites can delay any step here.
         let harness = try await Self.harness(temporaryTimeout: .seconds(6))
         let app = try TestPeripheral(connection: harness.peripheral)
-        try await app.register(on: "/org/bluez/hci1")
-        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
-        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+        try await harness.discoverPeripheral(app)
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
         // The first report came before this instant: its expiry is due by firstHeard + 6 s.
         let firstHeard = ContinuousClock.now
@@ -237,9 +235,7 @@ struct DisconnectedDeviceTests {
     @Test func aPeripheralStillHeardByADiscoveringAdapterDoesNotExpire() async throws {
         let harness = try await Self.harness(temporaryTimeout: Self.shortTimeout)
         let app = try TestPeripheral(connection: harness.peripheral)
-        try await app.register(on: "/org/bluez/hci1")
-        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
-        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+        try await harness.discoverPeripheral(app)
         try await Task.sleep(for: Self.shortTimeout * 2)
         #expect(!harness.log.interfacesRemoved(at: device))
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")

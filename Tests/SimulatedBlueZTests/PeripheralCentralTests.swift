@@ -32,9 +32,7 @@ struct PeripheralCentralTests {
     @Test func discoveryShowsTheAdvertisementAsADevice() async throws {
         let harness = try await SimulatorHarness.start()
         let app = try TestPeripheral(connection: harness.peripheral)
-        try await app.register(on: "/org/bluez/hci1")
-        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
-        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
+        try await harness.discoverPeripheral(app)
         let properties = try #require(try await harness.managedObjects()[try path(device)]?["org.bluez.Device1"])
         #expect(properties["Address"] == .string("00:AA:01:01:00:01"))
         #expect(properties["AddressType"] == .string("public"))
@@ -177,11 +175,8 @@ struct PeripheralCentralTests {
     @Test func connectFailsWhenThePeripheralStoppedAdvertising() async throws {
         let harness = try await SimulatorHarness.start()
         let app = try TestPeripheral(connection: harness.peripheral)
-        try await app.register(on: "/org/bluez/hci1")
-        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
-        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
-        try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
-                               [.objectPath(try path("/org/test/advertisement0"))], on: harness.peripheral)
+        try await harness.discoverPeripheral(app)
+        try await harness.stopAdvertising(app)
         let error = await harness.failure(device, "org.bluez.Device1", "Connect")
         #expect(error?.name == "org.bluez.Error.Failed")
         #expect(error?.message == "le-connection-abort-by-local")
@@ -194,11 +189,8 @@ struct PeripheralCentralTests {
     @Test func aDeviceThatStoppedAdvertisingStaysKnownWithoutRSSI() async throws {
         let harness = try await SimulatorHarness.start()
         let app = try TestPeripheral(connection: harness.peripheral)
-        try await app.register(on: "/org/bluez/hci1")
-        try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
-        try await eventually("the device") { harness.log.interfacesAdded(at: device) }
-        try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
-                               [.objectPath(try path("/org/test/advertisement0"))], on: harness.peripheral)
+        try await harness.discoverPeripheral(app)
+        try await harness.stopAdvertising(app)
         try await harness.call("/org/bluez/hci0", "org.bluez.Adapter1", "StopDiscovery")
         let stopped = try #require(try await harness.managedObjects()[try path(device)]?["org.bluez.Device1"])
         #expect(stopped["RSSI"] == nil)
@@ -288,8 +280,7 @@ struct PeripheralCentralTests {
         let harness = try await SimulatorHarness.start()
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
-        try await harness.call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
-                               [.objectPath(try path("/org/test/advertisement0"))], on: harness.peripheral)
+        try await harness.stopAdvertising(app)
         try await eventually("Release") { !app.recorded("Release").isEmpty }
         let again = await harness.failure("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
                                           [.objectPath(try path("/org/test/advertisement0"))])

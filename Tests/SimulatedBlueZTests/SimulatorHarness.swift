@@ -141,6 +141,23 @@ struct SimulatorHarness {
         }
     }
 
+    /// Registers `app` and its advertisement on hci1, starts an unfiltered discovery on hci0
+    /// and waits for the app's device there. Returns the device path.
+    @discardableResult
+    func discoverPeripheral(_ app: TestPeripheral) async throws -> String {
+        try await app.register(on: "/org/bluez/hci1")
+        try await call("/org/bluez/hci0", "org.bluez.Adapter1", "StartDiscovery")
+        let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
+        try await eventually("the device") { log.interfacesAdded(at: device) }
+        return device
+    }
+
+    /// The app stops advertising on hci1 (its application stays registered).
+    func stopAdvertising(_ app: TestPeripheral) async throws {
+        try await call("/org/bluez/hci1", "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement",
+                       [.objectPath(try DBusObjectPath("/org/test/advertisement0"))], on: peripheral)
+    }
+
     /// Registers `app` and its advertisement on hci1, scans from hci0 (filtered on the app's
     /// service), connects, and waits for ServicesResolved. Returns the device path.
     func connectToPeripheral(_ app: TestPeripheral) async throws -> String {
