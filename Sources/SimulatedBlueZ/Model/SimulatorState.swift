@@ -148,6 +148,15 @@ struct SimulatorState: Sendable {
         adapters[central]?.devices[address]?.linkID.flatMap { links[$0] }
     }
 
+    /// The link over which adapter `central` reaches the database it exports for device
+    /// `address`: none while disconnected, or while a changed database is being resolved.
+    func gattLink(central: Int, address: BluetoothAddress) -> LinkState? {
+        guard let link = link(central: central, address: address),
+            adapters[central]?.devices[address]?.gatt?.database == link.database
+        else { return nil }
+        return link
+    }
+
     /// The GATT objects the central of link `id` exports for its peer.
     func remoteGatt(link id: UInt64) -> RemoteGatt? {
         guard let link = links[id] else { return nil }

@@ -14,7 +14,7 @@ extension SimulatorCore {
             }
             let attribute = gatt.database.attributes[index]
             guard attribute.canNotify else { throw BlueZError.notSupported() }
-            let link = state.link(central: central, address: address).flatMap { $0.database == gatt.database ? $0 : nil }
+            let link = state.gattLink(central: central, address: address)
             var sessions = gatt.notifySessions[index] ?? []
             if sessions.contains(client) {
                 // bluetoothd 5.66 answers a second StartNotify of the same client with success,
@@ -51,8 +51,7 @@ extension SimulatorCore {
                 var sessions = gatt.notifySessions[index], sessions.remove(client) != nil
             else { throw BlueZError.failed("No notify session started") }
             state.adapters[central]?.devices[address]?.gatt?.notifySessions[index] = sessions
-            let link = state.link(central: central, address: address).flatMap { $0.database == gatt.database ? $0 : nil }
-            return (sessions.isEmpty, link, gatt.database.attributes[index])
+            return (sessions.isEmpty, state.gattLink(central: central, address: address), gatt.database.attributes[index])
         }
         guard last else { return }
         if let link {

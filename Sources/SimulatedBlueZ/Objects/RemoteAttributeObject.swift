@@ -81,12 +81,7 @@ extension SimulatorCore {
     /// The device's current link, if it is connected over one with the database its objects
     /// were exported from; Failed "Not connected" otherwise, as gatt-client.c answers.
     private func currentLink(central: Int, address: BluetoothAddress) throws(DBusError) -> LinkState {
-        guard let link = state.withLock({ state -> LinkState? in
-            guard let link = state.link(central: central, address: address),
-                state.adapters[central]?.devices[address]?.gatt?.database == link.database
-            else { return nil }
-            return link
-        }) else { throw BlueZError.failed("Not connected") }
+        guard let link = state.withLock({ $0.gattLink(central: central, address: address) }) else { throw BlueZError.failed("Not connected") }
         return link
     }
 
