@@ -35,12 +35,20 @@ public struct Adapter: Sendable, Hashable {
 
     /// Waits until the adapter's `Powered` equals `powered`.
     public func waitForPowered(_ powered: Bool, deadline: ContinuousClock.Instant) async throws(BlueZError) {
+        try await waitForProperties("Powered=\(powered)", deadline: deadline) { $0.bool("Powered") == powered }
+    }
+
+    /// Waits until the adapter's cached properties satisfy `holds`; `.noAdapter` when the
+    /// adapter vanishes, `.timedOut` past `deadline`.
+    private func waitForProperties(
+        _ what: String, deadline: ContinuousClock.Instant, until holds: @escaping @Sendable ([String: DBusValue]) -> Bool
+    ) async throws(BlueZError) {
         let path = self.path
-        try await session.wait(for: "\(name) Powered=\(powered)", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
+        try await session.wait(for: "\(name) \(what)", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
             guard let properties = cache.properties(of: BlueZInterface.adapter, at: path) else {
                 throw BlueZError(.noAdapter, message: "adapter \(path) vanished")
             }
-            return properties.bool("Powered") == powered ? () : nil
+            return holds(properties) ? () : nil
         }
     }
 
@@ -53,13 +61,9 @@ public struct Adapter: Sendable, Hashable {
     ///   vanishes, `.timedOut` past `deadline`.
     public func setAlias(_ alias: String, deadline: ContinuousClock.Instant) async throws(BlueZError) {
         try await session.setProperty("Alias", of: BlueZInterface.adapter, at: path, to: .string(alias), timeout: deadline.remaining)
-        let (path, name) = (self.path, self.name)
-        try await session.wait(for: "\(name) Alias", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
-            guard let properties = cache.properties(of: BlueZInterface.adapter, at: path) else {
-                throw BlueZError(.noAdapter, message: "adapter \(path) vanished")
-            }
+        try await waitForProperties("Alias", deadline: deadline) { properties in
             let current = properties.string("Alias")
-            return current == alias || (alias.isEmpty && current == properties.string("Name")) ? () : nil
+            return current == alias || (alias.isEmpty && current == properties.string("Name"))
         }
     }
 
