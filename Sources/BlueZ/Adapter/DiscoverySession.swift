@@ -95,10 +95,10 @@ public struct DiscoveredDevices: AsyncSequence, Sendable {
     let initial: [DiscoveredDevice]
     let events: AsyncStream<BlueZEvent>
 
-    /// Properties whose change makes a new report.
-    static let reported: Set<String> = ["RSSI", "ServiceData", "ManufacturerData", "Name", "Alias", "UUIDs", "TxPower"]
     /// Properties that only an advertising report changes: their change makes a fresh report.
     static let advertised: Set<String> = ["RSSI", "ServiceData", "ManufacturerData", "Name", "UUIDs", "TxPower"]
+    /// Properties whose change makes a new report: the advertised ones and the alias.
+    static let reported = advertised.union(["Alias"])
 
     public func makeAsyncIterator() -> Iterator {
         Iterator(session: session, filter: filter, pending: initial, events: events.makeAsyncIterator())
