@@ -3,11 +3,8 @@
 # read from the printed page; `smartsetup pair --adapter hci0 --pin PIN --passphrase-file F --json`
 # exits 0 with the whole event sequence and the printer's IP address; no secret in any output.
 . "$REALBLUEZ_DIR/scenarios/lib/smartsetup.sh"
-PAGE=$OUT/printer.page
-printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
-start_monitor
-scan_with_emulator printed --page "$PAGE"
-pin=$(pin_from_page "$PAGE") || fail "no PIN on the printed page $PAGE"
+start_printed_printer
+pin=$PIN
 has_event "$SCAN_OUT" printer '.auth == "printed"' || fail "scan does not say printed"
 
 run_cli pair pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \

@@ -4,11 +4,8 @@
 # pairs (exit 0), selecting the printer by its name: after the first connection hci0's Device1
 # Name is the GAP Device Name, which the emulator makes the printer's name (finding 4).
 . "$REALBLUEZ_DIR/scenarios/lib/smartsetup.sh"
-PAGE=$OUT/printer.page
-printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
-start_monitor
-scan_with_emulator printed --page "$PAGE"
-pin=$(pin_from_page "$PAGE") || fail "no PIN on the printed page $PAGE"
+start_printed_printer
+pin=$PIN
 wrong=$(other_valid_pin "$pin")
 [ "$wrong" != "$pin" ] || fail "could not make a wrong PIN"
 

@@ -133,6 +133,16 @@ scan_with_emulator() {
     fail "3 scans did not find printer $SHORT_ID"
 }
 
+# What the printed-PIN scenarios start with: the passphrase file /tmp/passphrase, the D-Bus trace,
+# and `emulate --auth printed --page $PAGE` found by a scan; sets PIN from the page.
+PAGE=$OUT/printer.page
+start_printed_printer() {
+    printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
+    start_monitor
+    scan_with_emulator printed --page "$PAGE"
+    PIN=$(pin_from_page "$PAGE") || fail "no PIN on the printed page $PAGE"
+}
+
 # The PIN from the printed page $1 (waits 30 s for it).
 pin_from_page() {
     local deadline=$((SECONDS + 30)) pin=
