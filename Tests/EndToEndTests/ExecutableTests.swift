@@ -46,6 +46,24 @@ import Testing
         await lab.stop()
     }
 
+    @Test func wifiScanAndIdentifyOverTheSimulator() async throws {
+        let lab = try await startLab()
+        let environment = ["DBUS_SYSTEM_BUS_ADDRESS": lab.busAddress]
+        let pin = try #require(lab.printers[0].presentedPIN).revealedForDisplay()
+        let common = ["--printer", "3F0A", "--scan-time", "3", "--json", "--pin", pin]
+
+        let scan = try await runSmartsetup(["wifi-scan"] + common, environment: environment)
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let networks = scan.jsonLines.filter { $0["event"] as? String == "network" }.compactMap { $0["ssid"] as? String }
+        #expect(Set(networks) == ["HomeNet", "StaticOnly", "Slow"])
+
+        let identify = try await runSmartsetup(["identify", "--action", "beep"] + common, environment: environment)
+        #expect(identify.status == 0, "\(identify.stderr)")
+        #expect(identify.jsonLines.last?["event"] as? String == "identified")
+        for run in [scan, identify] { #expect(!run.stdout.contains(pin) && !run.stderr.contains(pin)) }
+        await lab.stop()
+    }
+
     @Test func aPassphraseOnTheCommandLineIsRefused() async throws {
         let run = try await runSmartsetup(["pair", "--ssid", "HomeNet", "--passphrase", "visible in ps", "--pin", "12345670"])
         #expect(run.status == 64)

@@ -11,10 +11,8 @@ struct WiFiScanCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(json: target.json)
         try await runReporting(console) { () throws(SetupError) in
-            let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
-            let printerTarget = try target.target()
-            let networks = try await withDeadline(seconds: target.timeout) { () throws(SetupError) in
-                try await service.wifiScan(printerTarget) { console.progress($0) }
+            let networks = try await target.perform { service, printer throws(SetupError) in
+                try await service.wifiScan(printer) { console.progress($0) }
             }
             for network in networks {
                 let ssid = String(decoding: network.ssid, as: UTF8.self)
@@ -62,11 +60,9 @@ struct IdentifyCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(json: target.json)
         try await runReporting(console) { () throws(SetupError) in
-            let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
-            let printerTarget = try target.target()
             let action = Self.action(action) ?? .blink
-            try await withDeadline(seconds: target.timeout) { () throws(SetupError) in
-                try await service.identify(printerTarget, action: action) { console.progress($0) }
+            try await target.perform { service, printer throws(SetupError) in
+                try await service.identify(printer, action: action) { console.progress($0) }
             }
             console.event("identified", text: "✓ The printer identified itself")
         }
@@ -82,10 +78,8 @@ struct ResetCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(json: target.json)
         try await runReporting(console) { () throws(SetupError) in
-            let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
-            let printerTarget = try target.target()
-            try await withDeadline(seconds: target.timeout) { () throws(SetupError) in
-                try await service.reset(printerTarget) { console.progress($0) }
+            try await target.perform { service, printer throws(SetupError) in
+                try await service.reset(printer) { console.progress($0) }
             }
             console.event("reset", text: "✓ The printer forgot its network settings")
         }

@@ -66,6 +66,16 @@ struct TargetOptions: ParsableArguments {
     }
 
     /// Service options from the command line.
+    /// Opens the service on `--adapter`, resolves the printer to talk to (asking for a PIN if
+    /// needed) and runs `request` on them within `--timeout`.
+    func perform<Value: Sendable>(
+        _ request: @escaping @Sendable (SmartSetup, PrinterTarget) async throws(SetupError) -> Value
+    ) async throws(SetupError) -> Value {
+        let service = SmartSetup(radio: try await RadioFactory.central(adapter: adapter), options: serviceOptions)
+        let printer = try target()
+        return try await withDeadline(seconds: timeout) { () throws(SetupError) in try await request(service, printer) }
+    }
+
     var serviceOptions: SmartSetup.Options {
         var options = SmartSetup.Options()
         options.scanTimeout = .milliseconds(Int(scanTime * 1000))
