@@ -46,9 +46,18 @@ actor BlueZServerLink: GATTServerLink {
         do { try events.notify(value) } catch { throw .failed(error.message) }
     }
 
+    /// How long the central may take to disconnect by itself once the session ended.
+    static let disconnectGrace: Duration = .seconds(2)
+
+    /// Ends the link: the session is over at once; the central gets ``disconnectGrace`` to read
+    /// the last notification and disconnect itself (it does once it has its answer), and only
+    /// then is disconnected. A Device1.Disconnect right after the notification can drop it
+    /// while it is still queued (`smartsetup reset` lost its Acknowledge that way).
     func disconnect() async {
         close()
-        try? await device?.disconnect(deadline: .now + .seconds(5))
+        guard let device else { return }
+        if (try? await device.waitForDisconnection(deadline: .now + Self.disconnectGrace)) != nil { return }
+        try? await device.disconnect(deadline: .now + .seconds(5))
     }
 
     /// The central is gone: the session sees the end of its writes.

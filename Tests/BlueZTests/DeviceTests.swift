@@ -114,4 +114,16 @@ import Testing
             await #expect { try await device.connect(deadline: generous()) } throws: { ($0 as? BlueZError)?.kind == .deviceRemoved }
         }
     }
+
+    @Test func disconnectionByThePeerIsAwaitedWithADeadline() async throws {
+        try await withFakeBlueZ { fake, session in
+            let device = Device(session: session, path: FakePaths.device)
+            try await device.connect(deadline: generous(), policy: Self.fast)
+            await #expect { try await device.waitForDisconnection(deadline: .now + .milliseconds(200)) }
+                throws: { ($0 as? BlueZError)?.kind == .timedOut }
+            Task { try fake.set("Connected", .boolean(false), interface: BlueZInterface.device, at: FakePaths.device) }
+            try await device.waitForDisconnection(deadline: generous())
+            #expect(fake.count("Disconnect") == 0)
+        }
+    }
 }

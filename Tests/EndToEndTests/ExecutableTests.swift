@@ -46,7 +46,7 @@ import Testing
         await lab.stop()
     }
 
-    @Test func wifiScanAndIdentifyOverTheSimulator() async throws {
+    @Test func wifiScanIdentifyAndResetOverTheSimulator() async throws {
         let lab = try await startLab()
         let environment = ["DBUS_SYSTEM_BUS_ADDRESS": lab.busAddress]
         let pin = try #require(lab.printers[0].presentedPIN).revealedForDisplay()
@@ -60,7 +60,12 @@ import Testing
         let identify = try await runSmartsetup(["identify", "--action", "beep"] + common, environment: environment)
         #expect(identify.status == 0, "\(identify.stderr)")
         #expect(identify.jsonLines.last?["event"] as? String == "identified")
-        for run in [scan, identify] { #expect(!run.stdout.contains(pin) && !run.stderr.contains(pin)) }
+
+        // The printer acknowledges, then the link ends: the acknowledgement must not be lost.
+        let reset = try await runSmartsetup(["reset"] + common, environment: environment)
+        #expect(reset.status == 0, "\(reset.stderr)")
+        #expect(reset.jsonLines.last?["event"] as? String == "reset")
+        for run in [scan, identify, reset] { #expect(!run.stdout.contains(pin) && !run.stderr.contains(pin)) }
         await lab.stop()
     }
 

@@ -110,6 +110,12 @@ public struct Device: Sendable, Hashable {
         } catch where error.kind == .unknownObject || error.kind == .notConnected {
             return
         }
+        try await waitForDisconnection(deadline: deadline)
+    }
+
+    /// Waits until BlueZ reports `Connected` false or the device vanishes; `.timedOut` past
+    /// `deadline`.
+    public func waitForDisconnection(deadline: ContinuousClock.Instant) async throws(BlueZError) {
         let path = self.path
         try await session.wait(for: "\(path) Connected=false", in: .object(path), deadline: deadline) { cache, _ throws(BlueZError) in
             guard let properties = cache.properties(of: BlueZInterface.device, at: path) else { return () }
