@@ -5,8 +5,10 @@ let package = Package(
     name: "smartsetup",
     products: [
         .executable(name: "smartsetup", targets: ["smartsetup"]),
-        .library(name: "SmartSetup", targets: ["SmartSetup"]),
-        .library(name: "PrinterEmulator", targets: ["PrinterEmulator"]),
+        .library(name: "SetupCentral", targets: ["SetupCentral"]),
+        .library(name: "SetupPrinter", targets: ["SetupPrinter"]),
+        .library(name: "SetupLab", targets: ["SetupLab"]),
+        .library(name: "SetupLink", targets: ["SetupLink"]),
         .library(name: "SimulatedBlueZ", targets: ["SimulatedBlueZ"]),
         .library(name: "BlueZ", targets: ["BlueZ"]),
         .library(name: "DBus", targets: ["DBus"]),
@@ -23,30 +25,51 @@ let package = Package(
             pkgConfig: "dbus-1",
             providers: [.apt(["libdbus-1-dev"])]
         ),
+        // The one deadline helper (withDeadline); no dependencies.
+        .target(name: "Deadlines", exclude: ["README.md"]),
         // D-Bus over libdbus-1. Knows nothing of Bluetooth.
         .target(name: "DBus", dependencies: ["CDBus"], exclude: ["README.md"]),
         // BlueZ over D-Bus: object cache, adapters, devices, remote GATT, peripheral exports.
         // Knows nothing of the handoff protocol.
-        .target(name: "BlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
+        .target(name: "BlueZ", dependencies: ["DBus", "Deadlines"], exclude: ["README.md"]),
         // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
         .target(name: "SimulatedBlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
         ),
-        // The service: session drivers over abstract GATT links, scan/pick/pair/requests, errors.
-        .target(name: "SmartSetup", dependencies: ["SetupProtocol", "BlueZ", "DBus"]),
-        // The printer side: PIN display or printed page, Wi-Fi network table and join simulation.
+        // What both roles share: the GATT link protocols, link errors and counters, the session
+        // clock, the in-memory loopback link. Knows nothing of BlueZ.
+        .target(name: "SetupLink", dependencies: ["SetupProtocol"], exclude: ["README.md"]),
+        // The central (kiosk) role: its session driver, its BlueZ radio and link, the in-memory
+        // radio, and the service (scan / pick / pair / wifi-scan / identify / reset, SetupError).
         .target(
-            name: "PrinterEmulator",
-            dependencies: ["SmartSetup", "SetupProtocol", "BlueZ", "DBus", "SimulatedBlueZ"]
+            name: "SetupCentral",
+            dependencies: ["SetupLink", "SetupProtocol", "BlueZ", "DBus", "Deadlines"],
+            exclude: ["README.md"]
+        ),
+        // The printer role: its session driver and application protocol, its BlueZ peripheral
+        // host and link, and the emulated printer (display, Wi-Fi table, join simulation).
+        .target(
+            name: "SetupPrinter",
+            dependencies: ["SetupLink", "SetupProtocol", "BlueZ", "DBus", "Deadlines"],
+            exclude: ["README.md"]
+        ),
+        // The in-process lab: the simulated BlueZ with N emulated printers, for `demo`, `sim`,
+        // the tests and the benchmarks. Nothing that runs on a real adapter links it.
+        .target(
+            name: "SetupLab",
+            dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
+            exclude: ["README.md"]
         ),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
             dependencies: [
-                "SmartSetup", "PrinterEmulator", "SetupProtocol", "BlueZ", "DBus", "SimulatedBlueZ",
+                "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
+                "SimulatedBlueZ", "Deadlines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -64,11 +87,12 @@ let package = Package(
         // Figures: round trips, wall time against counted ATT operations x interval, parallel pairing.
         .executableTarget(
             name: "EndToEndBenchmark",
-            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"],
+            dependencies: ["SetupCentral", "SetupLab", "SetupLink", "SetupProtocol"],
             path: "Benchmarks/EndToEnd",
             exclude: ["RESULTS.md"]
         ),
 
+        .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus", "SimulatedBlueZ"]),
         .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus"]),
@@ -78,12 +102,12 @@ let package = Package(
             // JSON fixtures and their generator script, read through #filePath, not bundled.
             exclude: ["Crypto/Fixtures"]
         ),
-        .testTarget(name: "SmartSetupTests", dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol"]),
-        .testTarget(name: "PrinterEmulatorTests", dependencies: ["PrinterEmulator", "SmartSetup", "SetupProtocol"]),
+        .testTarget(name: "SetupCentralTests", dependencies: ["SetupCentral", "SetupPrinter", "SetupLink", "SetupProtocol"]),
+        .testTarget(name: "SetupPrinterTests", dependencies: ["SetupPrinter", "SetupLink", "SetupProtocol", "BlueZ"]),
         // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SmartSetup", "PrinterEmulator", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"]
+            dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"]
         ),
     ]
 )

@@ -6,9 +6,10 @@
 //   3. N printers paired in parallel from one process against one (goal <= 2x wall).
 // Usage: swift run -c release EndToEndBenchmark [interval-ms (30)] [parallel printers (32)]
 import Foundation
-import PrinterEmulator
+import SetupCentral
+import SetupLab
+import SetupPrinter
 import SetupProtocol
-import SmartSetup
 
 let arguments = CommandLine.arguments.dropFirst()
 let intervalMs = arguments.first.flatMap(Int.init) ?? 30

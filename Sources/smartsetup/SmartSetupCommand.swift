@@ -1,5 +1,5 @@
 import ArgumentParser
-import SmartSetup
+import SetupCentral
 
 /// `smartsetup`: hand Wi-Fi credentials to printers over Bluetooth LE.
 @main

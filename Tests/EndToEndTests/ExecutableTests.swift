@@ -1,7 +1,5 @@
 import Foundation
-import PrinterEmulator
 import SetupProtocol
-import SmartSetup
 import Testing
 
 /// The built `smartsetup` executable: exit codes and `--json` output.

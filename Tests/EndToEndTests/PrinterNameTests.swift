@@ -1,8 +1,7 @@
 import BlueZ
 import DBus
-import PrinterEmulator
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 import Synchronization
 import Testing
 

@@ -1,6 +1,5 @@
-import PrinterEmulator
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 import Synchronization
 import Testing
 

@@ -1,6 +1,5 @@
-import PrinterEmulator
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 import Testing
 
 /// The service and emulated printers through the simulated BlueZ over D-Bus, for what needs

@@ -1,9 +1,8 @@
 import BlueZ
 import DBus
-import PrinterEmulator
+import SetupCentral
 import SetupProtocol
 import SimulatedBlueZ
-import SmartSetup
 import Testing
 
 /// bluetoothd keeps a printer that stopped advertising as a known device (VM tier finding 5):

@@ -1,10 +1,11 @@
 import BlueZ
 import DBus
 import Foundation
-import PrinterEmulator
+import SetupCentral
+import SetupLab
+import SetupPrinter
 import SetupProtocol
 import SimulatedBlueZ
-import SmartSetup
 import Testing
 
 /// Networks with short join times.

@@ -1,9 +1,9 @@
 import BlueZ
 import DBus
 import Foundation
-import PrinterEmulator
+import SetupCentral
+import SetupPrinter
 import SetupProtocol
-import SmartSetup
 import Testing
 
 /// Which bluetoothd the backend-neutral end-to-end tests run against.

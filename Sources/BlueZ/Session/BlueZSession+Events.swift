@@ -1,4 +1,5 @@
 import DBus
+import Deadlines
 
 /// Which objects an event stream follows.
 public enum BlueZEventScope: Sendable, Hashable {
@@ -60,7 +61,10 @@ extension BlueZSession {
     ) async throws(BlueZError) -> T {
         let (initial, events) = subscribe(scope)
         if let value = try check(initial, nil) { return value }
-        return try await withDeadline(deadline, what) { [weak self] () throws(BlueZError) -> T in
+        return try await withDeadline(
+            deadline, timedOut: BlueZError(.timedOut, message: "timed out waiting for \(what)"),
+            cancelled: BlueZError(.cancelled, message: "cancelled while waiting for \(what)")
+        ) { [weak self] () throws(BlueZError) -> T in
             for await event in events {
                 if event == .bluetoothdStopped && !throughRestarts {
                     throw BlueZError(.bluetoothdRestarted, message: "bluetoothd left the bus while waiting for \(what)")

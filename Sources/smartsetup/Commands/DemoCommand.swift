@@ -1,7 +1,7 @@
 import ArgumentParser
-import PrinterEmulator
+import SetupCentral
+import SetupLab
 import SetupProtocol
-import SmartSetup
 
 /// `smartsetup demo`: the simulated BlueZ with one emulated printer, paired end to end.
 struct DemoCommand: AsyncParsableCommand {
@@ -29,7 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
             let started = clock.now
             console.event("demo-starting", ["intervalMs": .int(intervalMs), "mtu": .int(mtu)],
                           text: "Starting the simulated BlueZ (private dbus-daemon) with one emulated printer on hci1…")
-            let lab = try await SimulatedPrinterLab.start(
+            let lab = try await SimulatedPrinterLab.startForCommand(
                 printers: 1, mtu: mtu, interval: .milliseconds(intervalMs),
                 output: { line in console.event("printer", ["line": .string(line.replacingPINDigits())], text: "    \(line)") })
             do throws(SetupError) {
@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
                     throw SetupError(.internalError, "demo credentials (\(error))")
                 }
                 let request = PairRequest(target: PrinterTarget(selector: PrinterSelector(printer.configuration.shortID.description), authentication: .pin(pin)), credentials: credentials)
-                let result = try await withDeadline(seconds: 120) { () throws(SetupError) in
+                let result = try await withCommandTimeout(seconds: 120) { () throws(SetupError) in
                     try await service.pair(request) { console.progress($0) }
                 }
                 let wall = started.duration(to: clock.now)

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BlueZ
 import DBus
-import PrinterEmulator
+import SetupCentral
+import SetupPrinter
 import SetupProtocol
-import SmartSetup
 
 /// `smartsetup emulate`: the printer side on any BlueZ, through the peripheral API.
 struct EmulateCommand: AsyncParsableCommand {

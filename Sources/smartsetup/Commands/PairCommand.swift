@@ -1,6 +1,6 @@
 import ArgumentParser
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 
 /// `smartsetup pair`: scan, pick, connect, authenticate, hand over credentials, follow the join.
 struct PairCommand: AsyncParsableCommand {
@@ -58,7 +58,7 @@ struct PairCommand: AsyncParsableCommand {
         try await runReporting(console) { () throws(SetupError) in
             let request = try await makeRequest()
             let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
-            let result = try await withDeadline(seconds: target.timeout) { () throws(SetupError) in
+            let result = try await withCommandTimeout(seconds: target.timeout) { () throws(SetupError) in
                 try await service.pair(request) { console.progress($0) }
             }
             console.event(

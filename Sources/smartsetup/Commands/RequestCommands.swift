@@ -1,6 +1,6 @@
 import ArgumentParser
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 
 /// `smartsetup wifi-scan`: the networks the printer sees.
 struct WiFiScanCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SmartSetup
+import SetupCentral
 
 /// `smartsetup scan`: list printers in setup mode.
 struct ScanCommand: AsyncParsableCommand {

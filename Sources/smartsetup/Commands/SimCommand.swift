@@ -1,12 +1,12 @@
 import ArgumentParser
 import DBus
-#if canImport(Glibc)
 import Glibc
-#endif
-import PrinterEmulator
+import SetupCentral
+import SetupLab
 import SetupProtocol
 import SimulatedBlueZ
-import SmartSetup
+#if canImport(Glibc)
+#endif
 
 /// `smartsetup sim`: the simulated BlueZ, optionally with emulated printers.
 struct SimCommand: AsyncParsableCommand {
@@ -41,7 +41,7 @@ struct SimCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(json: false)
         try await runReporting(console) { () throws(SetupError) in
-            let lab = try await SimulatedPrinterLab.start(
+            let lab = try await SimulatedPrinterLab.startForCommand(
                 printers: printers, mtu: mtu, interval: .milliseconds(intervalMs), bus: bus, output: { console.note($0) })
             console.line("export DBUS_SYSTEM_BUS_ADDRESS='\(lab.busAddress)'")
             Self.closeStandardOutput()

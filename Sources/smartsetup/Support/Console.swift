@@ -1,7 +1,6 @@
 import Foundation
-import PrinterEmulator
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 import Synchronization
 
 /// Where the CLI writes: readable lines on a terminal, or one JSON object per line.

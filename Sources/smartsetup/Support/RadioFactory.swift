@@ -1,4 +1,4 @@
-import SmartSetup
+import SetupCentral
 
 /// The radio the CLI's central commands use: BlueZ on the system bus
 /// (`DBUS_SYSTEM_BUS_ADDRESS` selects another bus, e.g. the simulated BlueZ's).

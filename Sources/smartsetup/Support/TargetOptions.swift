@@ -1,6 +1,6 @@
 import ArgumentParser
+import SetupCentral
 import SetupProtocol
-import SmartSetup
 
 /// Options shared by every command that talks to one printer.
 struct TargetOptions: ParsableArguments {
@@ -73,7 +73,7 @@ struct TargetOptions: ParsableArguments {
     ) async throws(SetupError) -> Value {
         let service = SmartSetup(radio: try await RadioFactory.central(adapter: adapter), options: serviceOptions)
         let printer = try target()
-        return try await withDeadline(seconds: timeout) { () throws(SetupError) in try await request(service, printer) }
+        return try await withCommandTimeout(seconds: timeout) { () throws(SetupError) in try await request(service, printer) }
     }
 
     var serviceOptions: SmartSetup.Options {

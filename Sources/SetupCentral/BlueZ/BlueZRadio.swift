@@ -1,0 +1,106 @@
+import BlueZ
+import DBus
+import SetupLink
+import SetupProtocol
+
+/// The service's radio over BlueZ: discovery with a filter on the setup service UUID (matches
+/// re-checked here), connect with retry, services resolved, characteristics found.
+public final class BlueZRadio: SetupRadio {
+    /// The adapter used.
+    public let adapter: Adapter
+
+    private init(adapter: Adapter) { self.adapter = adapter }
+
+    /// Opens BlueZ on `bus` and picks `adapterName` (or the first adapter).
+    ///
+    /// - Throws: `.noAdapter` when the bus, bluetoothd or the adapter is missing;
+    ///   `.bluetoothOff` when the adapter is powered off.
+    public static func open(adapter adapterName: String?, bus: DBusBusAddress = .system) async throws(SetupError) -> BlueZRadio {
+        let connection: DBusConnection
+        do { connection = try await DBusConnection.open(bus) } catch { throw SetupError(.noAdapter, "cannot reach the D-Bus system bus (\(error))") }
+        let session: BlueZSession
+        do { session = try await BlueZSession.open(connection) } catch { throw SetupError(.noAdapter, "BlueZ is not reachable (\(error.message))") }
+        let adapter: Adapter
+        do { adapter = try session.adapter(named: adapterName) } catch { throw SetupError(.noAdapter, error.message) }
+        do {
+            guard try adapter.properties().powered else { throw SetupError(.bluetoothOff, "adapter \(adapter.name) is powered off") }
+        } catch let error as SetupError {
+            throw error
+        } catch {
+            throw SetupError(.noAdapter, "adapter \(adapter.name) vanished")
+        }
+        return BlueZRadio(adapter: adapter)
+    }
+
+    /// Discovers printers in setup mode for `duration` or until `enough` holds. BlueZ's known
+    /// devices are listed first; with ``ScanScope/advertising`` a printer counts only once a
+    /// fresh report shows it advertising (``DiscoveredDevice/isFresh``).
+    public func scan(
+        for duration: Duration, scope: ScanScope, until enough: @escaping @Sendable ([DiscoveredPrinter]) -> Bool
+    ) async throws(SetupError) -> [DiscoveredPrinter] {
+        let filter = DiscoveryFilter(uuids: [SetupGATT.serviceUUID.description], transport: .le, duplicateData: true)
+        let discovery: DiscoverySession
+        do { discovery = try await adapter.discover(filter) } catch {
+            throw error.kind == .adapterPoweredOff || error.kind == .notReady
+                ? SetupError(.bluetoothOff, "the adapter is powered off") : SetupError(.noAdapter, "cannot start discovery (\(error.message))")
+        }
+        let devices = discovery.devices(includeKnown: true)
+        let found = await withTaskGroup(of: [DiscoveredPrinter]?.self) { group -> [DiscoveredPrinter] in
+            group.addTask {
+                var seen: [String: DiscoveredPrinter] = [:]
+                do {
+                    for try await found in devices {
+                        guard let printer = Self.printer(from: found.properties),
+                              found.isFresh || scope == .includingKnown || seen[printer.address] != nil
+                        else { continue }
+                        seen[printer.address] = printer
+                        if enough(Array(seen.values)) { break }
+                    }
+                } catch {}
+                return Array(seen.values)
+            }
+            group.addTask {
+                try? await Task.sleep(for: duration)
+                return nil
+            }
+            // The scan ends when the discovery task returns; the timer only cancels it, and a
+            // cancelled discovery task returns what it saw.
+            while let next = await group.next() {
+                group.cancelAll()
+                if let next { return next }
+            }
+            return []
+        }
+        await discovery.stop()
+        return found.sorted { $0.address < $1.address }
+    }
+
+    /// Connects, waits for resolved services and finds the setup characteristics.
+    public func connect(to printer: DiscoveredPrinter, timeout: Duration) async throws(SetupError) -> any GATTClientLink {
+        guard let device = adapter.device(address: printer.address) else { throw SetupError(.printerLost, "the printer is gone") }
+        let deadline = ContinuousClock.now + timeout
+        do {
+            try await device.connect(deadline: deadline)
+            let found = try await device.resolveCharacteristics(
+                service: SetupGATT.serviceUUID.description,
+                characteristics: [SetupGATT.infoCharacteristicUUID, SetupGATT.requestCharacteristicUUID, SetupGATT.eventsCharacteristicUUID].map(\.description),
+                deadline: deadline, onMissing: .removeDevice)
+            return BlueZClientLink(device: device, info: found[0], request: found[1], events: found[2])
+        } catch {
+            switch error.kind {
+            case .timedOut: throw SetupError(.timedOut, "connecting to \(printer.address) timed out")
+            case .deviceRemoved, .disconnected, .bluetoothdRestarted: throw SetupError(.printerLost, "lost \(printer.address) while connecting (\(error.message))")
+            default: throw SetupError(.printerLost, "cannot connect to \(printer.address) (\(error.message))")
+            }
+        }
+    }
+
+    /// A printer from BlueZ's device properties, when it advertises the setup service and payload.
+    static func printer(from properties: DeviceProperties) -> DiscoveredPrinter? {
+        guard properties.uuids.map(GattUUID.normalized).contains(SetupGATT.serviceUUID.description),
+              let payload = properties.manufacturerData[SetupAdvertisement.companyID],
+              let advertisement = try? SetupAdvertisement(manufacturerData: payload)
+        else { return nil }
+        return DiscoveredPrinter(address: properties.address, name: properties.name, rssi: properties.rssi.map(Int.init), advertisement: advertisement)
+    }
+}

@@ -1,0 +1,145 @@
+import SetupProtocol
+
+/// The one error type of the smartsetup service. Code switches on ``kind``; each kind maps to one
+/// documented exit code of the `smartsetup` command. ``message`` is written for a person;
+/// ``cause`` keeps the lower layer's error for logs (``diagnostic``) and is never shown raw.
+/// Never contains a PIN or passphrase.
+public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Hashable, Sendable {
+        /// No Bluetooth adapter (or the named one does not exist), or BlueZ is not reachable.
+        case noAdapter
+        /// The adapter is powered off.
+        case bluetoothOff
+        /// No printer in setup mode was found (or none matched the choice).
+        case noPrinterFound
+        /// Several printers matched and none was chosen; their short ids.
+        case severalPrinters([String])
+        /// The PIN was wrong; the printer allows this many more attempts (nil if it did not say).
+        case wrongPIN(attemptsLeft: UInt8?)
+        /// The attempts are used up: the printer rotated its PIN and refuses attempts this long.
+        case pinLockedOut(retryAfterSeconds: UInt16?)
+        /// The printer refused the attempt: busy, PIN expired, no PIN shown, button not pressed.
+        case printerRefused(WireErrorCode)
+        /// The network rejected the passphrase.
+        case wifiAuthenticationFailed
+        /// The printer did not find the network.
+        case networkNotFound
+        /// The printer joined but got no address.
+        case noAddress
+        /// The printer cannot use the network's security, or failed internally while joining.
+        case joinFailed(JoinFailureReason)
+        /// A deadline passed.
+        case timedOut
+        /// The connection to the printer was lost.
+        case printerLost
+        /// The command line or the request was invalid.
+        case usage
+        /// Anything else (a protocol violation, an internal failure).
+        case internalError
+    }
+
+    /// What went wrong.
+    public let kind: Kind
+    /// A secret-free explanation for people.
+    public let message: String
+    /// The lower layer's error that led to this one (D-Bus, BlueZ, link, protocol), for logs.
+    public let cause: (any Error)?
+
+    /// Creates an error; `cause` is the failure it stems from, if any.
+    public init(_ kind: Kind, _ message: String, cause: (any Error)? = nil) {
+        self.kind = kind
+        self.message = message
+        self.cause = cause
+    }
+
+    /// The message followed by the chain of causes, for logs (never for the person at the
+    /// terminal: causes name D-Bus errors and protocol details). Secret-free like every error.
+    public var diagnostic: String {
+        guard let cause else { return description }
+        return "\(description) [cause: \(String(describing: cause))]"
+    }
+
+    /// The process exit code for this error (see ``ExitCodeTable``).
+    public var exitCode: Int32 { ExitCodeTable.code(for: kind) }
+
+    /// A short machine-readable name of the kind, used in JSON output.
+    public var kindName: String { ExitCodeTable.name(for: kind) }
+
+    /// "kind: message".
+    public var description: String { "\(kindName): \(message)" }
+
+    /// Errors are equal when their kinds are.
+    public static func == (lhs: SetupError, rhs: SetupError) -> Bool { lhs.kind == rhs.kind }
+    /// Hashes the kind only.
+    public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
+}
+
+extension SetupError {
+    /// Maps a protocol failure reported by the session to the service's error.
+    static func from(_ error: ProtocolError) -> SetupError {
+        switch error.kind {
+        case .disconnected, .writeFailed: return SetupError(.printerLost, "the connection to the printer was lost")
+        case .timedOut: return SetupError(.timedOut, "the printer did not answer in time")
+        case .lockedOut: return SetupError(.pinLockedOut(retryAfterSeconds: nil), "the PIN is locked out")
+        case .authenticationFailed: return SetupError(.wrongPIN(attemptsLeft: nil), "the PIN was wrong")
+        case .peerReported(let code): return SetupError(.internalError, "the printer reported \(code)")
+        default: return SetupError(.internalError, "protocol failure: \(error)")
+        }
+    }
+}
+
+/// The documented exit codes of `smartsetup`, one per failure class.
+public enum ExitCodeTable {
+    /// Each code with its name and meaning, in order, for `--help` and the docs.
+    public static let rows: [(code: Int32, name: String, meaning: String)] = [
+        (0, "ok", "success"),
+        (1, "internal", "internal error or protocol violation"),
+        (64, "usage", "invalid command line or request"),
+        (10, "no-adapter", "no Bluetooth adapter, or BlueZ not reachable"),
+        (11, "bluetooth-off", "the adapter is powered off"),
+        (12, "no-printer", "no printer in setup mode (matching --printer) found"),
+        (13, "several-printers", "several printers found, none chosen (use --printer)"),
+        (14, "wrong-pin", "wrong PIN; the printer allows more attempts"),
+        (15, "pin-locked-out", "PIN attempts used up; new PIN after the lock-out"),
+        (16, "printer-refused", "printer busy, PIN expired/not shown, button not pressed"),
+        (17, "wifi-auth-failed", "the network rejected the passphrase"),
+        (18, "network-not-found", "the printer did not find the network"),
+        (19, "no-address", "the printer joined but got no IP address"),
+        (20, "join-failed", "unsupported security, or the printer failed joining"),
+        (21, "timeout", "a deadline passed"),
+        (22, "printer-lost", "the connection to the printer was lost"),
+    ]
+
+    static func code(for kind: SetupError.Kind) -> Int32 {
+        rows.first { $0.name == name(for: kind) }?.code ?? 1
+    }
+
+    static func name(for kind: SetupError.Kind) -> String {
+        switch kind {
+        case .internalError: return "internal"
+        case .usage: return "usage"
+        case .noAdapter: return "no-adapter"
+        case .bluetoothOff: return "bluetooth-off"
+        case .noPrinterFound: return "no-printer"
+        case .severalPrinters: return "several-printers"
+        case .wrongPIN: return "wrong-pin"
+        case .pinLockedOut: return "pin-locked-out"
+        case .printerRefused: return "printer-refused"
+        case .wifiAuthenticationFailed: return "wifi-auth-failed"
+        case .networkNotFound: return "network-not-found"
+        case .noAddress: return "no-address"
+        case .joinFailed: return "join-failed"
+        case .timedOut: return "timeout"
+        case .printerLost: return "printer-lost"
+        }
+    }
+
+    /// The table as text, for `--help` and the README.
+    public static var text: String {
+        rows.map { row in
+            let code = String(row.code)
+            return String(repeating: " ", count: 3 - code.count) + code + "  " + row.name.padding(toLength: 19, withPad: " ", startingAt: 0) + row.meaning
+        }.joined(separator: "\n")
+    }
+}

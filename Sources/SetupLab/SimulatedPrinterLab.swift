@@ -1,0 +1,97 @@
+import BlueZ
+import DBus
+import SetupCentral
+import SetupPrinter
+import SetupProtocol
+import SimulatedBlueZ
+
+/// The simulated BlueZ with emulated printers on it: adapter hci0 is left for the central,
+/// printer *i* advertises on hci*i+1*. What `smartsetup sim`, `smartsetup demo`, the end-to-end
+/// tests and the benchmark run on.
+public final class SimulatedPrinterLab: Sendable {
+    /// The simulated bluetoothd.
+    public let simulator: SimulatedBlueZ
+    /// The bus it owns `org.bluez` on (for `DBUS_SYSTEM_BUS_ADDRESS`).
+    public let busAddress: String
+    /// The printers, in adapter order.
+    public let printers: [EmulatedPrinter]
+    private let hosts: [BlueZPrinterHost]
+    private let session: BlueZSession?
+
+    private init(simulator: SimulatedBlueZ, busAddress: String, printers: [EmulatedPrinter], hosts: [BlueZPrinterHost], session: BlueZSession?) {
+        self.simulator = simulator
+        self.busAddress = busAddress
+        self.printers = printers
+        self.hosts = hosts
+        self.session = session
+    }
+
+    /// Starts the simulator (on its own dbus-daemon, or on `bus`) with `count` printers made by
+    /// `configuration(i)`; their display lines go to `output`.
+    public static func start(
+        printers count: Int, mtu: Int = 517, interval: Duration = .milliseconds(30), bus: String? = nil,
+        configuration: (Int) -> EmulatorConfiguration = { EmulatorConfiguration(shortID: ShortID(UInt16(0x3F0A + $0))) },
+        output: @escaping @Sendable (String) -> Void
+    ) async throws(LabError) -> SimulatedPrinterLab {
+        let simulatorConfiguration = SimulatorConfiguration(adapterCount: count + 1, mtu: UInt16(clamping: mtu), connectionInterval: interval)
+        let simulator: SimulatedBlueZ
+        do {
+            if let bus {
+                simulator = try await SimulatedBlueZ.start(busAddress: bus, configuration: simulatorConfiguration)
+            } else {
+                simulator = try await SimulatedBlueZ.startWithPrivateBus(configuration: simulatorConfiguration)
+            }
+        } catch {
+            throw LabError(.simulatorUnavailable, "cannot start the simulated BlueZ: \(error.message)", cause: error)
+        }
+        guard let address = simulator.busAddress ?? bus else {
+            await simulator.stop()
+            throw LabError(.simulatorUnavailable, "the simulated BlueZ has no bus address")
+        }
+        guard count > 0 else {
+            return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: [], hosts: [], session: nil)
+        }
+        do throws(LabError) {
+            let session: BlueZSession
+            do {
+                session = try await BlueZSession.open(try await DBusConnection.open(.address(address)))
+            } catch let error as BlueZError {
+                throw LabError(.simulatorUnavailable, "cannot open the simulated BlueZ: \(error.message)", cause: error)
+            } catch {
+                throw LabError(.simulatorUnavailable, "cannot reach the simulated BlueZ's bus", cause: error)
+            }
+            var printers: [EmulatedPrinter] = []
+            var hosts: [BlueZPrinterHost] = []
+            for index in 0..<count {
+                let printer: EmulatedPrinter
+                do { printer = try EmulatedPrinter(configuration: configuration(index), output: output) } catch {
+                    throw LabError(.invalidPrinterConfiguration, "printer \(index + 1) has an invalid configuration", cause: error)
+                }
+                await printer.start()
+                do {
+                    let adapter = try session.adapter(named: "hci\(index + 1)")
+                    hosts.append(try await BlueZPrinterHost.start(printer, on: adapter))
+                } catch {
+                    throw LabError(.printerNotStarted, "cannot put printer \(index + 1) on hci\(index + 1): \(error.message)", cause: error)
+                }
+                printers.append(printer)
+            }
+            return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: printers, hosts: hosts, session: session)
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    /// A central radio on hci0 of the simulated BlueZ.
+    public func centralRadio() async throws(SetupError) -> BlueZRadio {
+        try await BlueZRadio.open(adapter: "hci0", bus: .address(busAddress))
+    }
+
+    /// Stops the printers and the simulator.
+    public func stop() async {
+        for host in hosts { await host.stop() }
+        session?.close()
+        await simulator.stop()
+    }
+}

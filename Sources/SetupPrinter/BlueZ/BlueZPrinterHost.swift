@@ -1,0 +1,143 @@
+import BlueZ
+import DBus
+import SetupLink
+import SetupProtocol
+import Synchronization
+
+/// Puts an ``EmulatedPrinter`` on a BlueZ adapter through the peripheral API: the setup GATT
+/// service (Info, Request, Events with their user descriptions) registered with
+/// `GattManager1.RegisterApplication`, and the setup advertisement (SPEC §4.1: service UUID +
+/// manufacturer data, name in the scan response) with `LEAdvertisingManager1`. While it runs,
+/// the adapter's alias is the printer's name (see ``start(_:on:)``).
+public final class BlueZPrinterHost: Sendable {
+    /// The printer.
+    public let printer: EmulatedPrinter
+    /// The adapter it advertises on.
+    public let adapter: Adapter
+    private let application: GattApplication
+    private let advertising: AdvertisingController
+    private let links: LinkTable
+    private let alias: AliasRestorer
+
+    private init(
+        printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable,
+        alias: AliasRestorer
+    ) {
+        self.printer = printer
+        self.adapter = adapter
+        self.application = application
+        self.advertising = advertising
+        self.links = links
+        self.alias = alias
+    }
+
+    /// How long setting or restoring the adapter's alias may take.
+    static let aliasTimeout: Duration = .seconds(5)
+
+    /// Sets the adapter's alias to the printer's name, then registers the printer's GATT
+    /// application and advertisement on `adapter`.
+    ///
+    /// bluetoothd serves the adapter's alias as the GAP Device Name, which a central reads after
+    /// connecting and which then replaces the advertised name in its Device1.Name: without this,
+    /// a printer is "BlueZ 5.66" to a central after one connection and `--printer NAME` stops
+    /// matching it. A failure to set the alias is logged as a warning, not fatal; ``stop()``
+    /// restores the old alias.
+    public static func start(_ printer: EmulatedPrinter, on adapter: Adapter) async throws(BlueZError) -> BlueZPrinterHost {
+        let alias = await AliasRestorer.apply(printer.localName, on: adapter, printer: printer)
+        do {
+            return try await register(printer, on: adapter, alias: alias)
+        } catch {
+            await alias.restore()
+            throw error
+        }
+    }
+
+    private static func register(_ printer: EmulatedPrinter, on adapter: Adapter, alias: AliasRestorer) async throws(BlueZError) -> BlueZPrinterHost {
+        let links = LinkTable()
+        let events = LocalCharacteristic(
+            uuid: SetupGATT.eventsCharacteristicUUID.description, flags: ["notify"],
+            descriptors: [Self.userDescription(SetupGATT.eventsDescription)])
+        let session = adapter.session
+        let request = LocalCharacteristic(
+            uuid: SetupGATT.requestCharacteristicUUID.description, flags: ["write", "write-without-response"],
+            descriptors: [Self.userDescription(SetupGATT.requestDescription)],
+            onWrite: { value, options throws(BlueZError) in
+                let key = options.device?.rawValue ?? "unknown"
+                let (link, isNew) = links.table.withLock { links -> (BlueZServerLink, Bool) in
+                    if let existing = links[key] { return (existing, false) }
+                    let link = BlueZServerLink(device: options.device.map { Device(session: session, path: $0) }, events: events)
+                    links[key] = link
+                    return (link, true)
+                }
+                if isNew { Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links) }
+                // bluetoothd 5.66 passes no `type` whatever ATT operation carried the write, so
+                // every WriteValue is answered once the session has handled the write: bluetoothd
+                // turns the reply into the Write Response of a Write Request and drops it for a
+                // Write Command. `options.type` is not consulted.
+                try await link.deliver(IncomingWrite(value: value, mtu: Int(options.mtu ?? 23), withResponse: true))
+            })
+        let info = LocalCharacteristic(
+            uuid: SetupGATT.infoCharacteristicUUID.description, flags: ["read"],
+            descriptors: [Self.userDescription(SetupGATT.infoDescription)],
+            onRead: { _ throws(BlueZError) in printer.infoValue() })
+        let service = LocalService(uuid: SetupGATT.serviceUUID.description, characteristics: [info, request, events])
+        let application = try await GattApplication.register([service], on: adapter)
+        let advertising = AdvertisingController(printer: printer, adapter: adapter)
+        do { try await advertising.refresh() } catch {
+            await application.unregister()
+            throw error
+        }
+        printer.onAdvertisementChange { try? await advertising.refresh() }
+        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias)
+    }
+
+    /// Unregisters the advertisement and the application, ends every session and restores the
+    /// adapter's alias (best effort, within a deadline; a failure is logged).
+    public func stop() async {
+        printer.onAdvertisementChange {}
+        await advertising.stop()
+        await application.unregister()
+        for link in links.table.withLock({ Array($0.values) }) { await link.close() }
+        await alias.restore()
+    }
+
+    private static func userDescription(_ text: String) -> LocalDescriptor {
+        LocalDescriptor(uuid: GattUUID.from16(SetupGATT.userDescriptionDescriptorUUID), value: Array(text.utf8))
+    }
+
+    /// Runs the printer session for a new central and ends it when the central's device
+    /// disconnects or vanishes.
+    private static func serve(
+        _ link: BlueZServerLink, key: String, device: DBusObjectPath?, session: BlueZSession, printer: EmulatedPrinter,
+        links: LinkTable
+    ) {
+        let watcher = Task {
+            guard let device else { return }
+            for await event in session.events(.object(device)) {
+                switch event {
+                case .interfacesRemoved(_, let names) where names.contains(BlueZInterface.device):
+                    await link.close()
+                    return
+                case .propertiesChanged(_, BlueZInterface.device, let changed, _) where changed["Connected"]?.unwrappedVariant == .boolean(false):
+                    await link.close()
+                    return
+                case .bluetoothdStopped:
+                    await link.close()
+                    return
+                default:
+                    continue
+                }
+            }
+        }
+        Task {
+            await printer.serve(link)
+            watcher.cancel()
+            links.table.withLock { _ = $0.removeValue(forKey: key) }
+        }
+    }
+}
+
+/// The centrals connected to one host, by device path.
+final class LinkTable: Sendable {
+    let table = Mutex<[String: BlueZServerLink]>([:])
+}

@@ -1,0 +1,223 @@
+import SetupLink
+import SetupProtocol
+
+/// Runs the printer role: one ``PrinterSetupState`` (PIN, attempts, lock-out, button window)
+/// across connections, and a ``PrinterSession`` per connected central over a ``GATTServerLink``.
+///
+/// The thin I/O shell of the printer: it answers each Write Request after processing it, sends
+/// notifications in order, arms the sessions' and the PIN's timers, and hands scans, joins,
+/// identify and reset to the ``PrinterApplication``.
+public actor PrinterDriver {
+    private struct Connection {
+        var session: PrinterSession
+        var outbound: AsyncStream<Outbound>.Continuation
+        var timer: Task<Void, Never>?
+    }
+
+    private enum Outbound {
+        case respond(Bool)
+        case notify([[UInt8]])
+        case disconnect
+    }
+
+    /// The printer's identity.
+    public let configuration: PrinterConfiguration
+    private let application: any PrinterApplication
+    private let clock: any SessionClock
+    private var setup: PrinterSetupState
+    private var random = SystemRandomSource()
+    private var connections: [Int: Connection] = [:]
+    private var nextConnectionID = 0
+    private var credentialTimer: Task<Void, Never>?
+    private var advertisedBusy = false
+
+    /// Creates a driver; call ``startSetupMode()`` to show the first PIN.
+    public init(
+        configuration: PrinterConfiguration, authMethod: AuthMethod, application: any PrinterApplication,
+        maximumAttempts: UInt8 = 3, clock: any SessionClock = SystemSessionClock()
+    ) {
+        self.configuration = configuration
+        self.application = application
+        self.clock = clock
+        self.authMethod = authMethod
+        self.setup = PrinterSetupState(authMethod: authMethod, maximumAttempts: maximumAttempts)
+    }
+
+    /// The advertised auth method.
+    public nonisolated let authMethod: AuthMethod
+
+    /// Whether a session holds the printer (the advertisement's busy flag).
+    public var isBusy: Bool { setup.isBusy }
+
+    /// The number of connected centrals.
+    public var connectionCount: Int { connections.count }
+
+    /// Enters setup mode: shows a new PIN, or in button mode opens the button window.
+    public func startSetupMode() async {
+        await presentNewCredential(reason: .started)
+    }
+
+    /// Button mode: the owner pressed the button; the window opens for 120 s.
+    public func pressButton() async {
+        setup.buttonPressed(now: clock.now())
+        armCredentialTimer()
+        await application.present(.buttonWindowOpen(shortID: configuration.shortID))
+    }
+
+    /// Serves one connected central until it disconnects or the session ends.
+    public func serve(_ link: any GATTServerLink) async {
+        nextConnectionID += 1
+        let id = nextConnectionID
+        let (outbound, continuation) = AsyncStream.makeStream(of: Outbound.self)
+        let sender = Task {
+            for await item in outbound {
+                switch item {
+                case .respond(let success): await link.respond(success: success)
+                case .notify(let fragments):
+                    for fragment in fragments {
+                        do { try await link.notify(fragment) } catch { break }
+                    }
+                case .disconnect: await link.disconnect()
+                }
+            }
+        }
+        let session = PrinterSession(configuration: configuration, setup: &setup, now: clock.now())
+        connections[id] = Connection(session: session, outbound: continuation)
+        if let deadline = session.nextDeadline { apply([.setTimer(deadline)], to: id) }
+        for await write in link.incomingWrites() {
+            receive(write, on: id)
+            if connections[id]?.session.isClosed ?? true { break }
+        }
+        disconnected(id)
+        await sender.value
+    }
+
+    // MARK: - Inputs
+
+    private func receive(_ write: IncomingWrite, on id: Int) {
+        guard var connection = connections[id] else { return }
+        let actions = connection.session.receiveWrite(
+            write.value, mtu: write.mtu, withResponse: write.withResponse, now: clock.now(), setup: &setup, random: &random)
+        connections[id] = connection
+        apply(actions, to: id)
+    }
+
+    private func disconnected(_ id: Int) {
+        guard var connection = connections[id] else { return }
+        let actions = connection.session.disconnected(now: clock.now(), setup: &setup, random: &random)
+        connections[id] = connection
+        apply(actions, to: id)
+        connection.timer?.cancel()
+        connection.outbound.finish()
+        connections[id] = nil
+    }
+
+    private func timerFired(on id: Int) {
+        guard var connection = connections[id] else { return }
+        let actions = connection.session.timerFired(now: clock.now(), setup: &setup, random: &random)
+        connections[id] = connection
+        apply(actions, to: id)
+    }
+
+    private func report(_ status: JoinStatus, on id: Int) {
+        guard var connection = connections[id] else { return }
+        guard let actions = try? connection.session.reportJoinStatus(status, now: clock.now()) else { return }
+        connections[id] = connection
+        apply(actions, to: id)
+    }
+
+    private func sendScanResults(_ results: [ScanResult], on id: Int) {
+        guard var connection = connections[id] else { return }
+        guard let actions = try? connection.session.sendScanResults(Array(results.prefix(ScanResult.maximumCount)), now: clock.now()) else { return }
+        connections[id] = connection
+        apply(actions, to: id)
+    }
+
+    // MARK: - Actions
+
+    private func apply(_ actions: [PrinterAction], to id: Int) {
+        if setup.isBusy != advertisedBusy {
+            advertisedBusy = setup.isBusy
+            let (application, busy) = (application, advertisedBusy)
+            Task { await application.busyChanged(busy) }
+        }
+        guard connections[id] != nil else { return }
+        for action in actions {
+            switch action {
+            case .respondToWrite(let success): connections[id]?.outbound.yield(.respond(success))
+            case .notify(let fragments): connections[id]?.outbound.yield(.notify(fragments))
+            case .disconnect: connections[id]?.outbound.yield(.disconnect)
+            case .setTimer(let deadline):
+                connections[id]?.timer?.cancel()
+                connections[id]?.timer = Task { [weak self, clock] in
+                    do { try await clock.sleep(until: deadline) } catch { return }
+                    await self?.timerFired(on: id)
+                }
+            case .cancelTimer:
+                connections[id]?.timer?.cancel()
+                connections[id]?.timer = nil
+            case .event(let event):
+                handle(event, on: id)
+            }
+        }
+    }
+
+    private func handle(_ event: PrinterEvent, on id: Int) {
+        let application = self.application
+        Task { await application.sessionEvent(event) }
+        switch event {
+        case .scanRequested:
+            Task {
+                let results = await application.scanNetworks()
+                self.sendScanResults(results, on: id)
+            }
+        case .joinRequested(let credentials):
+            Task {
+                await application.join(credentials) { status in await self.report(status, on: id) }
+            }
+        case .identifyRequested(let action):
+            Task { await application.identify(action) }
+        case .resetRequested:
+            Task { await application.resetNetwork() }
+        case .pinRotated:
+            armCredentialTimer()
+            if let pin = setup.currentPIN {
+                Task { await application.present(.pin(pin, shortID: configuration.shortID, reason: .rotated)) }
+            }
+        case .pinExpired, .authenticated, .authenticationFailed, .failed:
+            break
+        }
+    }
+
+    // MARK: - PIN lifetime
+
+    private func presentNewCredential(reason: PresentationReason) async {
+        if setup.authMethod.usesPIN {
+            if let pin = setup.showNewPIN(now: clock.now(), random: &random) {
+                armCredentialTimer()
+                await application.present(.pin(pin, shortID: configuration.shortID, reason: reason))
+            }
+        } else {
+            await pressButton()
+        }
+    }
+
+    private func armCredentialTimer() {
+        credentialTimer?.cancel()
+        guard let deadline = setup.nextDeadline else { return }
+        credentialTimer = Task { [weak self, clock] in
+            do { try await clock.sleep(until: deadline) } catch { return }
+            await self?.credentialDeadlinePassed()
+        }
+    }
+
+    /// The PIN expired or the button window closed: the emulated owner asks for a new one at once.
+    private func credentialDeadlinePassed() async {
+        guard setup.expire(now: clock.now()) else {
+            armCredentialTimer()
+            return
+        }
+        await application.present(.cleared)
+        if setup.authMethod.usesPIN { await presentNewCredential(reason: .renewed) }
+    }
+}

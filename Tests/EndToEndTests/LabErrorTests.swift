@@ -1,0 +1,32 @@
+import SetupLab
+import SetupPrinter
+import SetupProtocol
+import Testing
+
+/// The lab reports its own failures with its own error kinds, never as a central's error.
+@Suite struct LabErrorTests {
+    @Test func anInvalidPrinterConfigurationIsReportedAsSuch() async {
+        do {
+            let lab = try await SimulatedPrinterLab.start(
+                printers: 1, configuration: { _ in EmulatorConfiguration(shortID: ShortID(0x3F0A), model: String(repeating: "m", count: 65)) },
+                output: { _ in })
+            await lab.stop()
+            Issue.record("a 65-octet model was accepted")
+        } catch {
+            #expect(error.kind == .invalidPrinterConfiguration)
+            #expect(error.message == "printer 1 has an invalid configuration")
+            #expect(error.cause != nil)
+        }
+    }
+
+    @Test func aBusThatDoesNotAnswerMakesTheSimulatorUnavailable() async {
+        do {
+            let lab = try await SimulatedPrinterLab.start(printers: 0, bus: "unix:path=/nonexistent/smartsetup-test-bus", output: { _ in })
+            await lab.stop()
+            Issue.record("a missing bus was accepted")
+        } catch {
+            #expect(error.kind == .simulatorUnavailable)
+            #expect(error.message.hasPrefix("cannot start the simulated BlueZ"))
+        }
+    }
+}
