@@ -95,11 +95,16 @@ public struct RemoteCharacteristic: Sendable, Hashable {
     /// notification sent while StartNotify runs is not missed. End it with
     /// ``Notifications/stop()``.
     public func notifications(timeout: Duration = .seconds(25)) async throws(BlueZError) -> Notifications {
-        // The device's whole subtree: the characteristic's values and the device's Connected.
-        let device = devicePath
-        let (_, events) = session.subscribe(.subtree(device))
+        // Subscribed before StartNotify, so that a value notified at once is not missed: the
+        // device's whole subtree (the characteristic's values and the device's Connected).
+        let (subscriber, values) = session.subscribeValues(of: path, device: devicePath)
         let controller = session.characteristicController(path)
-        try await controller.joinNotifications(session: session, timeout: timeout)
-        return Notifications(characteristic: self, device: device, controller: controller, events: events, timeout: timeout)
+        do {
+            try await controller.joinNotifications(session: session, timeout: timeout)
+        } catch {
+            session.finishValues(subscriber)
+            throw error
+        }
+        return Notifications(characteristic: self, values: values, subscriber: subscriber, controller: controller, timeout: timeout)
     }
 }

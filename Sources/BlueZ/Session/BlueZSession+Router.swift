@@ -36,26 +36,27 @@ extension BlueZSession {
 
     /// Applies one signal from org.bluez and routes the resulting event.
     func receive(_ signal: DBusMessage) {
-        state.withLock { state in
+        let endings = state.withLock { state -> StreamEndings in
             if state.syncing {
                 state.held.append(signal)
-            } else if state.isReflectedInSnapshot(signal) {
-                return
-            } else if let event = state.cache.apply(signal) {
-                state.route(event)
+            } else if !state.isReflectedInSnapshot(signal), let event = state.cache.apply(signal) {
+                return state.route(event)
             }
+            return []
         }
+        endings.finishAll()
     }
 
     /// Handles a change of org.bluez's owner: a loss drops the cache; a new owner re-syncs.
     func ownerChanged(_ change: DBusNameOwnerChange, timeout: Duration) async {
         if change.oldOwner != nil {
-            state.withLock { state in
+            let endings = state.withLock { state in
                 state.cache.removeAll()
                 state.available = false
                 state.held.removeAll()
-                state.route(.bluetoothdStopped)
+                return state.route(.bluetoothdStopped)
             }
+            endings.finishAll()
         }
         if change.newOwner != nil {
             await resync(timeout: timeout)

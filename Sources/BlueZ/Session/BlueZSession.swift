@@ -77,7 +77,7 @@ public final class BlueZSession: Sendable {
             defer { state.subscribers.removeAll() }
             return Array(state.subscribers.values)
         }
-        for subscriber in subscribers { subscriber.continuation.finish() }
+        for subscriber in subscribers { subscriber.finish(nil) }
     }
 
     /// True while bluetoothd owns org.bluez and the cache reflects it.
@@ -159,7 +159,7 @@ public final class BlueZSession: Sendable {
         state.withLock { $0.syncing = true }
         let result = try? await managedObjects(timeout: timeout)
         let snapshot = result?.0
-        let discoveries = state.withLock { state in
+        let (discoveries, endings) = state.withLock { state in
             var events = state.cache.replace(with: snapshot ?? [:])
             state.snapshotMark = result?.1
             for signal in state.held where !state.isReflectedInSnapshot(signal) {
@@ -168,10 +168,11 @@ public final class BlueZSession: Sendable {
             state.held.removeAll()
             state.syncing = false
             state.available = snapshot != nil
-            for event in events { state.route(event) }
-            if snapshot != nil { state.route(.bluetoothdStarted) }
-            return snapshot == nil ? [] : Array(state.discoveries.values)
+            var endings = events.flatMap { state.route($0) }
+            if snapshot != nil { endings += state.route(.bluetoothdStarted) }
+            return (snapshot == nil ? [] : Array(state.discoveries.values), endings)
         }
+        endings.finishAll()
         for discovery in discoveries where discovery.userCount > 0 {
             await discovery.rearm(session: self)
         }
@@ -206,10 +207,17 @@ struct SessionState: Sendable {
 
     /// Delivers `event` to every subscriber whose scope covers its object (all of them for the
     /// bluetoothd events).
-    func route(_ event: BlueZEvent) {
-        for subscriber in subscribers.values where subscriber.covers(event.path) {
-            subscriber.continuation.yield(event)
+    /// Returns the subscribers the event ended, already unregistered, for the caller to finish
+    /// once it released the lock.
+    mutating func route(_ event: BlueZEvent) -> StreamEndings {
+        var endings: StreamEndings = []
+        for (id, subscriber) in subscribers where subscriber.covers(event.path) {
+            if let error = subscriber.deliver(event) {
+                subscribers[id] = nil
+                endings.append((subscriber, error))
+            }
         }
+        return endings
     }
 }
 
