@@ -1,3 +1,4 @@
+import Deadlines
 import SetupLink
 import SetupProtocol
 
@@ -7,22 +8,30 @@ import SetupProtocol
 /// carries out the session's actions (writes in order, one Write Request outstanding, timers,
 /// disconnect). The application starts a handshake or sends requests and reads the session's
 /// events with ``nextEvent(within:)``; every wait has a deadline.
+///
+/// A notification takes three hand-offs from the bus to the session: the D-Bus I/O thread, the
+/// BlueZ session's router (which puts the value into the link's stream), and this actor, whose
+/// own isolated loop reads that stream. The driver's two loops (notifications in, writes out)
+/// and its session timer end with ``close()`` or with the link.
 public actor CentralDriver {
+    /// What the write loop carries out, in order.
+    private enum Outbound: Sendable {
+        case write([WriteOperation])
+        case disconnect
+    }
+
     private let link: any GATTClientLink
     private let clock: any SessionClock
     private var session: CentralSession
     private var random = SystemRandomSource()
-    private var buffered: [CentralEvent] = []
-    private var terminal: ProtocolError?
-    private var waiter: (id: Int, continuation: CheckedContinuation<Result<CentralEvent, ProtocolError>, Never>)?
-    private var nextWaiterID = 0
-    private var waiterTimer: Task<Void, Never>?
+    private let mailbox = EventMailbox()
     private var timer: Task<Void, Never>?
-    private var tasks: [Task<Void, Never>] = []
-    private let writeQueue: AsyncStream<[WriteOperation]>.Continuation
+    private var loops: [Task<Void, Never>] = []
+    private let outbound: AsyncStream<Outbound>.Continuation
     private var counters = LinkStatistics()
+    /// The notifications of the message being reassembled, counted apart until it yields events.
     private var currentMessage = LinkStatistics()
-    private var accepted: LinkStatistics?
+    private var lastEventTraffic = LinkStatistics()
 
     /// Opens a driver on a connected link: reads the MTU and subscribes to Events before anything
     /// is written.
@@ -32,8 +41,10 @@ public actor CentralDriver {
         link: any GATTClientLink, configuration: CentralConfiguration, clock: any SessionClock = SystemSessionClock()
     ) async throws(ProtocolError) -> CentralDriver {
         let mtu = await link.mtu()
-        let notifications: AsyncStream<[UInt8]>
-        do { notifications = try await link.subscribeToEvents() } catch { throw ProtocolError(.disconnected, detail: "subscribing to Events") }
+        let notifications: AsyncThrowingStream<[UInt8], any Error>
+        do { notifications = try await link.subscribeToEvents() } catch {
+            throw ProtocolError(.disconnected, detail: "subscribing to Events: \(error)")
+        }
         let driver = CentralDriver(link: link, session: CentralSession(configuration: configuration, mtu: mtu), clock: clock)
         await driver.start(notifications: notifications)
         return driver
@@ -43,21 +54,37 @@ public actor CentralDriver {
         self.link = link
         self.session = session
         self.clock = clock
-        let (stream, continuation) = AsyncStream.makeStream(of: [WriteOperation].self)
-        writeQueue = continuation
-        writes = stream
+        (writes, outbound) = AsyncStream.makeStream(of: Outbound.self)
     }
 
-    private let writes: AsyncStream<[WriteOperation]>
+    private let writes: AsyncStream<Outbound>
 
-    private func start(notifications: AsyncStream<[UInt8]>) {
-        tasks.append(Task { [weak self] in
-            for await value in notifications { await self?.notification(value) }
-            await self?.linkLost()
-        })
-        tasks.append(Task { [weak self, link, writes] in
-            for await operations in writes {
-                var succeeded = true
+    private func start(notifications: AsyncThrowingStream<[UInt8], any Error>) {
+        loops = [
+            Task { await self.receive(notifications) },
+            Task { [link, writes] in await Self.carryOut(writes, on: link, reporting: self) },
+        ]
+    }
+
+    /// The notification loop, isolated to the driver: each value goes into the session as it
+    /// arrives. The link's end (normal or with its error) is the link's loss.
+    private func receive(_ notifications: AsyncThrowingStream<[UInt8], any Error>) async {
+        var reason = "the link ended"
+        do {
+            for try await value in notifications { notification(value) }
+        } catch {
+            reason = "\(error)"
+        }
+        linkLost(reason: reason)
+    }
+
+    /// The write loop: each message's writes in order, then their outcome; a disconnection
+    /// after the writes queued before it.
+    private static func carryOut(_ writes: AsyncStream<Outbound>, on link: any GATTClientLink, reporting driver: CentralDriver) async {
+        for await item in writes {
+            switch item {
+            case .write(let operations):
+                var failure: LinkError?
                 for operation in operations {
                     do {
                         switch operation {
@@ -65,13 +92,15 @@ public actor CentralDriver {
                         case .request(let bytes): try await link.writeRequest(bytes, withResponse: true)
                         }
                     } catch {
-                        succeeded = false
+                        failure = error
                         break
                     }
                 }
-                await self?.writeFinished(succeeded: succeeded)
+                await driver.writeFinished(failure: failure)
+            case .disconnect:
+                await link.disconnect()
             }
-        })
+        }
     }
 
     /// The ATT MTU the session fragments for.
@@ -81,10 +110,9 @@ public actor CentralDriver {
     /// notifications and their octets.
     public var statistics: LinkStatistics { counters }
 
-    /// The traffic up to the printer's acceptance of the credentials: everything before the
-    /// first JoinStatus ("received") notification, which follows the Write Response that
-    /// acknowledged them (SPEC §14.1). Nil until then.
-    public var statisticsUntilCredentialsAccepted: LinkStatistics? { accepted }
+    /// The traffic before the message that produced the event ``nextEvent(within:)`` returned
+    /// last: for an event from a notification, everything up to that message's first fragment.
+    public var trafficBeforeLastEvent: LinkStatistics { lastEventTraffic }
 
     /// Starts an attempt (ClientHello); `firstRequest` travels sealed in ClientFinish.
     public func startHandshake(_ authentication: CentralAuthentication, firstRequest: CentralRequest? = nil) throws(ProtocolError) {
@@ -102,32 +130,27 @@ public actor CentralDriver {
     /// - Throws: `.timedOut` when none arrives in time, the session's failure once it has ended
     ///   and every event was read, `.internalError` when the task is cancelled.
     public func nextEvent(within timeout: Duration) async throws(ProtocolError) -> CentralEvent {
-        if !buffered.isEmpty { return buffered.removeFirst() }
-        if let terminal { throw terminal }
-        nextWaiterID += 1
-        let id = nextWaiterID
-        let clock = self.clock
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<CentralEvent, ProtocolError>, Never>) in
-                if Task.isCancelled {
-                    continuation.resume(returning: .failure(ProtocolError(.internalError, detail: "cancelled")))
-                    return
-                }
-                waiter = (id, continuation)
-                waiterTimer = Task { [weak self] in
-                    try? await clock.sleep(until: clock.now().adding(milliseconds: timeout.wholeMilliseconds))
-                    await self?.abandon(id, ProtocolError(.timedOut, detail: "no event in time"))
-                }
-            }
-        } onCancel: {
-            Task { await self.abandon(id, ProtocolError(.internalError, detail: "cancelled")) }
+        if let next = mailbox.take() { return try delivered(next) }
+        try await withTimeout(
+            timeout, timedOut: ProtocolError(.timedOut, detail: "no event within \(timeout)"),
+            cancelled: ProtocolError(.internalError, detail: "cancelled")
+        ) { [mailbox] () throws(ProtocolError) in
+            await mailbox.waitUntilReady()
         }
-        return try result.get()
+        guard let next = mailbox.take() else { throw ProtocolError(.internalError, detail: "cancelled") }
+        return try delivered(next)
     }
 
-    /// Disconnects and stops the driver's tasks.
+    private func delivered(_ next: Result<EventMailbox.Entry, ProtocolError>) throws(ProtocolError) -> CentralEvent {
+        let entry = try next.get()
+        lastEventTraffic = entry.trafficBefore
+        return entry.event
+    }
+
+    /// Disconnects and stops the driver's loops and timer.
     public func close() async {
-        apply(session.disconnected(now: clock.now()))
+        apply(session.disconnected(now: clock.now(), reason: "closed by the application"))
+        outbound.finish()
         await link.disconnect()
         stop()
     }
@@ -139,36 +162,35 @@ public actor CentralDriver {
         counters.bytes += value.count
         currentMessage.notifications += 1
         currentMessage.bytes += value.count
+        var before = counters
+        before.notifications -= currentMessage.notifications
+        before.bytes -= currentMessage.bytes
         let actions = session.receiveNotification(value, now: clock.now())
-        for action in actions {
-            guard case .event(let event) = action else { continue }
-            if accepted == nil, event == .joinStatus(.received) {
-                var before = counters
-                before.notifications -= currentMessage.notifications
-                before.bytes -= currentMessage.bytes
-                accepted = before
-            }
-            currentMessage = LinkStatistics()
-        }
-        apply(actions)
+        if actions.contains(where: { if case .event = $0 { true } else { false } }) { currentMessage = LinkStatistics() }
+        apply(actions, trafficBefore: before)
     }
 
-    private func writeFinished(succeeded: Bool) {
-        apply(succeeded ? session.writeAcknowledged(now: clock.now()) : session.writeFailed(now: clock.now()))
+    private func writeFinished(failure: LinkError?) {
+        guard let failure else {
+            apply(session.writeAcknowledged(now: clock.now()))
+            return
+        }
+        apply(session.writeFailed(now: clock.now(), reason: "\(failure)"))
     }
 
     private func timerFired() {
         apply(session.timerFired(now: clock.now()))
     }
 
-    private func linkLost() {
-        apply(session.disconnected(now: clock.now()))
+    private func linkLost(reason: String) {
+        apply(session.disconnected(now: clock.now(), reason: reason))
+        outbound.finish()
         stop()
     }
 
     // MARK: - Actions
 
-    private func apply(_ actions: [CentralAction]) {
+    private func apply(_ actions: [CentralAction], trafficBefore: LinkStatistics? = nil) {
         for action in actions {
             switch action {
             case .write(let operations):
@@ -176,9 +198,9 @@ public actor CentralDriver {
                     if case .request = operation { counters.roundTrips += 1 } else { counters.writeCommands += 1 }
                     counters.bytes += operation.value.count
                 }
-                writeQueue.yield(operations)
+                outbound.yield(.write(operations))
             case .event(let event):
-                deliver(event)
+                mailbox.post(EventMailbox.Entry(event: event, trafficBefore: trafficBefore ?? counters))
             case .setTimer(let deadline):
                 timer?.cancel()
                 timer = Task { [weak self, clock] in
@@ -189,32 +211,14 @@ public actor CentralDriver {
                 timer?.cancel()
                 timer = nil
             case .disconnect:
-                Task { [link] in await link.disconnect() }
+                outbound.yield(.disconnect)
             }
         }
-    }
-
-    private func deliver(_ event: CentralEvent) {
-        if case .failed(let error) = event, terminal == nil { terminal = error }
-        if let waiter {
-            self.waiter = nil
-            waiterTimer?.cancel()
-            waiter.continuation.resume(returning: .success(event))
-        } else {
-            buffered.append(event)
-        }
-    }
-
-    private func abandon(_ id: Int, _ error: ProtocolError) {
-        guard let waiter, waiter.id == id else { return }
-        self.waiter = nil
-        waiterTimer?.cancel()
-        waiter.continuation.resume(returning: .failure(error))
     }
 
     private func stop() {
         timer?.cancel()
         timer = nil
-        writeQueue.finish()
+        for loop in loops { loop.cancel() }
     }
 }

@@ -69,7 +69,10 @@ public struct SmartSetup: Sendable {
         while true {
             switch try await nextEvent(driver) {
             case .joinStatus(let status):
-                if accepted == nil, let untilAccepted = await driver.statisticsUntilCredentialsAccepted {
+                // The printer accepted the credentials with its first JoinStatus, "received"
+                // (SPEC §14.1): the traffic before that message is what the budget counts.
+                if accepted == nil, status == .received {
+                    let untilAccepted = await driver.trafficBeforeLastEvent
                     accepted = untilAccepted
                     progress(.credentialsAccepted(roundTrips: untilAccepted.roundTrips))
                 }

@@ -12,7 +12,7 @@ public actor LoopbackConnection {
     private let info: [UInt8]
     private let writes: AsyncStream<IncomingWrite>
     private let writesContinuation: AsyncStream<IncomingWrite>.Continuation
-    private var events: AsyncStream<[UInt8]>.Continuation?
+    private var events: AsyncThrowingStream<[UInt8], any Error>.Continuation?
     private var pendingResponse: CheckedContinuation<Result<Void, LinkError>, Never>?
     private var closed = false
     private var counters = LinkStatistics()
@@ -42,7 +42,7 @@ public actor LoopbackConnection {
         guard !closed else { return }
         closed = true
         writesContinuation.finish()
-        events?.finish()
+        events?.finish(throwing: LinkError.disconnected)
         events = nil
         pendingResponse?.resume(returning: .failure(.disconnected))
         pendingResponse = nil
@@ -50,9 +50,9 @@ public actor LoopbackConnection {
 
     // MARK: - Central side
 
-    func subscribe() throws(LinkError) -> AsyncStream<[UInt8]> {
+    func subscribe() throws(LinkError) -> AsyncThrowingStream<[UInt8], any Error> {
         guard !closed else { throw .disconnected }
-        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
         events?.finish()
         events = continuation
         return stream
@@ -113,7 +113,9 @@ public struct LoopbackCentralEnd: GATTClientLink {
     /// The link's MTU.
     public func mtu() async -> Int { connection.mtu }
     /// Subscribes to Events.
-    public func subscribeToEvents() async throws(LinkError) -> AsyncStream<[UInt8]> { try await connection.subscribe() }
+    public func subscribeToEvents() async throws(LinkError) -> AsyncThrowingStream<[UInt8], any Error> {
+        try await connection.subscribe()
+    }
     /// Writes one fragment to Request.
     public func writeRequest(_ value: [UInt8], withResponse: Bool) async throws(LinkError) {
         try await connection.write(value, withResponse: withResponse)

@@ -63,13 +63,12 @@ public final class BlueZPrinterHost: Sendable {
             descriptors: [Self.userDescription(SetupGATT.requestDescription)],
             onWrite: { value, options throws(BlueZError) in
                 let key = options.device?.rawValue ?? "unknown"
-                let (link, isNew) = links.table.withLock { links -> (BlueZServerLink, Bool) in
-                    if let existing = links[key] { return (existing, false) }
-                    let link = BlueZServerLink(device: options.device.map { Device(session: session, path: $0) }, events: events)
-                    links[key] = link
-                    return (link, true)
+                let (link, isNew) = links.link(for: key) {
+                    BlueZServerLink(device: options.device.map { Device(session: session, path: $0) }, events: events)
                 }
-                if isNew { Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links) }
+                if isNew {
+                    links.own(Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links), for: link)
+                }
                 // bluetoothd 5.66 passes no `type` whatever ATT operation carried the write, so
                 // every WriteValue is answered once the session has handled the write: bluetoothd
                 // turns the reply into the Write Response of a Write Request and drops it for a
@@ -97,7 +96,7 @@ public final class BlueZPrinterHost: Sendable {
         printer.onAdvertisementChange {}
         await advertising.stop()
         await application.unregister()
-        for link in links.table.withLock({ Array($0.values) }) { await link.close() }
+        await links.closeAll()
         await alias.restore()
     }
 
@@ -105,39 +104,39 @@ public final class BlueZPrinterHost: Sendable {
         LocalDescriptor(uuid: GattUUID.from16(SetupGATT.userDescriptionDescriptorUUID), value: Array(text.utf8))
     }
 
-    /// Runs the printer session for a new central and ends it when the central's device
-    /// disconnects or vanishes.
+    /// Runs the printer session for a new central until it ends, or the central's device
+    /// disconnects or vanishes, or bluetoothd leaves; the device watcher ends with the session.
+    /// The returned task is owned by the link table: ``stop()`` awaits it.
     private static func serve(
         _ link: BlueZServerLink, key: String, device: DBusObjectPath?, session: BlueZSession, printer: EmulatedPrinter,
         links: LinkTable
-    ) {
-        let watcher = Task {
-            guard let device else { return }
-            for await event in session.events(.object(device)) {
-                switch event {
-                case .interfacesRemoved(_, let names) where names.contains(BlueZInterface.device):
-                    await link.close()
-                    return
-                case .propertiesChanged(_, BlueZInterface.device, let changed, _) where changed["Connected"]?.unwrappedVariant == .boolean(false):
-                    await link.close()
-                    return
-                case .bluetoothdStopped:
-                    await link.close()
-                    return
-                default:
-                    continue
+    ) -> Task<Void, Never> {
+        // Subscribed before the task starts, so that a disconnection right now is not missed.
+        let events = device.map { session.events(.object($0)) }
+        return Task {
+            await withTaskGroup(of: Void.self) { group in
+                if let events {
+                    group.addTask {
+                        for await event in events where Self.endsTheCentralsLink(event) {
+                            await link.close()
+                            return
+                        }
+                    }
                 }
+                await printer.serve(link)
+                group.cancelAll()
             }
-        }
-        Task {
-            await printer.serve(link)
-            watcher.cancel()
-            links.table.withLock { _ = $0.removeValue(forKey: key) }
+            links.remove(link, for: key)
         }
     }
-}
 
-/// The centrals connected to one host, by device path.
-final class LinkTable: Sendable {
-    let table = Mutex<[String: BlueZServerLink]>([:])
+    /// The device disconnected or vanished, or bluetoothd left the bus.
+    private static func endsTheCentralsLink(_ event: BlueZEvent) -> Bool {
+        switch event {
+        case .interfacesRemoved(_, let names): return names.contains(BlueZInterface.device)
+        case .propertiesChanged(_, BlueZInterface.device, let changed, _): return changed["Connected"]?.unwrappedVariant == .boolean(false)
+        case .bluetoothdStopped: return true
+        default: return false
+        }
+    }
 }

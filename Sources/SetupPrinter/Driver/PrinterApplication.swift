@@ -25,10 +25,11 @@ public enum PresentationReason: String, Sendable, Codable {
 public protocol PrinterApplication: Sendable {
     /// Shows the PIN (or clears it) on the display, or prints it on the configuration page.
     func present(_ credential: PresentedCredential) async
-    /// Scans for networks.
+    /// Scans for networks (cancelled, like a join, when the central disconnects first).
     func scanNetworks() async -> [ScanResult]
     /// Joins a network, reporting each stage after `received` through `progress`; the last
-    /// report must be final (connected or failed).
+    /// report must be final (connected or failed). The task is cancelled when the central
+    /// disconnects first: stop joining and return.
     func join(_ credentials: WiFiCredentials, progress: @escaping @Sendable (JoinStatus) async -> Void) async
     /// Blinks, beeps or prints the PIN page.
     func identify(_ action: IdentifyAction) async

@@ -7,17 +7,41 @@ import SetupProtocol
 /// The thin I/O shell of the printer: it answers each Write Request after processing it, sends
 /// notifications in order, arms the sessions' and the PIN's timers, and hands scans, joins,
 /// identify and reset to the ``PrinterApplication``.
+///
+/// ``serve(_:)`` runs each connection in a task group whose three loops end with it: the
+/// sender (answers, notifications, disconnection, in order), the requests that answer the
+/// central (network scans and joins, one at a time, cancelled when the central goes), and the
+/// notices to the application (session events, busy flag, PIN shown, identify, reset), told
+/// in the order they happened and all told, also after the central went.
 public actor PrinterDriver {
     private struct Connection {
         var session: PrinterSession
         var outbound: AsyncStream<Outbound>.Continuation
+        var requests: AsyncStream<Request>.Continuation
+        var notices: AsyncStream<Notice>.Continuation
         var timer: Task<Void, Never>?
     }
 
-    private enum Outbound {
+    /// What the sender carries out on the link, in order.
+    private enum Outbound: Sendable {
         case respond(Bool)
         case notify([[UInt8]])
         case disconnect
+    }
+
+    /// Work for the application whose answer goes back to the central: it ends with the link.
+    private enum Request: Sendable {
+        case scan
+        case join(WiFiCredentials)
+    }
+
+    /// What the application is told, in order, whether or not the central is still there.
+    private enum Notice: Sendable {
+        case sessionEvent(PrinterEvent)
+        case busyChanged(Bool)
+        case present(PresentedCredential)
+        case identify(IdentifyAction)
+        case resetNetwork
     }
 
     /// The printer's identity.
@@ -64,32 +88,74 @@ public actor PrinterDriver {
         await application.present(.buttonWindowOpen(shortID: configuration.shortID))
     }
 
-    /// Serves one connected central until it disconnects or the session ends.
+    /// Serves one connected central until it disconnects or the session ends; returns once
+    /// everything the connection started has ended.
     public func serve(_ link: any GATTServerLink) async {
         nextConnectionID += 1
         let id = nextConnectionID
-        let (outbound, continuation) = AsyncStream.makeStream(of: Outbound.self)
-        let sender = Task {
-            for await item in outbound {
-                switch item {
-                case .respond(let success): await link.respond(success: success)
-                case .notify(let fragments):
-                    for fragment in fragments {
-                        do { try await link.notify(fragment) } catch { break }
-                    }
-                case .disconnect: await link.disconnect()
+        let (outbound, outboundContinuation) = AsyncStream.makeStream(of: Outbound.self)
+        let (requests, requestsContinuation) = AsyncStream.makeStream(of: Request.self)
+        let (notices, noticesContinuation) = AsyncStream.makeStream(of: Notice.self)
+        let session = PrinterSession(configuration: configuration, setup: &setup, now: clock.now())
+        connections[id] = Connection(
+            session: session, outbound: outboundContinuation, requests: requestsContinuation, notices: noticesContinuation)
+        if let deadline = session.nextDeadline { apply([.setTimer(deadline)], to: id) }
+        let application = self.application
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await Self.send(outbound, on: link) }
+            group.addTask { await Self.tell(application, notices) }
+            await withTaskGroup(of: Void.self) { connectionBound in
+                connectionBound.addTask { await self.perform(requests, for: id) }
+                for await write in link.incomingWrites() {
+                    receive(write, on: id)
+                    if connections[id]?.session.isClosed ?? true { break }
                 }
+                disconnected(id)
+                // A scan or join in progress answers this central only: it ends with it.
+                connectionBound.cancelAll()
             }
         }
-        let session = PrinterSession(configuration: configuration, setup: &setup, now: clock.now())
-        connections[id] = Connection(session: session, outbound: continuation)
-        if let deadline = session.nextDeadline { apply([.setTimer(deadline)], to: id) }
-        for await write in link.incomingWrites() {
-            receive(write, on: id)
-            if connections[id]?.session.isClosed ?? true { break }
+    }
+
+    // MARK: - The connection's loops
+
+    private static func send(_ outbound: AsyncStream<Outbound>, on link: any GATTServerLink) async {
+        for await item in outbound {
+            switch item {
+            case .respond(let success): await link.respond(success: success)
+            case .notify(let fragments):
+                for fragment in fragments {
+                    do { try await link.notify(fragment) } catch { break }
+                }
+            case .disconnect: await link.disconnect()
+            }
         }
-        disconnected(id)
-        await sender.value
+    }
+
+    private static func tell(_ application: any PrinterApplication, _ notices: AsyncStream<Notice>) async {
+        for await notice in notices {
+            switch notice {
+            case .sessionEvent(let event): await application.sessionEvent(event)
+            case .busyChanged(let busy): await application.busyChanged(busy)
+            case .present(let credential): await application.present(credential)
+            case .identify(let action): await application.identify(action)
+            case .resetNetwork: await application.resetNetwork()
+            }
+        }
+    }
+
+    /// Scans and joins, one at a time, until the connection ends (its task is cancelled then,
+    /// and with it a join in progress).
+    private func perform(_ requests: AsyncStream<Request>, for id: Int) async {
+        for await request in requests {
+            switch request {
+            case .scan:
+                let results = await application.scanNetworks()
+                sendScanResults(results, on: id)
+            case .join(let credentials):
+                await application.join(credentials) { status in await self.report(status, on: id) }
+            }
+        }
     }
 
     // MARK: - Inputs
@@ -109,6 +175,8 @@ public actor PrinterDriver {
         apply(actions, to: id)
         connection.timer?.cancel()
         connection.outbound.finish()
+        connection.requests.finish()
+        connection.notices.finish()
         connections[id] = nil
     }
 
@@ -136,17 +204,16 @@ public actor PrinterDriver {
     // MARK: - Actions
 
     private func apply(_ actions: [PrinterAction], to id: Int) {
+        guard let connection = connections[id] else { return }
         if setup.isBusy != advertisedBusy {
             advertisedBusy = setup.isBusy
-            let (application, busy) = (application, advertisedBusy)
-            Task { await application.busyChanged(busy) }
+            connection.notices.yield(.busyChanged(advertisedBusy))
         }
-        guard connections[id] != nil else { return }
         for action in actions {
             switch action {
-            case .respondToWrite(let success): connections[id]?.outbound.yield(.respond(success))
-            case .notify(let fragments): connections[id]?.outbound.yield(.notify(fragments))
-            case .disconnect: connections[id]?.outbound.yield(.disconnect)
+            case .respondToWrite(let success): connection.outbound.yield(.respond(success))
+            case .notify(let fragments): connection.outbound.yield(.notify(fragments))
+            case .disconnect: connection.outbound.yield(.disconnect)
             case .setTimer(let deadline):
                 connections[id]?.timer?.cancel()
                 connections[id]?.timer = Task { [weak self, clock] in
@@ -157,32 +224,22 @@ public actor PrinterDriver {
                 connections[id]?.timer?.cancel()
                 connections[id]?.timer = nil
             case .event(let event):
-                handle(event, on: id)
+                handle(event, on: connection)
             }
         }
     }
 
-    private func handle(_ event: PrinterEvent, on id: Int) {
-        let application = self.application
-        Task { await application.sessionEvent(event) }
+    private func handle(_ event: PrinterEvent, on connection: Connection) {
+        connection.notices.yield(.sessionEvent(event))
         switch event {
-        case .scanRequested:
-            Task {
-                let results = await application.scanNetworks()
-                self.sendScanResults(results, on: id)
-            }
-        case .joinRequested(let credentials):
-            Task {
-                await application.join(credentials) { status in await self.report(status, on: id) }
-            }
-        case .identifyRequested(let action):
-            Task { await application.identify(action) }
-        case .resetRequested:
-            Task { await application.resetNetwork() }
+        case .scanRequested: connection.requests.yield(.scan)
+        case .joinRequested(let credentials): connection.requests.yield(.join(credentials))
+        case .identifyRequested(let action): connection.notices.yield(.identify(action))
+        case .resetRequested: connection.notices.yield(.resetNetwork)
         case .pinRotated:
             armCredentialTimer()
             if let pin = setup.currentPIN {
-                Task { await application.present(.pin(pin, shortID: configuration.shortID, reason: .rotated)) }
+                connection.notices.yield(.present(.pin(pin, shortID: configuration.shortID, reason: .rotated)))
             }
         case .pinExpired, .authenticated, .authenticationFailed, .failed:
             break

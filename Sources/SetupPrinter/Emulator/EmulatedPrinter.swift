@@ -107,7 +107,10 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             let ssid = String(decoding: credentials.ssid, as: UTF8.self)
             output("[printer \(shortID)] joining \"\(ssid)\" (\(credentials.security))")
             for step in simulator.plan(for: credentials) {
-                try? await Task.sleep(for: step.delay)
+                do { try await Task.sleep(for: step.delay) } catch {
+                    output("[printer \(shortID)] join abandoned: the client disconnected")
+                    return
+                }
                 if case .connected = step.status {
                     state.withLock { $0.provisioned = true }
                     await advertisementChanged()

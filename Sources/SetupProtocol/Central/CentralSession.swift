@@ -118,11 +118,12 @@ public struct CentralSession: Sendable {
         return actions
     }
 
-    /// A write failed (ATT error or BlueZ failure): the session ends.
-    public mutating func writeFailed(now: MonotonicInstant) -> [CentralAction] {
+    /// A write failed (ATT error or BlueZ failure): the session ends. `reason` (secret-free)
+    /// becomes the error's detail, for logs.
+    public mutating func writeFailed(now: MonotonicInstant, reason: String? = nil) -> [CentralAction] {
         var actions: [CentralAction] = []
         if case .closed = state { return actions }
-        fail(ProtocolError(.writeFailed), actions: &actions)
+        fail(ProtocolError(.writeFailed, detail: reason), actions: &actions)
         updateTimer(&actions)
         return actions
     }
@@ -138,14 +139,14 @@ public struct CentralSession: Sendable {
         return actions
     }
 
-    /// The connection is gone.
-    public mutating func disconnected(now: MonotonicInstant) -> [CentralAction] {
+    /// The connection is gone. `reason` (secret-free) becomes the error's detail, for logs.
+    public mutating func disconnected(now: MonotonicInstant, reason: String? = nil) -> [CentralAction] {
         var actions: [CentralAction] = []
         if case .closed = state { return actions }
         state = .closed
         reassembler.reset()
         writes.clear()
-        actions.append(.event(.failed(ProtocolError(.disconnected))))
+        actions.append(.event(.failed(ProtocolError(.disconnected, detail: reason))))
         updateTimer(&actions)
         return actions
     }

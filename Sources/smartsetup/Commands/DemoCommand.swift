@@ -50,6 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
                 let wall = started.duration(to: clock.now)
                 let wallMs = Int(wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000)
                 let counters = lab.simulator.counters.total
+                // Stopped first, so that every line the printer has to say comes before the summary.
+                await lab.stop()
                 console.event(
                     "summary",
                     ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
@@ -63,7 +65,6 @@ struct DemoCommand: AsyncParsableCommand {
                           ATT round trips from services resolved to credentials accepted: \(result.untilAccepted.roundTrips)
                           ATT operations relayed by the simulated BlueZ: \(counters.operations) (\(counters.bytes) bytes), wall time \(wallMs) ms
                         """)
-                await lab.stop()
             } catch {
                 await lab.stop()
                 throw error

@@ -1,5 +1,3 @@
-import SetupProtocol
-
 /// Human and machine names for join statuses, shared by the service, the emulator and the CLI.
 public enum JoinStatusText {
     /// "associating", "connected 192.168.1.57/24", "failed: wrong passphrase", ...
