@@ -17,11 +17,15 @@ public final class BlueZRadio: SetupRadio {
     ///   `.bluetoothOff` when the adapter is powered off.
     public static func open(adapter adapterName: String?, bus: DBusBusAddress = .system) async throws(SetupError) -> BlueZRadio {
         let connection: DBusConnection
-        do { connection = try await DBusConnection.open(bus) } catch { throw SetupError(.noAdapter, "cannot reach the D-Bus system bus (\(error))") }
+        do { connection = try await DBusConnection.open(bus) } catch {
+            throw SetupError(.noAdapter, "cannot reach the D-Bus system bus: \(error.message)", cause: error)
+        }
         let session: BlueZSession
-        do { session = try await BlueZSession.open(connection) } catch { throw SetupError(.noAdapter, "BlueZ is not reachable (\(error.message))") }
+        do { session = try await BlueZSession.open(connection) } catch {
+            throw SetupError(.noAdapter, "BlueZ is not reachable: \(error.message)", cause: error)
+        }
         let adapter: Adapter
-        do { adapter = try session.adapter(named: adapterName) } catch { throw SetupError(.noAdapter, error.message) }
+        do { adapter = try session.adapter(named: adapterName) } catch { throw SetupError(.noAdapter, error.message, cause: error) }
         do {
             guard try adapter.properties().powered else { throw SetupError(.bluetoothOff, "adapter \(adapter.name) is powered off") }
         } catch let error as SetupError {
@@ -42,7 +46,7 @@ public final class BlueZRadio: SetupRadio {
         let discovery: DiscoverySession
         do { discovery = try await adapter.discover(filter) } catch {
             throw error.kind == .adapterPoweredOff || error.kind == .notReady
-                ? SetupError(.bluetoothOff, "the adapter is powered off") : SetupError(.noAdapter, "cannot start discovery (\(error.message))")
+                ? SetupError(.bluetoothOff, "the adapter is powered off") : SetupError(.noAdapter, "cannot start discovery: \(error.message)", cause: error)
         }
         let devices = discovery.devices(includeKnown: true)
         let found = await withTaskGroup(of: [DiscoveredPrinter]?.self) { group -> [DiscoveredPrinter] in
@@ -88,9 +92,9 @@ public final class BlueZRadio: SetupRadio {
             return BlueZClientLink(device: device, info: found[0], request: found[1], events: found[2])
         } catch {
             switch error.kind {
-            case .timedOut: throw SetupError(.timedOut, "connecting to \(printer.address) timed out")
-            case .deviceRemoved, .disconnected, .bluetoothdRestarted: throw SetupError(.printerLost, "lost \(printer.address) while connecting (\(error.message))")
-            default: throw SetupError(.printerLost, "cannot connect to \(printer.address) (\(error.message))")
+            case .timedOut: throw SetupError(.timedOut, "connecting to \(printer.address) timed out", cause: error)
+            case .deviceRemoved, .disconnected, .bluetoothdRestarted: throw SetupError(.printerLost, "lost \(printer.address) while connecting: \(error.message)", cause: error)
+            default: throw SetupError(.printerLost, "cannot connect to \(printer.address): \(error.message)", cause: error)
             }
         }
     }

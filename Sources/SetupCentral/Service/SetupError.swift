@@ -77,14 +77,14 @@ public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension SetupError {
     /// Maps a protocol failure reported by the session to the service's error.
-    static func from(_ error: ProtocolError) -> SetupError {
+    public static func from(_ error: ProtocolError) -> SetupError {
         switch error.kind {
-        case .disconnected, .writeFailed: return SetupError(.printerLost, "the connection to the printer was lost")
-        case .timedOut: return SetupError(.timedOut, "the printer did not answer in time")
-        case .lockedOut: return SetupError(.pinLockedOut(retryAfterSeconds: nil), "the PIN is locked out")
-        case .authenticationFailed: return SetupError(.wrongPIN(attemptsLeft: nil), "the PIN was wrong")
-        case .peerReported(let code): return SetupError(.internalError, "the printer reported \(code)")
-        default: return SetupError(.internalError, "protocol failure: \(error)")
+        case .disconnected, .writeFailed: return SetupError(.printerLost, "the connection to the printer was lost", cause: error)
+        case .timedOut: return SetupError(.timedOut, "the printer did not answer in time", cause: error)
+        case .lockedOut: return SetupError(.pinLockedOut(retryAfterSeconds: nil), "the PIN is locked out", cause: error)
+        case .authenticationFailed: return SetupError(.wrongPIN(attemptsLeft: nil), "the PIN was wrong", cause: error)
+        case .peerReported(let code): return SetupError(.internalError, "the printer reported an error: \(code.summary)", cause: error)
+        default: return SetupError(.internalError, "protocol failure: \(error.message)", cause: error)
         }
     }
 }

@@ -36,7 +36,7 @@ extension SmartSetup {
                     await driver.close()
                     return event
                 case .requestFailed(let report):
-                    throw SetupError(.internalError, "the printer rejected the \(name) request (\(report.code))")
+                    throw SetupError(.internalError, "the printer rejected the \(name) request: \(report.code.summary)")
                 default:
                     continue
                 }

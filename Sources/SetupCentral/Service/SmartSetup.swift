@@ -95,7 +95,7 @@ public struct SmartSetup: Sendable {
                     break
                 }
             case .requestFailed(let report):
-                throw SetupError(.internalError, "the printer rejected the credentials (\(report.code))")
+                throw SetupError(.internalError, "the printer rejected the credentials: \(report.code.summary)")
             default:
                 continue
             }
@@ -213,7 +213,7 @@ public struct SmartSetup: Sendable {
         case .pinExpired: return SetupError(.printerRefused(.pinExpired), "the PIN expired; ask the printer for a new one")
         case .noActivePIN: return SetupError(.printerRefused(.noActivePIN), "the printer shows no PIN; ask it for one")
         case .buttonNotPressed: return SetupError(.printerRefused(.buttonNotPressed), "press the printer's Wi-Fi setup button first")
-        default: return SetupError(.printerRefused(report.code), "the printer refused the attempt (\(report.code))")
+        default: return SetupError(.printerRefused(report.code), "the printer refused the attempt: \(report.code.summary)")
         }
     }
 

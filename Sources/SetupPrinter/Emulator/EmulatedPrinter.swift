@@ -147,7 +147,7 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             case .authenticationFailed(let left): output("[printer \(shortID)] wrong PIN, \(left) attempts left")
             case .pinRotated: output("[printer \(shortID)] attempts used up: PIN rotated, locked for \(ProtocolTimeouts.lockout) s")
             case .pinExpired: output("[printer \(shortID)] PIN expired")
-            case .failed(let error): output("[printer \(shortID)] session ended: \(error.kind)")
+            case .failed(let error): output("[printer \(shortID)] session ended: \(error.message)")
             case .scanRequested, .joinRequested, .identifyRequested, .resetRequested: break
             }
         }

@@ -26,7 +26,7 @@ public struct NetworkTable: Hashable, Sendable, Codable {
     public static func decode(_ data: Data) throws(LoadError) -> NetworkTable {
         let table: NetworkTable
         do { table = try JSONDecoder().decode(NetworkTable.self, from: data) } catch {
-            throw LoadError(description: "not a network table: \(error)")
+            throw LoadError(description: "not a network table: \(Self.explain(error))")
         }
         for network in table.networks {
             guard (1...32).contains(network.ssid.utf8.count) else { throw LoadError(description: "SSID must be 1-32 octets") }
@@ -81,4 +81,21 @@ func parseInterface(_ text: String) -> IPv4Interface? {
     let octets = parts[0].split(separator: ".").compactMap { UInt8($0) }
     guard octets.count == 4, let address = try? IPv4Address(octets) else { return nil }
     return try? IPv4Interface(address: address, prefixLength: prefix)
+}
+
+extension NetworkTable {
+    /// A JSON decoding failure in words: which key or value was wrong and where.
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "not valid JSON" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the top level" : keys.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\"\(key.stringValue)\" is missing at \(path(context))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)) has the wrong type"
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)) is invalid"
+        @unknown default: return "not valid JSON"
+        }
+    }
 }

@@ -44,8 +44,8 @@ public struct SetupAdvertisement: Hashable, Sendable {
     /// reserved flag bits and trailing octets are ignored (a later version may add them).
     public init(manufacturerData data: [UInt8]) throws(ProtocolError) {
         guard data.count >= Self.payloadSize else { throw .malformed("advertisement payload too short") }
-        guard data[0] != 0 else { throw .invalid(.version) }
-        guard let method = AuthMethod(rawValue: data[1] & 0x03) else { throw .invalid(.authMethod) }
+        guard data[0] != 0 else { throw .invalid(.version, "must not be 0") }
+        guard let method = AuthMethod(rawValue: data[1] & 0x03) else { throw .invalid(.authMethod, "is not a known auth method") }
         self.init(
             version: data[0], authMethod: method, isProvisioned: data[1] & 0x04 != 0, isBusy: data[1] & 0x08 != 0,
             shortID: ShortID(UInt16(data[2]) << 8 | UInt16(data[3])),

@@ -25,7 +25,7 @@ public struct CentralConfiguration: Sendable {
 
     /// Creates a configuration; `clientID` must be 16 octets.
     public init(advertisement: SetupAdvertisement, clientID: [UInt8], offeredVersions: [UInt8] = HandshakeBinding.supportedVersions) throws(ProtocolError) {
-        guard clientID.count == 16 else { throw .invalid(.clientID) }
+        guard clientID.count == 16 else { throw .invalid(.clientID, "must be 16 octets") }
         try validateVersionList(offeredVersions)
         self.advertisement = advertisement
         self.clientID = clientID

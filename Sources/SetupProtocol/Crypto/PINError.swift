@@ -26,6 +26,12 @@ public struct PINError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The checksum digit does not match.
     public static let badChecksum = PINError(kind: .badChecksum)
 
-    /// The kind, without the PIN.
-    public var description: String { "PINError.\(kind)" }
+    /// What is wrong, for a person, without the PIN.
+    public var description: String {
+        switch kind {
+        case .wrongLength: return "a PIN has exactly 8 digits"
+        case .notDigits: return "a PIN is 8 digits, optionally written 1234-5678"
+        case .badChecksum: return "the last digit does not match the first seven (a typo?)"
+        }
+    }
 }

@@ -1,6 +1,7 @@
 /// The one error type of the handoff protocol core.
 ///
-/// Code switches on ``kind``; ``description`` adds a short diagnostic for logs. Neither ever
+/// Code switches on ``kind``; ``message`` (also the ``description``) says what went wrong for a
+/// person, with the rule an invalid field broke. Neither ever
 /// contains a secret: no PIN, passphrase, PSK, key, share or tag appears in an error.
 public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, in a form code can switch on.
@@ -76,8 +77,8 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
 
     /// What went wrong.
     public let kind: Kind
-    /// A secret-free detail for logs.
-    private let detail: String?
+    /// A secret-free detail: the rule an invalid field broke, or what the session was doing.
+    public let detail: String?
 
     /// Creates an error of `kind` with an optional secret-free detail.
     public init(_ kind: Kind, detail: String? = nil) {
@@ -85,11 +86,8 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
         self.detail = detail
     }
 
-    /// A short description for logs; never contains a secret.
-    public var description: String {
-        if let detail { return "ProtocolError(\(kind)): \(detail)" }
-        return "ProtocolError(\(kind))"
-    }
+    /// The ``message``; never contains a secret.
+    public var description: String { message }
 
     /// Two errors are equal when their kinds are; the detail is diagnostics only.
     public static func == (lhs: ProtocolError, rhs: ProtocolError) -> Bool { lhs.kind == rhs.kind }
@@ -101,7 +99,4 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
 extension ProtocolError {
     @inline(never)
     static func malformed(_ detail: String) -> ProtocolError { ProtocolError(.malformedMessage, detail: detail) }
-
-    @inline(never)
-    static func invalid(_ field: ProtocolField) -> ProtocolError { ProtocolError(.invalidField(field)) }
 }

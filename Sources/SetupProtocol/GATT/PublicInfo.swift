@@ -20,7 +20,7 @@ public struct PublicInfo: Hashable, Sendable {
     /// Creates the info value.
     public init(supportedVersions: [UInt8], shortID: ShortID, authMethod: AuthMethod, deviceClass: DeviceClass, model: String) throws(ProtocolError) {
         try validateVersionList(supportedVersions)
-        guard (1...64).contains(model.utf8.count) else { throw .invalid(.model) }
+        guard (1...64).contains(model.utf8.count) else { throw .invalid(.model, "must be 1 to 64 octets of UTF-8") }
         self.supportedVersions = supportedVersions
         self.shortID = shortID
         self.authMethod = authMethod
@@ -45,7 +45,7 @@ public struct PublicInfo: Hashable, Sendable {
         guard bytes.count <= 512 else { throw ProtocolError(.messageTooLarge) }
         let fields = try TLVFields(decoding: bytes[1...], known: [1, 2, 3, 4, 5])
         let id = try fields.required(2).uint16(.shortID)
-        guard let method = AuthMethod(rawValue: try fields.required(3).singleByte(.authMethod)) else { throw .invalid(.authMethod) }
+        guard let method = AuthMethod(rawValue: try fields.required(3).singleByte(.authMethod)) else { throw .invalid(.authMethod, "is not a known auth method") }
         let deviceClass = try fields.required(4).singleByte(.deviceClass)
         try self.init(
             supportedVersions: try fields.required(1), shortID: ShortID(id), authMethod: method,

@@ -93,7 +93,7 @@ public struct PrinterSession: Sendable {
     ///   application chooses which to send, SPEC §8.3); nothing is sent and the scan stays pending.
     public mutating func sendScanResults(_ results: [ScanResult], now: MonotonicInstant) throws(ProtocolError) -> [PrinterAction] {
         guard case .authenticated(let channel, .scanning) = state else { throw ProtocolError(.requestNotAllowed, detail: "no scan requested") }
-        guard results.count <= ScanResult.maximumCount else { throw ProtocolError(.invalidField(.network)) }
+        guard results.count <= ScanResult.maximumCount else { throw ProtocolError.invalid(.network, "at most \(ScanResult.maximumCount) networks") }
         var actions: [PrinterAction] = []
         state = .authenticated(channel, .idle(since: now))
         try sendSealed(.scanResults(results), actions: &actions)

@@ -38,10 +38,10 @@ struct DemoCommand: AsyncParsableCommand {
                 console.event("owner", text: "The owner reads the PIN from the printer's display and types it in.")
                 let service = SmartSetup(radio: try await lab.centralRadio())
                 let credentials: WiFiCredentials
-                do {
+                do throws(ProtocolError) {
                     credentials = try WiFiCredentials(ssid: Array("HomeNet".utf8), security: .wpa2PSK, passphrase: try WiFiPassphrase("correct horse battery"))
                 } catch {
-                    throw SetupError(.internalError, "demo credentials (\(error))")
+                    throw SetupError(.internalError, "the demo's credentials are invalid: \(error.message)", cause: error)
                 }
                 let request = PairRequest(target: PrinterTarget(selector: PrinterSelector(printer.configuration.shortID.description), authentication: .pin(pin)), credentials: credentials)
                 let result = try await withCommandTimeout(seconds: 120) { () throws(SetupError) in

@@ -52,21 +52,23 @@ struct EmulateCommand: AsyncParsableCommand {
                 shortID: ShortID(hexDigits: shortID) ?? ShortID(0x3F0A), authMethod: Self.method(auth) ?? .displayedPIN, adapter: adapter,
                 model: model, name: name, pagePath: page)
             if let networks {
-                do { configuration.networks = try NetworkTable.load(from: networks) } catch { throw SetupError(.usage, "\(error)") }
+                do throws(NetworkTable.LoadError) { configuration.networks = try NetworkTable.load(from: networks) } catch { throw SetupError(.usage, "\(networks): \(error.description)", cause: error) }
             }
             let printer: EmulatedPrinter
-            do { printer = try EmulatedPrinter(configuration: configuration, output: { console.line($0) }) } catch {
-                throw SetupError(.usage, "invalid printer configuration (\(error))")
+            do throws(ProtocolError) { printer = try EmulatedPrinter(configuration: configuration, output: { console.line($0) }) } catch {
+                throw SetupError(.usage, "invalid printer configuration: \(error.message)", cause: error)
             }
             let session: BlueZSession
-            do { session = try await BlueZSession.open(try await DBusConnection.open(.system)) } catch {
-                throw SetupError(.noAdapter, "BlueZ is not reachable on the system bus (\(error))")
+            do { session = try await BlueZSession.open(try await DBusConnection.open(.system)) } catch let error as BlueZError {
+                throw SetupError(.noAdapter, "BlueZ is not reachable on the system bus: \(error.message)", cause: error)
+            } catch {
+                throw SetupError(.noAdapter, "the system bus is not reachable", cause: error)
             }
             let host: BlueZPrinterHost
-            do {
+            do throws(BlueZError) {
                 host = try await BlueZPrinterHost.start(printer, on: try session.adapter(named: adapter))
             } catch {
-                throw SetupError(.noAdapter, "cannot advertise on \(adapter) (\(error))")
+                throw SetupError(.noAdapter, "cannot advertise on \(adapter): \(error.message)", cause: error)
             }
             await printer.start()
             console.line("Emulated printer \(configuration.shortID) (\(configuration.name)) advertising on \(adapter); Ctrl-C to stop.")

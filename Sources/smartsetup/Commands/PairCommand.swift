@@ -98,13 +98,14 @@ struct PairCommand: AsyncParsableCommand {
                 throw SetupError(.usage, "the passphrase must be 8-63 printable ASCII characters or 64 hex digits")
             }
         }
+        let staticIPv4 = try staticConfiguration()
         let credentials: WiFiCredentials
-        do {
+        do throws(ProtocolError) {
             credentials = try WiFiCredentials(
                 ssid: Array(ssid.utf8), security: security, passphrase: passphrase, isHidden: hidden,
-                staticIPv4: try staticConfiguration(), hostname: hostname, disableWPS: disableWPS)
+                staticIPv4: staticIPv4, hostname: hostname, disableWPS: disableWPS)
         } catch {
-            throw SetupError(.usage, "invalid network settings: \(error)")
+            throw SetupError(.usage, "invalid network settings: \(error.message)", cause: error)
         }
         var corrected: (@Sendable () async -> WiFiPassphrase?)?
         if SecretInput.isInteractive && passphraseFile == nil && !passphraseStdin {

@@ -81,14 +81,14 @@ struct SimFaultCommand: AsyncParsableCommand {
         try await runReporting(console) { () throws(SetupError) in
             let (member, body) = try Self.call(for: fault)
             let connection: DBusConnection
-            do { connection = try await DBusConnection.open(simBus.map { .address($0) } ?? .system) } catch {
-                throw SetupError(.noAdapter, "cannot reach the simulator's bus (\(error))")
+            do throws(DBusError) { connection = try await DBusConnection.open(simBus.map { .address($0) } ?? .system) } catch {
+                throw SetupError(.noAdapter, "cannot reach the simulator's bus: \(error.message)", cause: error)
             }
-            do {
+            do throws(DBusError) {
                 let path = try DBusObjectPath(SimulatedBlueZ.controlPathText)
                 _ = try await connection.call(.methodCall(destination: "org.bluez", path: path, interface: SimulatedBlueZ.controlInterfaceName, member: member, body: body))
             } catch {
-                throw SetupError(.internalError, "the simulator refused \(member) (\(error))")
+                throw SetupError(.internalError, "the simulator refused \(member): \(error.message)", cause: error)
             }
             connection.close()
             console.line("ok: \(member)")

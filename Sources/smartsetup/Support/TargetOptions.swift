@@ -28,7 +28,7 @@ struct TargetOptions: ParsableArguments {
     func validate() throws {
         if button && pin != nil { throw ValidationError("--button and --pin exclude each other") }
         if let pin {
-            do { _ = try SetupPIN(validating: pin) } catch { throw ValidationError("--pin is not a valid 8-digit PIN (\(error))") }
+            do { _ = try SetupPIN(validating: pin) } catch { throw ValidationError("--pin is not a valid PIN: \(error)") }
         }
         guard scanTime > 0, timeout > 0 else { throw ValidationError("--scan-time and --timeout must be positive") }
     }

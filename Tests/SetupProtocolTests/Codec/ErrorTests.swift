@@ -18,14 +18,40 @@ import Testing
         #expect(ProtocolError.Kind.disconnected.wireCode == .internalError)
     }
 
-    @Test func equalityIgnoresTheDetailAndDescriptionsNameOnlyTheKind() {
+    @Test func equalityIgnoresTheDetailAndMessagesAreWrittenForAPerson() {
         let plain = ProtocolError(.timedOut)
         let detailed = ProtocolError(.timedOut, detail: "idle")
         #expect(plain == detailed)
         #expect(plain.hashValue == detailed.hashValue)
-        #expect(plain.description == "ProtocolError(timedOut)")
-        #expect(detailed.description == "ProtocolError(timedOut): idle")
-        #expect(ProtocolError(.invalidField(.passphrase)).description == "ProtocolError(invalidField(SetupProtocol.ProtocolField.passphrase))")
+        #expect(plain.description == "a deadline passed")
+        #expect(detailed.description == "a deadline passed: idle")
+        // An invalid field is named, with the rule it broke; never a value, never a Swift type.
+        #expect(ProtocolError.invalid(.ssid, "must be 1 to 32 octets").message == "the SSID is invalid: must be 1 to 32 octets")
+        #expect(throws: ProtocolError(.invalidField(.ssid))) { try WiFiCredentials(ssid: [], security: .open, passphrase: nil) }
+        do {
+            _ = try WiFiCredentials(ssid: Array(repeating: 0x41, count: 33), security: .open, passphrase: nil)
+        } catch {
+            #expect(error.message == "the SSID is invalid: must be 1 to 32 octets")
+        }
+    }
+
+    @Test func noMessageNamesASwiftType() {
+        var kinds: [ProtocolError.Kind] = [
+            .malformedFragment, .fragmentTooLarge, .missingFirstFragment, .unexpectedFirstFragment, .fragmentOutOfOrder,
+            .fragmentOverflow, .truncatedMessage, .messageTooLarge, .malformedMessage, .unknownMessageType(9),
+            .unsupportedCriticalField(9), .duplicateField(9), .missingField(9), .unsupportedVersion, .authenticationFailed,
+            .invalidShare, .decryptionFailed, .unexpectedMessage, .counterExhausted, .pinExpired, .lockedOut, .busy,
+            .buttonNotPressed, .noActivePIN, .timedOut, .disconnected, .writeFailed, .requestNotAllowed, .internalError,
+        ]
+        kinds += ProtocolField.allCases.map { .invalidField($0) }
+        kinds += WireErrorCode.allCases.map { .peerReported($0) }
+        for kind in kinds {
+            let message = ProtocolError(kind).message
+            #expect(!message.isEmpty)
+            // Swift spellings: a type prefix, a qualified case, a camel-case identifier.
+            #expect(!message.contains("ProtocolError") && !message.contains("SetupProtocol.") && !message.contains("("), "\(message)")
+            #expect(message.range(of: #"[a-z][A-Z]"#, options: .regularExpression) == nil, "\(message)")
+        }
     }
 
     @Test func customAttemptLimit() throws {

@@ -135,7 +135,7 @@ struct SetupPINTests {
             #expect(!text.contains("4325"), "\(text)")
             #expect(text.contains("redacted"), "\(text)")
         }
-        #expect(PINError.badChecksum.description == "PINError.badChecksum")
+        #expect(PINError.badChecksum.description == "the last digit does not match the first seven (a typo?)")
         #expect(PINError(kind: .wrongLength) == .wrongLength)
         #expect(PINError.notDigits.kind == .notDigits)
         #expect(SetupPIN.digitCount == 8)

@@ -68,7 +68,7 @@ public enum ApplicationMessage: Hashable, Sendable {
         case .deviceInfoRequest, .scanRequest, .resetNetwork: break
         case .deviceInfo(let info): try info.encode(into: &writer)
         case .scanResults(let results):
-            guard results.count <= ScanResult.maximumCount else { throw .invalid(.network) }
+            guard results.count <= ScanResult.maximumCount else { throw .invalid(.network, "at most \(ScanResult.maximumCount) networks") }
             for result in results { try writer.append(1, critical: true, try result.encoded()) }
         case .setCredentials(let credentials): try credentials.encode(into: &writer)
         case .joinStatus(let status): try status.encode(into: &writer)
@@ -91,7 +91,7 @@ public enum ApplicationMessage: Hashable, Sendable {
         case TypeCode.scanResults:
             let fields = try TLVFields(decoding: body, known: [1], repeatable: [1])
             let networks = fields.values(1)
-            guard networks.count <= ScanResult.maximumCount else { throw .invalid(.network) }
+            guard networks.count <= ScanResult.maximumCount else { throw .invalid(.network, "at most \(ScanResult.maximumCount) networks") }
             var results: [ScanResult] = []
             for network in networks { results.append(try ScanResult.decode(network)) }
             return .scanResults(results)
@@ -100,7 +100,7 @@ public enum ApplicationMessage: Hashable, Sendable {
         case TypeCode.identify:
             let fields = try TLVFields(decoding: body, known: [1])
             guard let action = IdentifyAction(rawValue: try fields.required(1).singleByte(.identifyAction)) else {
-                throw .invalid(.identifyAction)
+                throw .invalid(.identifyAction, "is not a known identify action")
             }
             return .identify(action)
         case TypeCode.acknowledge:

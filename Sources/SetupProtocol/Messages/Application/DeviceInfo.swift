@@ -11,10 +11,10 @@ public struct DeviceInfo: Hashable, Sendable {
 
     /// Creates device info; each text is 1-64 octets of UTF-8, the MAC six octets.
     public init(model: String, serial: String, firmware: String, macAddress: [UInt8]) throws(ProtocolError) {
-        guard (1...64).contains(model.utf8.count) else { throw .invalid(.model) }
-        guard (1...64).contains(serial.utf8.count) else { throw .invalid(.serial) }
-        guard (1...64).contains(firmware.utf8.count) else { throw .invalid(.firmware) }
-        guard macAddress.count == 6 else { throw .invalid(.macAddress) }
+        guard (1...64).contains(model.utf8.count) else { throw .invalid(.model, "must be 1 to 64 octets of UTF-8") }
+        guard (1...64).contains(serial.utf8.count) else { throw .invalid(.serial, "must be 1 to 64 octets of UTF-8") }
+        guard (1...64).contains(firmware.utf8.count) else { throw .invalid(.firmware, "must be 1 to 64 octets of UTF-8") }
+        guard macAddress.count == 6 else { throw .invalid(.macAddress, "must be 6 octets") }
         self.model = model
         self.serial = serial
         self.firmware = firmware
@@ -43,6 +43,6 @@ public struct DeviceInfo: Hashable, Sendable {
 }
 
 func utf8(_ value: [UInt8], _ field: ProtocolField) throws(ProtocolError) -> String {
-    guard let string = String(validating: value, as: UTF8.self) else { throw .invalid(field) }
+    guard let string = String(validating: value, as: UTF8.self) else { throw .invalid(field, "must be UTF-8") }
     return string
 }

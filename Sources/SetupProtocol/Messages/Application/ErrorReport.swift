@@ -27,7 +27,7 @@ public struct ErrorReport: Hashable, Sendable {
     static func decode(_ body: ArraySlice<UInt8>) throws(ProtocolError) -> ErrorReport {
         let fields = try TLVFields(decoding: body, known: [1, 2, 3])
         guard let code = WireErrorCode(rawValue: try fields.required(Field.code).singleByte(.errorCode)) else {
-            throw .invalid(.errorCode)
+            throw .invalid(.errorCode, "is not a known error code")
         }
         let attempts = try fields.value(Field.attemptsLeft).map { (v: [UInt8]) throws(ProtocolError) in try v.singleByte(.errorCode) }
         let retry = try fields.value(Field.retryAfter).map { (v: [UInt8]) throws(ProtocolError) in try v.uint16(.errorCode) }

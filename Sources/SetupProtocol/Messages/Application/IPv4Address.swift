@@ -5,7 +5,7 @@ public struct IPv4Address: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates an address from exactly four octets.
     public init(_ octets: [UInt8]) throws(ProtocolError) {
-        guard octets.count == 4 else { throw .invalid(.ipv4Address) }
+        guard octets.count == 4 else { throw .invalid(.ipv4Address, "must be 4 octets") }
         self.octets = octets
     }
 
@@ -25,7 +25,7 @@ public struct IPv4Interface: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates an interface address; the prefix must be at most 32.
     public init(address: IPv4Address, prefixLength: UInt8) throws(ProtocolError) {
-        guard prefixLength <= 32 else { throw .invalid(.ipv4Address) }
+        guard prefixLength <= 32 else { throw .invalid(.ipv4Address, "the prefix length must be at most 32") }
         self.address = address
         self.prefixLength = prefixLength
     }
@@ -36,7 +36,7 @@ public struct IPv4Interface: Hashable, Sendable, CustomStringConvertible {
     var encoded: [UInt8] { address.octets + [prefixLength] }
 
     static func decode(_ value: [UInt8]) throws(ProtocolError) -> IPv4Interface {
-        guard value.count == 5 else { throw .invalid(.ipv4Address) }
+        guard value.count == 5 else { throw .invalid(.ipv4Address, "must be 5 octets (address and prefix length)") }
         return try IPv4Interface(address: IPv4Address(Array(value[0..<4])), prefixLength: value[4])
     }
 }
@@ -53,7 +53,7 @@ public struct StaticIPv4: Hashable, Sendable {
     /// Creates a static configuration; throws `.invalidField(.staticIPv4)` for a prefix of 0 or
     /// more than three DNS servers.
     public init(interface: IPv4Interface, gateway: IPv4Address, dnsServers: [IPv4Address]) throws(ProtocolError) {
-        guard interface.prefixLength >= 1, dnsServers.count <= 3 else { throw .invalid(.staticIPv4) }
+        guard interface.prefixLength >= 1, dnsServers.count <= 3 else { throw .invalid(.staticIPv4, "the prefix length must be 1 to 32, with at most 3 DNS servers") }
         self.interface = interface
         self.gateway = gateway
         self.dnsServers = dnsServers
@@ -62,9 +62,9 @@ public struct StaticIPv4: Hashable, Sendable {
     var encoded: [UInt8] { interface.encoded + gateway.octets + dnsServers.flatMap(\.octets) }
 
     static func decode(_ value: [UInt8]) throws(ProtocolError) -> StaticIPv4 {
-        guard value.count >= 9, (value.count - 9) % 4 == 0, (value.count - 9) / 4 <= 3 else { throw .invalid(.staticIPv4) }
+        guard value.count >= 9, (value.count - 9) % 4 == 0, (value.count - 9) / 4 <= 3 else { throw .invalid(.staticIPv4, "must be 9 octets plus 4 per DNS server, at most 3") }
         let interface: IPv4Interface
-        do { interface = try IPv4Interface.decode(Array(value[0..<5])) } catch { throw .invalid(.staticIPv4) }
+        do { interface = try IPv4Interface.decode(Array(value[0..<5])) } catch { throw .invalid(.staticIPv4, "the prefix length must be at most 32") }
         let gateway = try IPv4Address(Array(value[5..<9]))
         var dns: [IPv4Address] = []
         var index = 9

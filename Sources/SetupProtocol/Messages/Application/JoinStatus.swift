@@ -62,22 +62,22 @@ public enum JoinStatus: Hashable, Sendable {
 
     static func decode(_ body: ArraySlice<UInt8>) throws(ProtocolError) -> JoinStatus {
         let fields = try TLVFields(decoding: body, known: [Field.stage, Field.reason, Field.address])
-        guard let stage = Stage(rawValue: try fields.required(Field.stage).singleByte(.joinStage)) else { throw .invalid(.joinStage) }
+        guard let stage = Stage(rawValue: try fields.required(Field.stage).singleByte(.joinStage)) else { throw .invalid(.joinStage, "is not a known stage") }
         let hasReason = fields.value(Field.reason) != nil
         let hasAddress = fields.value(Field.address) != nil
         switch stage {
         case .connected:
-            guard !hasReason else { throw .invalid(.joinReason) }
+            guard !hasReason else { throw .invalid(.joinReason, "only a failed status has one") }
             return .connected(try IPv4Interface.decode(try fields.required(Field.address)))
         case .failed:
-            guard !hasAddress else { throw .invalid(.ipv4Address) }
+            guard !hasAddress else { throw .invalid(.ipv4Address, "only a connected status has one") }
             guard let reason = JoinFailureReason(rawValue: try fields.required(Field.reason).singleByte(.joinReason)) else {
-                throw .invalid(.joinReason)
+                throw .invalid(.joinReason, "is not a known reason")
             }
             return .failed(reason)
         default:
-            guard !hasReason else { throw .invalid(.joinReason) }
-            guard !hasAddress else { throw .invalid(.ipv4Address) }
+            guard !hasReason else { throw .invalid(.joinReason, "only a failed status has one") }
+            guard !hasAddress else { throw .invalid(.ipv4Address, "only a connected status has one") }
             switch stage {
             case .received: return .received
             case .associating: return .associating

@@ -23,8 +23,8 @@ public struct ScanResult: Hashable, Sendable {
 
     /// Creates a scan result; throws `.invalidField(.ssid)` for an SSID over 32 octets.
     public init(ssid: [UInt8], rssi: Int8, security: WiFiSecurity, channel: UInt16, band: WiFiBand) throws(ProtocolError) {
-        guard ssid.count <= 32 else { throw .invalid(.ssid) }
-        guard (1...233).contains(channel) else { throw .invalid(.channel) }
+        guard ssid.count <= 32 else { throw .invalid(.ssid, "must be at most 32 octets") }
+        guard (1...233).contains(channel) else { throw .invalid(.channel, "must be 1 to 233") }
         self.ssid = ssid
         self.rssi = rssi
         self.security = security
@@ -53,9 +53,9 @@ public struct ScanResult: Hashable, Sendable {
         let fields = try TLVFields(decoding: value[...], known: [1, 2, 3, 4, 5])
         let rssi = Int8(bitPattern: try fields.required(Field.rssi).singleByte(.rssi))
         guard let security = WiFiSecurity(rawValue: try fields.required(Field.security).singleByte(.security)) else {
-            throw .invalid(.security)
+            throw .invalid(.security, "is not a known security type")
         }
-        guard let band = WiFiBand(rawValue: try fields.required(Field.band).singleByte(.band)) else { throw .invalid(.band) }
+        guard let band = WiFiBand(rawValue: try fields.required(Field.band).singleByte(.band)) else { throw .invalid(.band, "is not a known band") }
         return try ScanResult(
             ssid: try fields.required(Field.ssid), rssi: rssi, security: security,
             channel: try fields.required(Field.channel).uint16(.channel), band: band)

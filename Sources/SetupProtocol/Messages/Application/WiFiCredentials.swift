@@ -23,15 +23,16 @@ public struct WiFiCredentials: Hashable, Sendable, CustomStringConvertible {
         ssid: [UInt8], security: WiFiSecurity, passphrase: WiFiPassphrase?, isHidden: Bool = false,
         staticIPv4: StaticIPv4? = nil, hostname: String? = nil, disableWPS: Bool = false
     ) throws(ProtocolError) {
-        guard (1...32).contains(ssid.count) else { throw .invalid(.ssid) }
+        guard (1...32).contains(ssid.count) else { throw .invalid(.ssid, "must be 1 to 32 octets") }
         switch (security, passphrase) {
         case (.open, nil): break
-        case (.open, .some), (_, nil): throw .invalid(.passphrase)
+        case (.open, .some): throw .invalid(.passphrase, "an open network takes none")
+        case (_, nil): throw .invalid(.passphrase, "a \(security.name) network needs one")
         case (.wpa3SAE, .some(let p)), (.wpa2WPA3, .some(let p)):
-            guard !p.isRawPSK else { throw .invalid(.passphrase) }
+            guard !p.isRawPSK else { throw .invalid(.passphrase, "WPA3 (SAE) takes a passphrase, not 64 hexadecimal digits") }
         case (.wpa2PSK, .some): break
         }
-        if let hostname { guard Self.isValidHostname(hostname) else { throw .invalid(.hostname) } }
+        if let hostname { guard Self.isValidHostname(hostname) else { throw .invalid(.hostname, "must be 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen") } }
         self.ssid = ssid
         self.security = security
         self.passphrase = passphrase
@@ -71,13 +72,13 @@ public struct WiFiCredentials: Hashable, Sendable, CustomStringConvertible {
         let fields = try TLVFields(decoding: body, known: [1, 2, 3, 4, 5, 6, 7])
         let ssid = try fields.required(Field.ssid)
         guard let security = WiFiSecurity(rawValue: try fields.required(Field.security).singleByte(.security)) else {
-            throw .invalid(.security)
+            throw .invalid(.security, "is not a known security type")
         }
         let passphrase = try fields.value(Field.passphrase).map { (v: [UInt8]) throws(ProtocolError) in try WiFiPassphrase(v) }
         let hidden = try fields.value(Field.hidden).map { (v: [UInt8]) throws(ProtocolError) in try decodeFlag(v, .hidden) } ?? false
         let staticIPv4 = try fields.value(Field.staticIPv4).map { (v: [UInt8]) throws(ProtocolError) in try StaticIPv4.decode(v) }
         let hostname = try fields.value(Field.hostname).map { (v: [UInt8]) throws(ProtocolError) -> String in
-            guard let s = String(validating: v, as: UTF8.self) else { throw .invalid(.hostname) }
+            guard let s = String(validating: v, as: UTF8.self) else { throw .invalid(.hostname, "must be UTF-8") }
             return s
         }
         let disableWPS = try fields.value(Field.disableWPS).map { (v: [UInt8]) throws(ProtocolError) in try decodeFlag(v, .disableWPS) } ?? false
@@ -91,6 +92,6 @@ func decodeFlag(_ value: [UInt8], _ field: ProtocolField) throws(ProtocolError) 
     switch try value.singleByte(field) {
     case 0: return false
     case 1: return true
-    default: throw .invalid(field)
+    default: throw .invalid(field, "must be 0 or 1")
     }
 }

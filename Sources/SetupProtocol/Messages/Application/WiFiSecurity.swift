@@ -17,7 +17,7 @@ public struct WiFiPassphrase: Hashable, Sendable, CustomStringConvertible, Custo
 
     /// Validates and wraps a passphrase; throws `.invalidField(.passphrase)` without the value.
     public init(_ octets: [UInt8]) throws(ProtocolError) {
-        guard Self.isValid(octets) else { throw .invalid(.passphrase) }
+        guard Self.isValid(octets) else { throw .invalid(.passphrase, "must be 8 to 63 printable ASCII characters or 64 hexadecimal digits") }
         self.octets = octets
     }
 

@@ -108,13 +108,13 @@ public struct TLVWriter: Sendable {
 extension Array where Element == UInt8 {
     /// The single octet of a one-octet field value.
     func singleByte(_ field: ProtocolField) throws(ProtocolError) -> UInt8 {
-        guard count == 1 else { throw .invalid(field) }
+        guard count == 1 else { throw .invalid(field, "must be 1 octet") }
         return self[0]
     }
 
     /// A big-endian UInt16 field value.
     func uint16(_ field: ProtocolField) throws(ProtocolError) -> UInt16 {
-        guard count == 2 else { throw .invalid(field) }
+        guard count == 2 else { throw .invalid(field, "must be 2 octets") }
         return UInt16(self[0]) << 8 | UInt16(self[1])
     }
 }

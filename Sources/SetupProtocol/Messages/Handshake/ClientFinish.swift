@@ -9,7 +9,7 @@ public struct ClientFinish: Hashable, Sendable {
 
     /// Creates a ClientFinish.
     public init(confirmation: [UInt8], sealedMessage: [UInt8]?) throws(ProtocolError) {
-        guard confirmation.count == 32 else { throw .invalid(.confirmation) }
+        guard confirmation.count == 32 else { throw .invalid(.confirmation, "must be 32 octets") }
         if let sealedMessage { guard sealedMessage.count > SecureChannel.tagSize else { throw .malformed("sealed message too short") } }
         self.confirmation = confirmation
         self.sealedMessage = sealedMessage

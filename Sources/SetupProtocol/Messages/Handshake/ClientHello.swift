@@ -12,9 +12,9 @@ public struct ClientHello: Hashable, Sendable {
     /// Creates a ClientHello, validating sizes.
     public init(offeredVersions: [UInt8], sessionID: [UInt8], clientID: [UInt8], share: [UInt8]) throws(ProtocolError) {
         try validateVersionList(offeredVersions)
-        guard sessionID.count == 16 else { throw .invalid(.sessionID) }
-        guard clientID.count == 16 else { throw .invalid(.clientID) }
-        guard share.count == 32 else { throw .invalid(.share) }
+        guard sessionID.count == 16 else { throw .invalid(.sessionID, "must be 16 octets") }
+        guard clientID.count == 16 else { throw .invalid(.clientID, "must be 16 octets") }
+        guard share.count == 32 else { throw .invalid(.share, "must be 32 octets") }
         self.offeredVersions = offeredVersions
         self.sessionID = sessionID
         self.clientID = clientID
@@ -42,6 +42,6 @@ public struct ClientHello: Hashable, Sendable {
 
 func validateVersionList(_ versions: [UInt8]) throws(ProtocolError) {
     guard (1...8).contains(versions.count), !versions.contains(0), Set(versions).count == versions.count else {
-        throw .invalid(.version)
+        throw .invalid(.version, "the list must hold 1 to 8 distinct non-zero versions")
     }
 }

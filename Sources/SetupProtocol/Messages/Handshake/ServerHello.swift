@@ -24,10 +24,10 @@ public struct ServerHello: Hashable, Sendable {
 
     private init(chosenVersion: UInt8, supportedVersions: [UInt8], printerNonce: [UInt8], share: [UInt8], confirmation: [UInt8], transcriptPrefix: [UInt8]) throws(ProtocolError) {
         try validateVersionList(supportedVersions)
-        guard supportedVersions.contains(chosenVersion) else { throw .invalid(.version) }
-        guard printerNonce.count == 16 else { throw .invalid(.printerNonce) }
-        guard share.count == 32 else { throw .invalid(.share) }
-        guard confirmation.count == 32 else { throw .invalid(.confirmation) }
+        guard supportedVersions.contains(chosenVersion) else { throw .invalid(.version, "the chosen version must be one of the supported ones") }
+        guard printerNonce.count == 16 else { throw .invalid(.printerNonce, "must be 16 octets") }
+        guard share.count == 32 else { throw .invalid(.share, "must be 32 octets") }
+        guard confirmation.count == 32 else { throw .invalid(.confirmation, "must be 32 octets") }
         self.chosenVersion = chosenVersion
         self.supportedVersions = supportedVersions
         self.printerNonce = printerNonce
