@@ -36,7 +36,7 @@ struct GattDatabase: Sendable, Hashable {
     static let firstApplicationHandle: UInt16 = 0x0015
 
     /// The database of an adapter serving `applications` in registration order.
-    init(applications: [GattApplication]) {
+    init(applications: [RegisteredApplication]) {
         appendBuiltInServices()
         var handle = Self.firstApplicationHandle
         for application in applications {

@@ -67,9 +67,9 @@ struct AdapterState: Sendable {
     var pairable = false
     var pairableTimeout: UInt32 = 0
     var discoveryClients: Set<String> = []
-    var filters: [String: DiscoveryFilter] = [:]
-    var advertisements: [(registration: Registration, advertisement: Advertisement)] = []
-    var applications: [GattApplication] = []
+    var filters: [String: ClientDiscoveryFilter] = [:]
+    var advertisements: [(registration: Registration, advertisement: RegisteredAdvertisement)] = []
+    var applications: [RegisteredApplication] = []
     var devices: [BluetoothAddress: DeviceState] = [:]
 
     var discovering: Bool { !discoveryClients.isEmpty }
@@ -83,8 +83,8 @@ struct AdapterState: Sendable {
     }
 
     /// The filters of the discovering clients (an unfiltered client counts as the empty filter).
-    var activeFilters: [DiscoveryFilter] {
-        discoveryClients.map { filters[$0] ?? DiscoveryFilter() }
+    var activeFilters: [ClientDiscoveryFilter] {
+        discoveryClients.map { filters[$0] ?? ClientDiscoveryFilter() }
     }
 }
 

@@ -47,8 +47,8 @@ extension SimulatorCore {
                 },
                 DBusExportedMethod("SetDiscoveryFilter", inputs: [.init("filter", .dictionary(key: .string, value: .variant))]) {
                     [weak self] invocation throws(DBusError) in
-                    guard let properties = try? invocation.arguments[0].propertyDictionary() else { throw BlueZError.invalidArguments() }
-                    let filter = try DiscoveryFilter(properties: properties)
+                    guard let properties = try? invocation.arguments[0].propertyDictionary() else { throw ErrorReply.invalidArguments() }
+                    let filter = try ClientDiscoveryFilter(properties: properties)
                     self?.state.withLock { state in
                         state.adapters[index]?.filters[invocation.sender ?? ""] = properties.isEmpty ? nil : filter
                     }
@@ -58,7 +58,7 @@ extension SimulatorCore {
                     [.stringArray(["UUIDs", "RSSI", "Pathloss", "Transport", "DuplicateData", "Discoverable", "Pattern"])]
                 },
                 DBusExportedMethod("RemoveDevice", inputs: [.init("device", .objectPath)]) { [weak self] invocation throws(DBusError) in
-                    guard let path = invocation.arguments[0].objectPath else { throw BlueZError.invalidArguments() }
+                    guard let path = invocation.arguments[0].objectPath else { throw ErrorReply.invalidArguments() }
                     try await self?.removeDevice(path, from: index)
                     return []
                 },

@@ -14,13 +14,13 @@ extension SimulatorCore {
             methods: [
                 DBusExportedMethod("RegisterAdvertisement", inputs: [.init("advertisement", .objectPath), .init("options", options)]) {
                     [weak self] invocation throws(DBusError) in
-                    guard let path = invocation.arguments[0].objectPath else { throw BlueZError.invalidArguments() }
+                    guard let path = invocation.arguments[0].objectPath else { throw ErrorReply.invalidArguments() }
                     try await self?.registerAdvertisement(index, Registration(owner: invocation.sender ?? "", path: path))
                     return []
                 },
                 DBusExportedMethod("UnregisterAdvertisement", inputs: [.init("advertisement", .objectPath)]) {
                     [weak self] invocation throws(DBusError) in
-                    guard let path = invocation.arguments[0].objectPath else { throw BlueZError.invalidArguments() }
+                    guard let path = invocation.arguments[0].objectPath else { throw ErrorReply.invalidArguments() }
                     try self?.unregisterAdvertisement(index, Registration(owner: invocation.sender ?? "", path: path), release: true)
                     return []
                 },
@@ -42,25 +42,25 @@ extension SimulatorCore {
     /// advertising.c does (type, legacy 31-byte budget), then starts advertising.
     func registerAdvertisement(_ index: Int, _ registration: Registration) async throws(DBusError) {
         try state.withLock { (state) throws(DBusError) in
-            guard let adapter = state.adapters[index] else { throw BlueZError.notReady() }
-            if adapter.advertisements.contains(where: { $0.registration == registration }) { throw BlueZError.alreadyExists() }
-            if adapter.advertisements.count >= Self.supportedInstances { throw BlueZError.notPermitted("Maximum advertisements reached") }
+            guard let adapter = state.adapters[index] else { throw ErrorReply.notReady() }
+            if adapter.advertisements.contains(where: { $0.registration == registration }) { throw ErrorReply.alreadyExists() }
+            if adapter.advertisements.count >= Self.supportedInstances { throw ErrorReply.notPermitted("Maximum advertisements reached") }
         }
         let properties: [String: DBusValue]
         do throws(DBusError) {
             let reply = try await callClient(
                 registration.owner, path: registration.path, interface: "org.freedesktop.DBus.Properties", member: "GetAll",
                 body: [.string(Self.advertisementInterface)])
-            guard let dictionary = try? reply.first?.propertyDictionary() else { throw BlueZError.failed("Failed to parse advertisement.") }
+            guard let dictionary = try? reply.first?.propertyDictionary() else { throw ErrorReply.failed("Failed to parse advertisement.") }
             properties = dictionary
         } catch {
-            throw BlueZError.failed("Failed to parse advertisement.")
+            throw ErrorReply.failed("Failed to parse advertisement.")
         }
-        let advertisement = try Advertisement(properties: properties)
+        let advertisement = try RegisteredAdvertisement(properties: properties)
         try advertisement.validateLegacyBudget()
         try state.withLock { (state) throws(DBusError) in
-            guard state.adapters[index] != nil else { throw BlueZError.notReady() }
-            if state.adapters[index]?.advertisements.contains(where: { $0.registration == registration }) == true { throw BlueZError.alreadyExists() }
+            guard state.adapters[index] != nil else { throw ErrorReply.notReady() }
+            if state.adapters[index]?.advertisements.contains(where: { $0.registration == registration }) == true { throw ErrorReply.alreadyExists() }
             state.adapters[index]?.advertisements.append((registration, advertisement))
         }
         changed(["ActiveInstances", "SupportedInstances"], Self.advertisingManagerInterface, at: try BlueZPath.adapter(index))
@@ -75,7 +75,7 @@ extension SimulatorCore {
             state.adapters[index]?.advertisements.remove(at: position)
             return true
         }
-        guard removed else { throw BlueZError.doesNotExist() }
+        guard removed else { throw ErrorReply.doesNotExist() }
         changed(["ActiveInstances", "SupportedInstances"], Self.advertisingManagerInterface, at: try BlueZPath.adapter(index))
         if release {
             let message = DBusMessage.methodCall(

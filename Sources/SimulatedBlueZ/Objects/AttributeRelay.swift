@@ -16,14 +16,14 @@ extension SimulatorCore {
 
     private func context(_ id: UInt64, _ index: Int) throws(DBusError) -> (LinkState, GattAttribute) {
         guard let link = state.withLock({ $0.links[id] }), index < link.database.attributes.count else {
-            throw BlueZError.failed("Not connected")
+            throw ErrorReply.failed("Not connected")
         }
         return (link, link.database.attributes[index])
     }
 
     /// Runs `body` as the link's one outstanding ATT request.
     func exclusively<T: Sendable>(on id: UInt64, _ body: () async throws(DBusError) -> T) async throws(DBusError) -> T {
-        guard let bearer = state.withLock({ $0.links[id]?.bearer }) else { throw BlueZError.failed("Not connected") }
+        guard let bearer = state.withLock({ $0.links[id]?.bearer }) else { throw ErrorReply.failed("Not connected") }
         await bearer.acquire()
         defer { bearer.release() }
         return try await body()
@@ -39,7 +39,7 @@ extension SimulatorCore {
         let (link, attribute) = try context(id, index)
         let requested = (try? options.propertyDictionary()["offset"]?.uint16) ?? 0
         if case .characteristic = attribute.kind, !attribute.flags.contains(where: { $0.hasSuffix("read") }) {
-            throw BlueZError.attError(ATTErrorCode.readNotPermitted)
+            throw ErrorReply.attError(ATTErrorCode.readNotPermitted)
         }
         let chunk = Int(link.parameters.mtu) - 1
         var offset = Int(requested)
@@ -52,13 +52,13 @@ extension SimulatorCore {
                 let sessions = state.withLock { $0.remoteGatt(link: link.id)?.notifySessions[attribute.parent ?? -1] ?? [] }
                 part = offset == 0 ? [sessions.isEmpty ? 0 : 1, 0] : []
             case .application(let owner, let path):
-                let interface = attribute.kind == .descriptor ? GattApplication.descriptorInterface : GattApplication.characteristicInterface
+                let interface = attribute.kind == .descriptor ? RegisteredApplication.descriptorInterface : RegisteredApplication.characteristicInterface
                 do throws(DBusError) {
                     let reply = try await callClient(owner, path: path, interface: interface, member: "ReadValue", body: [serverOptions(link, offset: UInt16(offset))])
-                    guard let bytes = try? reply.first?.bytes() else { throw BlueZError.attError(ATTErrorCode.unlikelyError) }
+                    guard let bytes = try? reply.first?.bytes() else { throw ErrorReply.attError(ATTErrorCode.unlikelyError) }
                     part = bytes
                 } catch {
-                    throw BlueZError.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: false))
+                    throw ErrorReply.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: false))
                 }
             }
             let sent = Array(part.prefix(chunk))
@@ -87,11 +87,11 @@ extension SimulatorCore {
         let isCommand: Bool
         switch type {
         case "command":
-            guard flags.contains("write-without-response") else { throw BlueZError.notSupported() }
+            guard flags.contains("write-without-response") else { throw ErrorReply.notSupported() }
             isCommand = true
         case "request", "reliable":
             guard flags.contains(where: { $0.hasSuffix("write") || $0 == "reliable-write" }) || attribute.kind == .descriptor else {
-                throw BlueZError.notSupported()
+                throw ErrorReply.notSupported()
             }
             isCommand = false
         case nil:
@@ -100,22 +100,22 @@ extension SimulatorCore {
             } else if flags.contains("write-without-response") {
                 isCommand = true
             } else {
-                throw BlueZError.notSupported()
+                throw ErrorReply.notSupported()
             }
         default:
-            throw BlueZError.notSupported()
+            throw ErrorReply.notSupported()
         }
         let mtu = Int(link.parameters.mtu)
-        if isCommand, value.count > mtu - 3 { throw BlueZError.failed("Failed to initiate write") }
-        guard value.count + Int(offset) <= Self.maximumValueLength else { throw BlueZError.attError(ATTErrorCode.invalidAttributeValueLength) }
-        if case .clientConfiguration = attribute.backing { throw BlueZError.notPermitted("Write not permitted") }
+        if isCommand, value.count > mtu - 3 { throw ErrorReply.failed("Failed to initiate write") }
+        guard value.count + Int(offset) <= Self.maximumValueLength else { throw ErrorReply.attError(ATTErrorCode.invalidAttributeValueLength) }
+        if case .clientConfiguration = attribute.backing { throw ErrorReply.notPermitted("Write not permitted") }
         if case .application(let owner, let path) = attribute.backing {
-            let interface = attribute.kind == .descriptor ? GattApplication.descriptorInterface : GattApplication.characteristicInterface
+            let interface = attribute.kind == .descriptor ? RegisteredApplication.descriptorInterface : RegisteredApplication.characteristicInterface
             do throws(DBusError) {
                 _ = try await callClient(owner, path: path, interface: interface, member: "WriteValue", body: [.bytes(value), serverOptions(link, offset: offset)])
             } catch {
                 guard !isCommand else { return }
-                throw BlueZError.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: true))
+                throw ErrorReply.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: true))
             }
         }
         var cost = ATTCounters()
@@ -154,7 +154,7 @@ extension SimulatorCore {
         }
         guard let path else { return }
         let interface = state.withLock { $0.links[id]?.database.attributes[index].kind } == .descriptor
-            ? GattApplication.descriptorInterface : GattApplication.characteristicInterface
+            ? RegisteredApplication.descriptorInterface : RegisteredApplication.characteristicInterface
         changed(["Value"], interface, at: path)
     }
 }

@@ -12,26 +12,26 @@ extension SimulatorCore {
                     [weak self] invocation throws(DBusError) in
                     guard let self, let path = invocation.arguments[0].objectPath, let capability = invocation.arguments[1].string,
                         capabilities.contains(capability)
-                    else { throw BlueZError.invalidArguments() }
+                    else { throw ErrorReply.invalidArguments() }
                     let registration = Registration(owner: invocation.sender ?? "", path: path)
                     let added = state.withLock { state in
                         state.agents.contains { $0.owner == registration.owner } ? false : state.agents.insert(registration).inserted
                     }
-                    guard added else { throw BlueZError.alreadyExists() }
+                    guard added else { throw ErrorReply.alreadyExists() }
                     return []
                 },
                 DBusExportedMethod("UnregisterAgent", inputs: [.init("agent", .objectPath)]) { [weak self] invocation throws(DBusError) in
-                    guard let self, let path = invocation.arguments[0].objectPath else { throw BlueZError.invalidArguments() }
+                    guard let self, let path = invocation.arguments[0].objectPath else { throw ErrorReply.invalidArguments() }
                     let registration = Registration(owner: invocation.sender ?? "", path: path)
                     guard state.withLock({ $0.agents.remove(registration) }) != nil else {
-                        throw BlueZError.doesNotExist()
+                        throw ErrorReply.doesNotExist()
                     }
                     return []
                 },
                 DBusExportedMethod("RequestDefaultAgent", inputs: [.init("agent", .objectPath)]) { [weak self] invocation throws(DBusError) in
-                    guard let self, let path = invocation.arguments[0].objectPath else { throw BlueZError.invalidArguments() }
+                    guard let self, let path = invocation.arguments[0].objectPath else { throw ErrorReply.invalidArguments() }
                     let registration = Registration(owner: invocation.sender ?? "", path: path)
-                    guard state.withLock({ $0.agents.contains(registration) }) else { throw BlueZError.doesNotExist() }
+                    guard state.withLock({ $0.agents.contains(registration) }) else { throw ErrorReply.doesNotExist() }
                     return []
                 },
             ])

@@ -8,7 +8,7 @@ extension SimulatorCore {
             sender: "org.freedesktop.DBus", interface: "org.freedesktop.DBus", member: "NameOwnerChanged"))
         let values = try await connection.signals(matching: DBusMatchRule(
             interface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged",
-            arguments: [0: GattApplication.characteristicInterface]))
+            arguments: [0: RegisteredApplication.characteristicInterface]))
         spawn { [weak self] in
             do {
                 for try await signal in owners {

@@ -7,11 +7,11 @@ extension SimulatorCore {
     func connect(central: Int, peripheralAddress: BluetoothAddress) async throws(DBusError) {
         enum Start { case connected, peer(Int?) }
         let start = try state.withLock { (state) throws(DBusError) -> Start in
-            guard let adapter = state.adapters[central], adapter.powered else { throw BlueZError.notReady() }
-            guard let device = adapter.devices[peripheralAddress] else { throw BlueZError.doesNotExist() }
+            guard let adapter = state.adapters[central], adapter.powered else { throw ErrorReply.notReady() }
+            guard let device = adapter.devices[peripheralAddress] else { throw ErrorReply.doesNotExist() }
             // bluetoothd 5.66 answers Connect on a connected LE device with success.
             if device.connected { return .connected }
-            if device.connecting { throw BlueZError.inProgress() }
+            if device.connecting { throw ErrorReply.inProgress() }
             state.adapters[central]?.devices[peripheralAddress]?.connecting = true
             state.sight(peripheralAddress, on: central)
             guard let peer = state.adapterIndex(of: peripheralAddress), let peerAdapter = state.adapters[peer], peerAdapter.powered,
@@ -25,7 +25,7 @@ extension SimulatorCore {
         guard let peripheral else {
             state.withLock { $0.adapters[central]?.devices[peripheralAddress]?.connecting = false }
             armExpiry(adapter: central, address: peripheralAddress)
-            throw BlueZError.failed("le-connection-abort-by-local")
+            throw ErrorReply.failed("le-connection-abort-by-local")
         }
         let made = state.withLock { state -> (link: LinkState, peerKnown: Bool)? in
             guard let centralAdapter = state.adapters[central], let peerAdapter = state.adapters[peripheral],
@@ -53,7 +53,7 @@ extension SimulatorCore {
         }
         guard let (link, peerKnown) = made else {
             armExpiry(adapter: central, address: peripheralAddress)
-            throw BlueZError.failed("le-connection-abort-by-local")
+            throw ErrorReply.failed("le-connection-abort-by-local")
         }
         startNotificationQueue(link.id, interval: parameters.interval)
         let peerPath = try BlueZPath.device(adapter: peripheral, address: link.centralAddress)
@@ -163,7 +163,7 @@ extension SimulatorCore {
         // its sessions (Notifying stays true) and enables them again on reconnection.
         for (index, clients) in sessions where !clients.isEmpty && index < link.database.attributes.count {
             if case .application(let owner, let path) = link.database.attributes[index].backing {
-                _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))
+                _ = try? await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))
             }
         }
     }

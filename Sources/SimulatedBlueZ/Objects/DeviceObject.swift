@@ -41,7 +41,7 @@ extension SimulatorCore {
                 DBusExportedMethod("Disconnect") { [weak self] _ throws(DBusError) in
                     guard let self else { return [] }
                     guard let link = state.withLock({ $0.adapters[adapter]?.devices[address]?.linkID }) else {
-                        throw BlueZError.notConnected()
+                        throw ErrorReply.notConnected()
                     }
                     await disconnect(link: link, requestedByCentral: true)
                     return []
@@ -49,17 +49,17 @@ extension SimulatorCore {
                 DBusExportedMethod("Pair") { [weak self] _ throws(DBusError) in
                     guard let self else { return [] }
                     let already = try state.withLock { (state) throws(DBusError) -> Bool in
-                        guard let device = state.adapters[adapter]?.devices[address] else { throw BlueZError.doesNotExist() }
+                        guard let device = state.adapters[adapter]?.devices[address] else { throw ErrorReply.doesNotExist() }
                         state.adapters[adapter]?.devices[address]?.paired = true
                         return device.paired
                     }
-                    guard !already else { throw BlueZError.alreadyExists() }
+                    guard !already else { throw ErrorReply.alreadyExists() }
                     changed(["Paired", "Bonded"], Self.deviceInterface, at: try BlueZPath.device(adapter: adapter, address: address))
                     return []
                 },
-                DBusExportedMethod("CancelPairing") { _ throws(DBusError) in throw BlueZError.doesNotExist() },
-                DBusExportedMethod("ConnectProfile", inputs: [.init("UUID", .string)]) { _ throws(DBusError) in throw BlueZError.notSupported() },
-                DBusExportedMethod("DisconnectProfile", inputs: [.init("UUID", .string)]) { _ throws(DBusError) in throw BlueZError.notSupported() },
+                DBusExportedMethod("CancelPairing") { _ throws(DBusError) in throw ErrorReply.doesNotExist() },
+                DBusExportedMethod("ConnectProfile", inputs: [.init("UUID", .string)]) { _ throws(DBusError) in throw ErrorReply.notSupported() },
+                DBusExportedMethod("DisconnectProfile", inputs: [.init("UUID", .string)]) { _ throws(DBusError) in throw ErrorReply.notSupported() },
             ],
             properties: [
                 property("Address", .string) { .string($0.address.text) },

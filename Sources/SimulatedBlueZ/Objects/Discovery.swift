@@ -4,9 +4,9 @@ extension SimulatorCore {
     /// Adapter1.StartDiscovery: one session per client; the first turns Discovering on.
     func startDiscovery(_ index: Int, client: String) async throws(DBusError) {
         let first = try state.withLock { (state) throws(DBusError) -> Bool in
-            guard var adapter = state.adapters[index] else { throw BlueZError.notReady() }
-            guard adapter.powered else { throw BlueZError.notReady() }
-            guard !adapter.discoveryClients.contains(client) else { throw BlueZError.busy() }
+            guard var adapter = state.adapters[index] else { throw ErrorReply.notReady() }
+            guard adapter.powered else { throw ErrorReply.notReady() }
+            guard !adapter.discoveryClients.contains(client) else { throw ErrorReply.busy() }
             let first = adapter.discoveryClients.isEmpty
             adapter.discoveryClients.insert(client)
             state.adapters[index] = adapter
@@ -24,8 +24,8 @@ extension SimulatorCore {
     /// and invalidates the devices' RSSI, as bluetoothd does.
     func stopDiscovery(_ index: Int, client: String) throws(DBusError) {
         let (last, devices) = try state.withLock { (state) throws(DBusError) -> (Bool, [BluetoothAddress]) in
-            guard var adapter = state.adapters[index] else { throw BlueZError.notReady() }
-            guard adapter.discoveryClients.remove(client) != nil else { throw BlueZError.failed("No discovery started") }
+            guard var adapter = state.adapters[index] else { throw ErrorReply.notReady() }
+            guard adapter.discoveryClients.remove(client) != nil else { throw ErrorReply.failed("No discovery started") }
             adapter.filters[client] = nil
             var devices: [BluetoothAddress] = []
             if !adapter.discovering {
@@ -78,7 +78,7 @@ extension SimulatorCore {
             }
             device.uuids = Array(Set(device.uuids).union(uuids)).sorted()
             device.rssi = rssi
-            guard DiscoveryFilter.mergedAccepts(scanner.activeFilters, uuids: device.uuids, name: device.name, address: device.address, rssi: rssi) else {
+            guard ClientDiscoveryFilter.mergedAccepts(scanner.activeFilters, uuids: device.uuids, name: device.name, address: device.address, rssi: rssi) else {
                 return .none
             }
             state.adapters[central]?.devices[device.address] = device
@@ -113,7 +113,7 @@ extension SimulatorCore {
             }) else { return nil }
             return (device.address, device.linkID)
         }
-        guard let (address, linkID) = found else { throw BlueZError.doesNotExist() }
+        guard let (address, linkID) = found else { throw ErrorReply.doesNotExist() }
         if let linkID { await disconnect(link: linkID, requestedByCentral: true) }
         if let device = state.withLock({ $0.adapters[index]?.devices.removeValue(forKey: address) }) {
             unexport(device, on: index)

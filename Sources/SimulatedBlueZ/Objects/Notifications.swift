@@ -10,19 +10,19 @@ extension SimulatorCore {
         enum Start { case joined, first(LinkState, GattAttribute) }
         let start = try state.withLock { (state) throws(DBusError) -> Start in
             guard let gatt = state.adapters[central]?.devices[address]?.gatt, index < gatt.database.attributes.count else {
-                throw BlueZError.failed("Not connected")
+                throw ErrorReply.failed("Not connected")
             }
             let attribute = gatt.database.attributes[index]
-            guard attribute.canNotify else { throw BlueZError.notSupported() }
+            guard attribute.canNotify else { throw ErrorReply.notSupported() }
             let link = state.gattLink(central: central, address: address)
             var sessions = gatt.notifySessions[index] ?? []
             if sessions.contains(client) {
                 // bluetoothd 5.66 answers a second StartNotify of the same client with success,
                 // and with InProgress while the session waits for a link.
-                guard link != nil else { throw BlueZError.inProgress() }
+                guard link != nil else { throw ErrorReply.inProgress() }
                 return .joined
             }
-            guard let link else { throw BlueZError.failed("Not connected") }
+            guard let link else { throw ErrorReply.failed("Not connected") }
             sessions.insert(client)
             state.adapters[central]?.devices[address]?.gatt?.notifySessions[index] = sessions
             return sessions.count == 1 ? .first(link, attribute) : .joined
@@ -30,15 +30,15 @@ extension SimulatorCore {
         guard case .first(let link, let attribute) = start else { return }
         if case .application(let owner, let path) = attribute.backing {
             do throws(DBusError) {
-                _ = try await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StartNotify")
+                _ = try await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StartNotify")
             } catch {
                 state.withLock { _ = $0.adapters[central]?.devices[address]?.gatt?.notifySessions[index]?.remove(client) }
-                throw BlueZError.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: true))
+                throw ErrorReply.attError(ATTErrorCode.fromApplicationError(error.name, isWrite: true))
             }
         }
         try await writeClientConfiguration(link: link.id, interval: link.parameters.interval)
         if let path = state.withLock({ $0.adapters[central]?.devices[address]?.gatt?.paths[index] }) {
-            changed(["Notifying"], GattApplication.characteristicInterface, at: path)
+            changed(["Notifying"], RegisteredApplication.characteristicInterface, at: path)
         }
     }
 
@@ -49,19 +49,19 @@ extension SimulatorCore {
         let (last, link, attribute) = try state.withLock { (state) throws(DBusError) -> (Bool, LinkState?, GattAttribute?) in
             guard let gatt = state.adapters[central]?.devices[address]?.gatt,
                 var sessions = gatt.notifySessions[index], sessions.remove(client) != nil
-            else { throw BlueZError.failed("No notify session started") }
+            else { throw ErrorReply.failed("No notify session started") }
             state.adapters[central]?.devices[address]?.gatt?.notifySessions[index] = sessions
             return (sessions.isEmpty, state.gattLink(central: central, address: address), gatt.database.attributes[index])
         }
         guard last else { return }
         if let link {
             if case .application(let owner, let path) = attribute?.backing {
-                _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StopNotify")
+                _ = try? await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StopNotify")
             }
             try await writeClientConfiguration(link: link.id, interval: link.parameters.interval)
         }
         if let path = state.withLock({ $0.adapters[central]?.devices[address]?.gatt?.paths[index] }) {
-            changed(["Notifying"], GattApplication.characteristicInterface, at: path)
+            changed(["Notifying"], RegisteredApplication.characteristicInterface, at: path)
         }
     }
 
@@ -76,7 +76,7 @@ extension SimulatorCore {
         guard let link else { return }
         for index in indices {
             if case .application(let owner, let path) = link.database.attributes[index].backing {
-                _ = try? await callClient(owner, path: path, interface: GattApplication.characteristicInterface, member: "StartNotify", timeout: .seconds(5))
+                _ = try? await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StartNotify", timeout: .seconds(5))
             }
             try? await writeClientConfiguration(link: id, interval: link.parameters.interval)
         }

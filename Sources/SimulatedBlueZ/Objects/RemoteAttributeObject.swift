@@ -19,7 +19,7 @@ extension SimulatorCore {
         switch attribute.kind {
         case .service(let primary):
             let devicePath = parent
-            return DBusExportedInterface(GattApplication.serviceInterface, properties: [
+            return DBusExportedInterface(RegisteredApplication.serviceInterface, properties: [
                 uuid,
                 DBusExportedProperty("Device", type: .objectPath, emitsChanged: .constant, get: { _ in .objectPath(devicePath) }),
                 DBusExportedProperty("Primary", type: .boolean, emitsChanged: .constant, get: { _ in .boolean(primary) }),
@@ -51,7 +51,7 @@ extension SimulatorCore {
             if attribute.flags.contains("notify") {
                 properties.append(DBusExportedProperty("NotifyAcquired", type: .boolean, get: { _ in .boolean(false) }))
             }
-            return DBusExportedInterface(GattApplication.characteristicInterface, methods: valueMethods(central: central, address: address, index: index) + [
+            return DBusExportedInterface(RegisteredApplication.characteristicInterface, methods: valueMethods(central: central, address: address, index: index) + [
                 DBusExportedMethod("StartNotify") { [weak self] invocation throws(DBusError) in
                     guard let self else { return [] }
                     try await startNotify(central: central, address: address, index: index, client: invocation.sender ?? "")
@@ -63,14 +63,14 @@ extension SimulatorCore {
                     return []
                 },
                 DBusExportedMethod("AcquireWrite", inputs: [.init("options", options)], outputs: [.init("fd", .unixFD), .init("mtu", .uint16)]) {
-                    _ throws(DBusError) in throw BlueZError.notSupported()
+                    _ throws(DBusError) in throw ErrorReply.notSupported()
                 },
                 DBusExportedMethod("AcquireNotify", inputs: [.init("options", options)], outputs: [.init("fd", .unixFD), .init("mtu", .uint16)]) {
-                    _ throws(DBusError) in throw BlueZError.notSupported()
+                    _ throws(DBusError) in throw ErrorReply.notSupported()
                 },
             ], properties: properties)
         case .descriptor:
-            return DBusExportedInterface(GattApplication.descriptorInterface, methods: valueMethods(central: central, address: address, index: index), properties: [
+            return DBusExportedInterface(RegisteredApplication.descriptorInterface, methods: valueMethods(central: central, address: address, index: index), properties: [
                 uuid,
                 DBusExportedProperty("Characteristic", type: .objectPath, emitsChanged: .constant, get: { _ in .objectPath(parent) }),
                 value,
@@ -81,7 +81,7 @@ extension SimulatorCore {
     /// The device's current link, if it is connected over one with the database its objects
     /// were exported from; Failed "Not connected" otherwise, as gatt-client.c answers.
     private func currentLink(central: Int, address: BluetoothAddress) throws(DBusError) -> LinkState {
-        guard let link = state.withLock({ $0.gattLink(central: central, address: address) }) else { throw BlueZError.failed("Not connected") }
+        guard let link = state.withLock({ $0.gattLink(central: central, address: address) }) else { throw ErrorReply.failed("Not connected") }
         return link
     }
 
@@ -98,7 +98,7 @@ extension SimulatorCore {
             },
             DBusExportedMethod("WriteValue", inputs: [.init("value", .array(.byte)), .init("options", options)]) {
                 [weak self] invocation throws(DBusError) in
-                guard let bytes = try? invocation.arguments[0].bytes() else { throw BlueZError.invalidArguments() }
+                guard let bytes = try? invocation.arguments[0].bytes() else { throw ErrorReply.invalidArguments() }
                 guard let self else { return [] }
                 try await write(link: try currentLink(central: central, address: address).id, index: index, value: bytes, options: invocation.arguments[1])
                 return []

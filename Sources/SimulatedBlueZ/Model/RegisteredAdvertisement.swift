@@ -2,7 +2,7 @@ import DBus
 
 /// An LEAdvertisement1 object as bluetoothd reads it at registration (advertising.c), and the
 /// legacy advertising payload it turns into.
-struct Advertisement: Sendable, Hashable {
+struct RegisteredAdvertisement: Sendable, Hashable {
     enum Kind: String, Sendable { case broadcast, peripheral }
 
     var kind: Kind
@@ -23,7 +23,7 @@ struct Advertisement: Sendable, Hashable {
     /// Parses the properties of `GetAll(org.bluez.LEAdvertisement1)`. Throws BlueZ's
     /// `Failed: Failed to parse advertisement.` for what bluetoothd refuses.
     init(properties: [String: DBusValue]) throws(DBusError) {
-        let refused = BlueZError.failed("Failed to parse advertisement.")
+        let refused = ErrorReply.failed("Failed to parse advertisement.")
         guard let type = properties["Type"]?.string, let kind = Kind(rawValue: type) else { throw refused }
         self.kind = kind
         if let value = properties["ServiceUUIDs"] {
@@ -106,7 +106,7 @@ struct Advertisement: Sendable, Hashable {
     /// 28 bytes fails there ("Failed to register advertisement").
     func validateLegacyBudget() throws(DBusError) {
         let length = advertisingDataLength
-        if length > Self.legacyLimit { throw BlueZError.failed("Failed to parse advertisement.") }
-        if discoverable, length > Self.legacyLimit - 3 { throw BlueZError.failed("Failed to register advertisement") }
+        if length > Self.legacyLimit { throw ErrorReply.failed("Failed to parse advertisement.") }
+        if discoverable, length > Self.legacyLimit - 3 { throw ErrorReply.failed("Failed to register advertisement") }
     }
 }

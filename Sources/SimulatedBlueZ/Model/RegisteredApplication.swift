@@ -2,7 +2,7 @@ import DBus
 
 /// A GATT application registered through GattManager1.RegisterApplication: the services,
 /// characteristics and descriptors read from its ObjectManager.
-struct GattApplication: Sendable, Hashable {
+struct RegisteredApplication: Sendable, Hashable {
     struct Descriptor: Sendable, Hashable {
         var path: DBusObjectPath
         var uuid: String
@@ -38,7 +38,7 @@ struct GattApplication: Sendable, Hashable {
         self.owner = owner
         self.root = root
         let sortedPaths = objects.keys.sorted()
-        let invalid = BlueZError.failed("Failed to create entry in database")
+        let invalid = ErrorReply.failed("Failed to create entry in database")
         var services: [Service] = []
         for path in sortedPaths {
             guard let properties = objects[path]?[Self.serviceInterface] else { continue }
@@ -69,7 +69,7 @@ struct GattApplication: Sendable, Hashable {
             }
             guard attached else { throw invalid }
         }
-        guard !services.isEmpty else { throw BlueZError.failed("No valid service object found") }
+        guard !services.isEmpty else { throw ErrorReply.failed("No valid service object found") }
         self.services = services
     }
 

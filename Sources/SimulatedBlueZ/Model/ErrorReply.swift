@@ -3,7 +3,7 @@ import DBus
 /// The `org.bluez.Error.*` replies the simulated BlueZ sends, with the names and message texts
 /// real bluetoothd 5.66 uses (src/error.c and the call sites in adapter.c, device.c,
 /// gatt-client.c, gatt-database.c and advertising.c).
-enum BlueZError {
+enum ErrorReply {
     static let prefix = "org.bluez.Error."
 
     static func invalidArguments() -> DBusError { error("InvalidArguments", "Invalid arguments in method call") }
@@ -60,12 +60,12 @@ enum ATTErrorCode {
     /// D-Bus error `name` (its `dbus_error_to_att_ecode`), for a read or a write.
     static func fromApplicationError(_ name: String, isWrite: Bool) -> UInt8 {
         switch name {
-        case BlueZError.prefix + "Failed": applicationError
-        case BlueZError.prefix + "NotPermitted": isWrite ? writeNotPermitted : readNotPermitted
-        case BlueZError.prefix + "NotAuthorized": insufficientAuthorization
-        case BlueZError.prefix + "InvalidValueLength": invalidAttributeValueLength
-        case BlueZError.prefix + "InvalidOffset": invalidOffset
-        case BlueZError.prefix + "NotSupported": requestNotSupported
+        case ErrorReply.prefix + "Failed": applicationError
+        case ErrorReply.prefix + "NotPermitted": isWrite ? writeNotPermitted : readNotPermitted
+        case ErrorReply.prefix + "NotAuthorized": insufficientAuthorization
+        case ErrorReply.prefix + "InvalidValueLength": invalidAttributeValueLength
+        case ErrorReply.prefix + "InvalidOffset": invalidOffset
+        case ErrorReply.prefix + "NotSupported": requestNotSupported
         default: unlikelyError
         }
     }
