@@ -54,7 +54,7 @@ let package = Package(
         // host and link, and the emulated printer (display, Wi-Fi table, join simulation).
         .target(
             name: "SetupPrinter",
-            dependencies: ["SetupLink", "SetupProtocol", "BlueZ", "DBus", "Deadlines"],
+            dependencies: ["SetupLink", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
         // The in-process lab: the simulated BlueZ with N emulated printers, for `demo`, `sim`,

@@ -30,7 +30,7 @@ public struct SystemSessionClock: SessionClock {
 
 extension Duration {
     /// The duration in whole milliseconds (negative durations count as zero).
-    public var wholeMilliseconds: UInt64 {
+    var wholeMilliseconds: UInt64 {
         let (seconds, attoseconds) = components
         return UInt64(max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
     }

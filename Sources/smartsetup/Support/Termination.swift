@@ -1,13 +1,14 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Waits for SIGINT or SIGTERM without blocking a thread.
 enum Termination {
     static func wait() async {
+        let queue = DispatchQueue(label: "smartsetup.signals")
+        var sources: [DispatchSourceSignal] = []
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "smartsetup.signals")
             let resumed = ResumeOnce(continuation)
-            var sources: [DispatchSourceSignal] = []
             for number in [SIGINT, SIGTERM] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -15,26 +16,22 @@ enum Termination {
                 source.resume()
                 sources.append(source)
             }
-            resumed.keep(sources)
         }
+        // The sources lived for the wait; a second signal now finds none.
+        for source in sources { source.cancel() }
     }
 }
 
-/// Resumes a continuation once and keeps the signal sources alive until then.
-private final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [DispatchSourceSignal] = []
+/// Resumes a continuation once, whichever signal comes first.
+private final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Void, Never>?>
 
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func keep(_ sources: [DispatchSourceSignal]) { lock.withLock { self.sources = sources } }
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = Mutex(continuation) }
 
     func resume() {
-        let pending = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-            defer { continuation = nil }
-            return continuation
-        }
-        pending?.resume()
+        continuation.withLock { pending -> CheckedContinuation<Void, Never>? in
+            defer { pending = nil }
+            return pending
+        }?.resume()
     }
 }
