@@ -42,11 +42,11 @@ public final class SimulatedPrinterLab: Sendable {
                 simulator = try await SimulatedBlueZ.startWithPrivateBus(configuration: simulatorConfiguration)
             }
         } catch {
-            throw LabError(.simulatorUnavailable, "cannot start the simulated BlueZ: \(error.message)", cause: error)
+            throw LabError.simulatorUnavailable("cannot start the simulated BlueZ: \(error.message)", cause: error)
         }
         guard let address = simulator.busAddress ?? bus else {
             await simulator.stop()
-            throw LabError(.simulatorUnavailable, "the simulated BlueZ has no bus address")
+            throw LabError.simulatorUnavailable("the simulated BlueZ has no bus address", cause: nil)
         }
         guard count > 0 else {
             return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: [], hosts: [], session: nil)
@@ -56,23 +56,23 @@ public final class SimulatedPrinterLab: Sendable {
             do {
                 session = try await BlueZSession.open(try await DBusConnection.open(.address(address)))
             } catch let error as BlueZError {
-                throw LabError(.simulatorUnavailable, "cannot open the simulated BlueZ: \(error.message)", cause: error)
+                throw LabError.simulatorUnavailable("cannot open the simulated BlueZ: \(error.message)", cause: error)
             } catch {
-                throw LabError(.simulatorUnavailable, "cannot reach the simulated BlueZ's bus", cause: error)
+                throw LabError.simulatorUnavailable("cannot reach the simulated BlueZ's bus", cause: error)
             }
             var printers: [EmulatedPrinter] = []
             var hosts: [BlueZPrinterHost] = []
             for index in 0..<count {
                 let printer: EmulatedPrinter
                 do { printer = try EmulatedPrinter(configuration: configuration(index), output: output) } catch {
-                    throw LabError(.invalidPrinterConfiguration, "printer \(index + 1) has an invalid configuration", cause: error)
+                    throw LabError.invalidPrinterConfiguration(printer: index + 1, cause: error)
                 }
                 await printer.start()
                 do {
                     let adapter = try session.adapter(named: "hci\(index + 1)")
                     hosts.append(try await BlueZPrinterHost.start(printer, on: adapter))
                 } catch {
-                    throw LabError(.printerNotStarted, "cannot put printer \(index + 1) on hci\(index + 1): \(error.message)", cause: error)
+                    throw LabError.printerNotStarted(printer: index + 1, adapter: "hci\(index + 1)", cause: error)
                 }
                 printers.append(printer)
             }

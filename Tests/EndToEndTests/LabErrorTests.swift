@@ -13,9 +13,9 @@ import Testing
             await lab.stop()
             Issue.record("a 65-octet model was accepted")
         } catch {
-            #expect(error.kind == .invalidPrinterConfiguration)
-            #expect(error.message == "printer 1 has an invalid configuration")
-            #expect(error.cause != nil)
+            guard case .invalidPrinterConfiguration(printer: 1, let cause) = error else { Issue.record("got \(error)"); return }
+            #expect(cause == ProtocolError(.invalidField(.model)))
+            #expect(error.message == "printer 1 has an invalid configuration: the model is invalid: must be 1 to 64 octets of UTF-8")
         }
     }
 
@@ -25,8 +25,9 @@ import Testing
             await lab.stop()
             Issue.record("a missing bus was accepted")
         } catch {
-            #expect(error.kind == .simulatorUnavailable)
+            guard case .simulatorUnavailable = error else { Issue.record("got \(error)"); return }
             #expect(error.message.hasPrefix("cannot start the simulated BlueZ"))
+            #expect(error.cause != nil)
         }
     }
 }

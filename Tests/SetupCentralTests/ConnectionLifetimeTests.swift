@@ -35,6 +35,13 @@ import Testing
         private func record(_ line: String) { told.withLock { $0.append(line) } }
     }
 
+    /// A central driver on `connection` for `printer`'s advertisement.
+    func openCentral(on connection: LoopbackConnection, to printer: EmulatedPrinter) async throws -> CentralDriver {
+        try await CentralDriver.open(
+            link: connection.central,
+            configuration: try CentralConfiguration(advertisement: await printer.currentAdvertisement(), clientID: Array(repeating: 7, count: 16)))
+    }
+
     @Test func theApplicationIsToldEverythingInOrderBeforeServeReturns() async throws {
         let application = RecordingApplication()
         let info = try DeviceInfo(model: "M", serial: "S", firmware: "1", macAddress: [2, 0, 0, 0, 0, 1])
@@ -71,9 +78,7 @@ import Testing
         let pin = try #require(printer.presentedPIN)
         let connection = LoopbackConnection(mtu: 247, info: printer.infoValue())
         let serving = Task { await printer.serve(connection.printer) }
-        let central = try await CentralDriver.open(
-            link: connection.central,
-            configuration: try CentralConfiguration(advertisement: await printer.currentAdvertisement(), clientID: Array(repeating: 7, count: 16)))
+        let central = try await openCentral(on: connection, to: printer)
         try await central.startHandshake(.pin(pin), firstRequest: .setCredentials(try credentials(ssid: "Slow", passphrase: "slow access point")))
         #expect(try await central.nextEvent(within: eventDeadline) == .authenticated)
         #expect(try await central.nextEvent(within: eventDeadline) == .joinStatus(.received))
@@ -89,9 +94,7 @@ import Testing
         let pin = try #require(printer.presentedPIN)
         let connection = LoopbackConnection(mtu: 247, info: printer.infoValue(), operationCost: .milliseconds(30))
         let serving = Task { await printer.serve(connection.printer) }
-        let central = try await CentralDriver.open(
-            link: connection.central,
-            configuration: try CentralConfiguration(advertisement: await printer.currentAdvertisement(), clientID: Array(repeating: 7, count: 16)))
+        let central = try await openCentral(on: connection, to: printer)
         try await central.startHandshake(.pin(pin))
         // Many short waits race the event's arrival; whichever wins, the event is read once.
         var event: CentralEvent?
@@ -111,9 +114,7 @@ import Testing
         let pin = try #require(printer.presentedPIN)
         let connection = LoopbackConnection(mtu: 247, info: printer.infoValue())
         let serving = Task { await printer.serve(connection.printer) }
-        let central = try await CentralDriver.open(
-            link: connection.central,
-            configuration: try CentralConfiguration(advertisement: await printer.currentAdvertisement(), clientID: Array(repeating: 7, count: 16)))
+        let central = try await openCentral(on: connection, to: printer)
         let waiting = Task { try await central.nextEvent(within: eventDeadline) }
         waiting.cancel()
         await #expect(throws: ProtocolError(.internalError)) { try await waiting.value }

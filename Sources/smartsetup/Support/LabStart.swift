@@ -12,7 +12,7 @@ extension SimulatedPrinterLab {
         do {
             return try await start(printers: count, mtu: mtu, interval: interval, bus: bus, output: output)
         } catch {
-            switch error.kind {
+            switch error {
             case .simulatorUnavailable: throw SetupError(.noAdapter, error.message, cause: error)
             case .invalidPrinterConfiguration: throw SetupError(.usage, error.message, cause: error)
             case .printerNotStarted: throw SetupError(.internalError, error.message, cause: error)
