@@ -105,7 +105,7 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
 
         func join(_ credentials: WiFiCredentials, progress: @escaping @Sendable (JoinStatus) async -> Void) async {
             let ssid = String(decoding: credentials.ssid, as: UTF8.self)
-            output("[printer \(shortID)] joining \"\(ssid)\" (\(credentials.security))")
+            output("[printer \(shortID)] joining \"\(ssid)\" (\(credentials.ssid.count) octets, \(credentials.security.name))")
             for step in simulator.plan(for: credentials) {
                 do { try await Task.sleep(for: step.delay) } catch {
                     output("[printer \(shortID)] join abandoned: the client disconnected")

@@ -12,14 +12,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per line, ending with a summary object.")
     var json = false
 
-    @Option(help: "Connection interval in milliseconds.")
+    @Option(parsing: .unconditional, help: "Connection interval in milliseconds (0 to 4000).")
     var intervalMs: Int = 30
 
-    @Option(help: "ATT MTU (23...517).")
+    @Option(parsing: .unconditional, help: "ATT MTU (23...517).")
     var mtu: Int = 247
 
     func validate() throws {
-        guard (23...517).contains(mtu) else { throw ValidationError("--mtu must be 23...517") }
+        try NumberOptions.integer(mtu, "--mtu", in: 23...517)
+        try NumberOptions.integer(intervalMs, "--interval-ms", in: 0...NumberOptions.maximumIntervalMs)
     }
 
     func run() async throws {

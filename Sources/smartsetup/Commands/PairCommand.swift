@@ -48,7 +48,11 @@ struct PairCommand: AsyncParsableCommand {
             throw ValidationError("--passphrase is refused: a passphrase on the command line shows in ps. Use --passphrase-file FILE, --passphrase-stdin, or type it at the prompt.")
         }
         if passphraseFile != nil && passphraseStdin { throw ValidationError("--passphrase-file and --passphrase-stdin exclude each other") }
-        if passphraseStdin && target.pin == nil && !target.button { throw ValidationError("--passphrase-stdin needs --pin or --button (stdin is taken)") }
+        if passphraseStdin && target.pinStdin { throw ValidationError("--passphrase-stdin and --pin-stdin both want stdin: give the PIN with --pin-file") }
+        if passphraseStdin && !target.authenticationGiven {
+            throw ValidationError("--passphrase-stdin needs --pin-file, --pin or --button (stdin is taken, no PIN can be prompted for)")
+        }
+        if !dns.isEmpty && staticIP == nil { throw ValidationError("--dns goes with --static-ip (with DHCP the network gives the DNS servers)") }
         guard Self.security(security) != nil else { throw ValidationError("--security must be open, wpa2, wpa3 or wpa2-wpa3") }
         if (staticIP == nil) != (gateway == nil) { throw ValidationError("--static-ip and --gateway go together") }
     }
@@ -56,7 +60,8 @@ struct PairCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(json: target.json)
         try await runReporting(console) { () throws(SetupError) in
-            let request = try await makeRequest()
+            // Secrets may come from a pipe: reading them is bounded by the deadline too.
+            let request = try await withCommandTimeout(seconds: target.timeout) { () throws(SetupError) in try await makeRequest() }
             let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
             let result = try await withCommandTimeout(seconds: target.timeout) { () throws(SetupError) in
                 try await service.pair(request) { console.progress($0) }
@@ -83,26 +88,24 @@ struct PairCommand: AsyncParsableCommand {
         let security = Self.security(security) ?? .wpa2PSK
         var passphrase: WiFiPassphrase?
         if security != .open {
-            let text: String?
+            let line: SecretInput.Line
+            let origin: String
             if let passphraseFile {
-                guard let read = SecretInput.readFile(passphraseFile) else { throw SetupError(.usage, "cannot read \(passphraseFile)") }
-                text = read
+                (line, origin) = (SecretInput.firstLine(ofFile: passphraseFile, limit: SecretInput.passphraseLimit), passphraseFile)
             } else if passphraseStdin {
-                text = await SecretInput.firstLineOfStandardInput()
+                (line, origin) = (await SecretInput.firstLineOfStandardInput(limit: SecretInput.passphraseLimit), "stdin")
             } else if SecretInput.isInteractive {
-                text = await SecretInput.prompt("Passphrase for \"\(ssid)\": ")
+                (line, origin) = (await SecretInput.prompt("Passphrase for \"\(ssid)\": ", limit: SecretInput.passphraseLimit), "the prompt")
             } else {
                 throw SetupError(.usage, "no passphrase: use --passphrase-file, --passphrase-stdin, or a terminal")
             }
-            do { passphrase = try WiFiPassphrase(text ?? "") } catch {
-                throw SetupError(.usage, "the passphrase must be 8-63 printable ASCII characters or 64 hex digits")
-            }
+            passphrase = try Self.passphrase(line, from: origin)
         }
         let staticIPv4 = try staticConfiguration()
         let credentials: WiFiCredentials
         do throws(ProtocolError) {
             credentials = try WiFiCredentials(
-                ssid: Array(ssid.utf8), security: security, passphrase: passphrase, isHidden: hidden,
+                ssid: RawArguments.octets(of: "--ssid", parsed: ssid), security: security, passphrase: passphrase, isHidden: hidden,
                 staticIPv4: staticIPv4, hostname: hostname, disableWPS: disableWPS)
         } catch {
             throw SetupError(.usage, "invalid network settings: \(error.message)", cause: error)
@@ -110,12 +113,26 @@ struct PairCommand: AsyncParsableCommand {
         var corrected: (@Sendable () async -> WiFiPassphrase?)?
         if SecretInput.isInteractive && passphraseFile == nil && !passphraseStdin {
             corrected = {
-                guard let text = await SecretInput.prompt("The network rejected the passphrase. Corrected passphrase (empty to give up): "),
-                      !text.isEmpty else { return nil }
-                return try? WiFiPassphrase(text)
+                let line = await SecretInput.prompt(
+                    "The network rejected the passphrase. Corrected passphrase (empty to give up): ", limit: SecretInput.passphraseLimit)
+                guard case .line(let octets) = line, !octets.isEmpty else { return nil }
+                return try? WiFiPassphrase(octets)
             }
         }
-        return PairRequest(target: try target.target(), credentials: credentials, correctedPassphrase: corrected)
+        return PairRequest(target: try await target.target(), credentials: credentials, correctedPassphrase: corrected)
+    }
+
+    /// The passphrase in a line read from `origin`; never shows the line.
+    static func passphrase(_ line: SecretInput.Line, from origin: String) throws(SetupError) -> WiFiPassphrase {
+        switch line {
+        case .line(let octets):
+            do { return try WiFiPassphrase(octets) } catch {
+                throw SetupError(.usage, "the passphrase from \(origin) is invalid: must be 8 to 63 printable ASCII characters or 64 hexadecimal digits")
+            }
+        case .tooLong: throw SetupError(.usage, "the first line of \(origin) is longer than a passphrase can be (64 octets)")
+        case .unreadable: throw SetupError(.usage, "cannot read a passphrase from \(origin)")
+        case .cancelled: throw SetupError(.timedOut, "no passphrase arrived on \(origin) in time")
+        }
     }
 
     private func staticConfiguration() throws(SetupError) -> StaticIPv4? {
@@ -130,14 +147,22 @@ struct PairCommand: AsyncParsableCommand {
         }
     }
 
+    /// "a.b.c.d": four decimal octets of one to three digits each, nothing else.
     static func address(_ text: String) -> IPv4Address? {
-        let octets = text.split(separator: ".").compactMap { UInt8($0) }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        let octets = parts.compactMap { part -> UInt8? in
+            guard (1...3).contains(part.count), part.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+            return UInt8(part)
+        }
         return octets.count == 4 ? try? IPv4Address(octets) : nil
     }
 
+    /// "a.b.c.d/prefix", with a decimal prefix of one or two digits.
     static func interface(_ text: String) -> IPv4Interface? {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let address = address(String(parts[0])), let prefix = UInt8(parts[1]) else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = address(String(parts[0])), (1...2).contains(parts[1].count),
+              parts[1].allSatisfy({ ("0"..."9").contains($0) }), let prefix = UInt8(parts[1]) else { return nil }
         return try? IPv4Interface(address: address, prefixLength: prefix)
     }
 }

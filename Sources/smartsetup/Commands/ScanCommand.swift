@@ -9,17 +9,21 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "The Bluetooth adapter (e.g. hci0).")
     var adapter: String?
 
-    @Option(help: "Seconds to scan.")
+    @Option(parsing: .unconditional, help: "Seconds to scan (above 0, at most 3600).")
     var timeout: Double = 5
 
     @Flag(help: "One JSON object per line.")
     var json = false
 
+    func validate() throws {
+        try NumberOptions.seconds(timeout, "--timeout", maximum: NumberOptions.maximumScanTime)
+    }
+
     func run() async throws {
         let console = Console(json: json)
         try await runReporting(console) { () throws(SetupError) in
             var options = SmartSetup.Options()
-            options.scanTimeout = .milliseconds(Int(max(0.1, timeout) * 1000))
+            options.scanTimeout = NumberOptions.duration(seconds: timeout)
             let service = SmartSetup(radio: try await RadioFactory.central(adapter: adapter), options: options)
             let printers = try await service.scan()
             if json {

@@ -20,22 +20,22 @@ struct SimCommand: AsyncParsableCommand {
             """,
         subcommands: [SimFaultCommand.self])
 
-    @Option(help: "Emulated printers to run in this process (short ids 3F0A, 3F0B, ...).")
+    @Option(parsing: .unconditional, help: "Emulated printers to run in this process (short ids 3F0A, 3F0B, ...; 0 to 64).")
     var printers: Int = 0
 
-    @Option(help: "Connection interval in milliseconds (each ATT operation costs at least one).")
+    @Option(parsing: .unconditional, help: "Connection interval in milliseconds (0 to 4000; each ATT operation costs at least one).")
     var intervalMs: Int = 30
 
-    @Option(help: "ATT MTU of the links (23...517).")
+    @Option(parsing: .unconditional, help: "ATT MTU of the links (23...517).")
     var mtu: Int = 517
 
     @Option(help: "Use this bus instead of starting a dbus-daemon.")
     var bus: String?
 
     func validate() throws {
-        guard (23...517).contains(mtu) else { throw ValidationError("--mtu must be 23...517") }
-        guard (0...64).contains(printers) else { throw ValidationError("--printers must be 0...64") }
-        guard intervalMs >= 0 else { throw ValidationError("--interval-ms must not be negative") }
+        try NumberOptions.integer(mtu, "--mtu", in: 23...517)
+        try NumberOptions.integer(printers, "--printers", in: 0...64)
+        try NumberOptions.integer(intervalMs, "--interval-ms", in: 0...NumberOptions.maximumIntervalMs)
     }
 
     func run() async throws {
@@ -84,13 +84,18 @@ struct SimFaultCommand: AsyncParsableCommand {
             do throws(DBusError) { connection = try await DBusConnection.open(simBus.map { .address($0) } ?? .system) } catch {
                 throw SetupError(.noAdapter, "cannot reach the simulator's bus: \(error.message)", cause: error)
             }
+            defer { connection.close() }
+            let reply: DBusMessage
             do throws(DBusError) {
                 let path = try DBusObjectPath(SimulatedBlueZ.controlPathText)
-                _ = try await connection.call(.methodCall(destination: "org.bluez", path: path, interface: SimulatedBlueZ.controlInterfaceName, member: member, body: body))
+                reply = try await connection.call(.methodCall(destination: "org.bluez", path: path, interface: SimulatedBlueZ.controlInterfaceName, member: member, body: body))
             } catch {
-                throw SetupError(.internalError, "the simulator refused \(member): \(error.message)", cause: error)
+                // A fault naming something the simulator does not have is the caller's mistake.
+                throw SetupError(error.kind == .invalidArguments ? .usage : .internalError, "the simulator refused \(member): \(error.message)", cause: error)
             }
-            connection.close()
+            if member == "Disconnect", reply.body.first?.uint32 == 0 {
+                throw SetupError(.usage, "no link to \(fault[1]): nothing was disconnected")
+            }
             console.line("ok: \(member)")
         }
     }

@@ -7,6 +7,6 @@ func withCommandTimeout<Value: Sendable>(
     seconds: Double, _ operation: @escaping @Sendable () async throws(SetupError) -> Value
 ) async throws(SetupError) -> Value {
     try await withTimeout(
-        .milliseconds(Int(seconds * 1000)), timedOut: SetupError(.timedOut, "no result within \(Int(seconds)) s"),
+        NumberOptions.duration(seconds: seconds), timedOut: SetupError(.timedOut, "no result within \(Int(seconds)) s"),
         cancelled: SetupError(.internalError, "cancelled"), operation)
 }
