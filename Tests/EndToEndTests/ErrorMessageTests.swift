@@ -32,10 +32,10 @@ import Testing
     }
 
     @Test func aProtocolFailureKeepsItsCauseForLogsAndSaysWhatHappened() {
-        let cause = ProtocolError(.decryptionFailed, detail: "Events record 3")
+        let cause = ProtocolError(.unexpectedMessage, detail: "ServerHello while authenticated")
         let error = SetupError.from(cause)
         #expect(error.exitCode == 1)
-        #expect(error.message == "protocol failure: an encrypted message failed its integrity check: the link corrupted, lost or repeated a message: Events record 3")
+        #expect(error.message == "protocol failure: a message arrived that the session does not accept now: ServerHello while authenticated")
         #expect((error.cause as? ProtocolError) == cause)
         #expect(error.diagnostic.hasPrefix("internal: protocol failure"))
         #expect(error.diagnostic.contains("[cause: "))

@@ -33,6 +33,10 @@ public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
         case timedOut
         /// The connection to the printer was lost.
         case printerLost
+        /// The link lost, repeated or corrupted a message of the session (the encrypted channel
+        /// refused it, or its fragments did not fit together); the session was ended, safely.
+        /// Trying again usually works.
+        case messageLost
         /// The command line or the request was invalid.
         case usage
         /// Anything else (a protocol violation, an internal failure).
@@ -80,6 +84,9 @@ extension SetupError {
     public static func from(_ error: ProtocolError) -> SetupError {
         switch error.kind {
         case .disconnected, .writeFailed: return SetupError(.printerLost, "the connection to the printer was lost", cause: error)
+        case .decryptionFailed, .fragmentOutOfOrder, .missingFirstFragment, .unexpectedFirstFragment, .truncatedMessage, .fragmentOverflow,
+             .peerReported(.decryptionFailed), .peerReported(.framingError):
+            return SetupError(.messageLost, "a message between the kiosk and the printer was lost or damaged on the Bluetooth link, so the session was ended; try again", cause: error)
         case .timedOut: return SetupError(.timedOut, "the printer did not answer in time", cause: error)
         case .lockedOut: return SetupError(.pinLockedOut(retryAfterSeconds: nil), "the PIN is locked out", cause: error)
         case .authenticationFailed: return SetupError(.wrongPIN(attemptsLeft: nil), "the PIN was wrong", cause: error)
@@ -109,6 +116,7 @@ public enum ExitCodeTable {
         (20, "join-failed", "unsupported security, or the printer failed joining"),
         (21, "timeout", "a deadline passed"),
         (22, "printer-lost", "the connection to the printer was lost"),
+        (23, "message-lost", "the link lost or damaged a message; the session ended safely (retry)"),
     ]
 
     static func code(for kind: SetupError.Kind) -> Int32 {
@@ -132,6 +140,7 @@ public enum ExitCodeTable {
         case .joinFailed: return "join-failed"
         case .timedOut: return "timeout"
         case .printerLost: return "printer-lost"
+        case .messageLost: return "message-lost"
         }
     }
 

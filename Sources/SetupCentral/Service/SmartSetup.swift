@@ -24,14 +24,11 @@ public struct SmartSetup: Sendable {
     public let radio: any SetupRadio
     /// Timing.
     public var options: Options
-    private let clientID: [UInt8]
 
-    /// Creates a service over `radio`; the client id is fresh random.
+    /// Creates a service over `radio`.
     public init(radio: any SetupRadio, options: Options = Options()) {
         self.radio = radio
         self.options = options
-        var random = SystemRandomSource()
-        clientID = random.bytes(count: 16)
     }
 
     /// Printers in setup mode heard advertising during the scan (``ScanScope/advertising``),
@@ -132,12 +129,15 @@ public struct SmartSetup: Sendable {
         return chosen
     }
 
-    /// Connects and opens a central driver (Events subscribed before anything is written).
+    /// Connects and opens a central driver (Events subscribed before anything is written). The
+    /// client id, which ClientHello sends in clear (SPEC §7.3), is drawn anew for each
+    /// connection, so that it cannot tell an observer which connections came from one kiosk.
     func open(_ printer: DiscoveredPrinter, progress: @escaping @Sendable (SetupProgress) -> Void) async throws(SetupError) -> CentralDriver {
         progress(.connecting(printer))
         let link = try await radio.connect(to: printer, timeout: options.connectTimeout)
         do {
-            let configuration = try CentralConfiguration(advertisement: printer.advertisement, clientID: clientID)
+            var random = SystemRandomSource()
+            let configuration = try CentralConfiguration(advertisement: printer.advertisement, clientID: random.bytes(count: 16))
             let driver = try await CentralDriver.open(link: link, configuration: configuration)
             progress(.connected(mtu: await driver.mtu))
             return driver

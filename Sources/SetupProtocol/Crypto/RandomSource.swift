@@ -1,7 +1,8 @@
 /// A source of random bytes for scalars and PINs.
 ///
-/// Production code uses `SystemRandomSource`; tests and vectors use `FixedRandomSource` so that
-/// every byte a protocol run draws is known in advance.
+/// Production code uses `SystemRandomSource`; the tests and vectors replay fixed bytes (their
+/// own `FixedRandomSource`, which only the tests can reach) so that every byte a protocol run
+/// draws is known in advance.
 public protocol RandomSource {
     /// Overwrites every byte of `buffer` with fresh random bytes.
     mutating func fill(_ buffer: inout [UInt8])

@@ -11,7 +11,7 @@ public enum WiFiSecurity: UInt8, Hashable, Sendable, CaseIterable {
 }
 
 /// A Wi-Fi passphrase or raw PSK. Its description never shows the value.
-public struct WiFiPassphrase: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct WiFiPassphrase: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The passphrase octets: 8-63 printable ASCII (0x20-0x7E), or 64 hex digits for a raw PSK.
     public let octets: [UInt8]
 
@@ -42,4 +42,7 @@ public struct WiFiPassphrase: Hashable, Sendable, CustomStringConvertible, Custo
     public var description: String { "WiFiPassphrase(redacted)" }
     /// "WiFiPassphrase(redacted)".
     public var debugDescription: String { description }
+
+    /// No children: `dump()` and `Mirror` show nothing of the value either.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }
