@@ -92,6 +92,16 @@ let package = Package(
             exclude: ["RESULTS.md"]
         ),
 
+        // What the test targets share: the private-bus fixture and the cleanup scope that stops
+        // what a test case starts, the polling helper, the process runner (and its pty variant),
+        // the Wi-Fi network and credential fixtures. Only test targets depend on it.
+        .target(
+            name: "TestSupport",
+            dependencies: ["DBus", "SetupPrinter", "SetupProtocol"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "DBus"]),
+
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus"]),
         .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus", "SimulatedBlueZ"]),
