@@ -112,7 +112,7 @@ let package = Package(
             // JSON fixtures and their generator script, read through #filePath, not bundled.
             exclude: ["Crypto/Fixtures"]
         ),
-        .testTarget(name: "SetupCentralTests", dependencies: ["SetupCentral", "SetupPrinter", "SetupLink", "SetupProtocol"]),
+        .testTarget(name: "SetupCentralTests", dependencies: ["SetupCentral", "SetupPrinter", "SetupLink", "SetupProtocol", "TestSupport"]),
         .testTarget(name: "SetupPrinterTests", dependencies: ["SetupPrinter", "SetupLink", "SetupProtocol", "BlueZ"]),
         // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
         .testTarget(
