@@ -17,14 +17,15 @@ public enum Tool {
     public static let nowhere = "unix:path=/nonexistent/smartsetup-tests-no-bus"
 
     /// Runs `tool` (a path, or a name looked up on PATH) with `arguments` to completion, with
-    /// `environment` on top of this process's, `input` as its standard input; kills it with
-    /// SIGKILL once `deadline` has passed (``ToolResult/timedOut`` then says so). With
+    /// `environment` on top of this process's, `input` as its standard input; once `deadline` has
+    /// passed, ends it as `ending` says (``ToolResult/timedOut`` then says so). With
     /// `mergingStandardError`, stderr goes to ``ToolResult/stdout`` as well, interleaved.
     public static func run(
         _ tool: String, _ arguments: [String], environment: [String: String] = [:], input: ToolInput = .none,
-        mergingStandardError: Bool = false, deadline: Duration = .seconds(20)
+        mergingStandardError: Bool = false, ending: ToolEnding = .kill, deadline: Duration = .seconds(20)
     ) async throws -> ToolResult {
-        let running = try RunningTool.launch(tool, arguments, environment: environment, input: input, mergingStandardError: mergingStandardError)
+        let running = try RunningTool.launch(
+            tool, arguments, environment: environment, input: input, mergingStandardError: mergingStandardError, ending: ending)
         return await running.finish(within: deadline)
     }
 
@@ -39,6 +40,16 @@ public enum Tool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
+}
+
+/// How a child that has to stop early (past its deadline, or at the end of its test case) is ended.
+public enum ToolEnding: Sendable {
+    /// SIGKILL at once. Children inherit the test runner's signal mask, which may block SIGTERM:
+    /// only SIGKILL surely ends a tool that installs no handler of its own.
+    case kill
+    /// SIGTERM, for programs that handle it and clean up (`smartsetup sim` stops its own
+    /// dbus-daemon); SIGKILL when it has not exited after `grace`.
+    case terminate(grace: Duration)
 }
 
 /// What a child reads on its standard input.
@@ -96,7 +107,8 @@ public struct ToolNotFound: Error, CustomStringConvertible, Sendable {
 /// an emulator, bluetoothctl): its output so far, its standard input, and its exit.
 ///
 /// ``start(_:_:environment:input:mergingStandardError:)`` registers ``stop()`` with the test
-/// case's ``CleanupScope``: whatever happens, the process is killed and reaped when the case ends.
+/// case's ``CleanupScope``: whatever happens, the process is ended and reaped when the case ends.
+/// How it is ended is its ``ToolEnding``.
 public final class RunningTool: Sendable {
     /// The tool and its arguments, for messages.
     public let commandLine: [String]
@@ -106,9 +118,11 @@ public final class RunningTool: Sendable {
     private let stderrURL: URL?
     private let exit = ExitWaiters()
     private let removed = Mutex(false)
+    private let ending: ToolEnding
 
-    private init(commandLine: [String], process: Process, input: FileHandle?, stdoutURL: URL, stderrURL: URL?) {
+    private init(commandLine: [String], process: Process, input: FileHandle?, stdoutURL: URL, stderrURL: URL?, ending: ToolEnding) {
         self.commandLine = commandLine
+        self.ending = ending
         self.process = process
         self.input = input
         self.stdoutURL = stdoutURL
@@ -116,22 +130,24 @@ public final class RunningTool: Sendable {
     }
 
     /// Starts `tool` (a path, or a name on PATH) with `arguments`, `environment` on top of this
-    /// process's and `input` as its standard input. Throws ``CleanupScopeMissing`` outside a
-    /// `.cleansUp` suite or test.
+    /// process's and `input` as its standard input; `ending` says how ``stop()`` and a deadline
+    /// end it. Throws ``CleanupScopeMissing`` outside a `.cleansUp` suite or test.
     public static func start(
         _ tool: String, _ arguments: [String], environment: [String: String] = [:], input: ToolInput = .none,
-        mergingStandardError: Bool = false
+        mergingStandardError: Bool = false, ending: ToolEnding = .kill
     ) throws -> RunningTool {
         try CleanupScope.require(for: tool)
-        let running = try launch(tool, arguments, environment: environment, input: input, mergingStandardError: mergingStandardError)
+        let running = try launch(
+            tool, arguments, environment: environment, input: input, mergingStandardError: mergingStandardError, ending: ending)
         try CleanupScope.atEnd(of: tool) { await running.stop() }
         return running
     }
 
-    /// Starts the process without registering it anywhere: for ``Tool/run(_:_:environment:input:mergingStandardError:deadline:)``,
-    /// which always waits for it.
+    /// Starts the process without registering it anywhere: for
+    /// ``Tool/run(_:_:environment:input:mergingStandardError:ending:deadline:)``, which always waits for it.
     static func launch(
-        _ tool: String, _ arguments: [String], environment: [String: String], input: ToolInput, mergingStandardError: Bool
+        _ tool: String, _ arguments: [String], environment: [String: String], input: ToolInput, mergingStandardError: Bool,
+        ending: ToolEnding
     ) throws -> RunningTool {
         guard let executable = Tool.resolve(tool) else { throw ToolNotFound(tool: tool) }
         let directory = FileManager.default.temporaryDirectory
@@ -173,7 +189,7 @@ public final class RunningTool: Sendable {
         process.standardOutput = out
         process.standardError = err ?? out
 
-        let running = RunningTool(commandLine: [tool] + arguments, process: process, input: writer, stdoutURL: stdoutURL, stderrURL: stderrURL)
+        let running = RunningTool(commandLine: [tool] + arguments, process: process, input: writer, stdoutURL: stdoutURL, stderrURL: stderrURL, ending: ending)
         let exit = running.exit
         process.terminationHandler = { exit.finish($0.terminationStatus) }
         do {
@@ -222,24 +238,11 @@ public final class RunningTool: Sendable {
         await exit.wait()
     }
 
-    /// Waits until it exits or `timeout` passes; then kills it if still running, awaits its exit,
-    /// and returns what it produced. Removes its output files.
+    /// Waits until it exits or `timeout` passes; then ends it if still running (as its
+    /// ``ToolEnding`` says), awaits its exit, and returns what it produced. Removes its output files.
     public func finish(within timeout: Duration) async -> ToolResult {
-        let exited = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                _ = await self.exitStatus()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            // The exit waiter is not cancellable: end the process so that it returns.
-            if !first { self.kill() }
-            group.cancelAll()
-            return first
-        }
+        let exited = await exits(within: timeout)
+        if !exited { await end() }
         let status = await exitStatus()
         let result = ToolResult(status: status, stdout: stdout, stderr: stderr, timedOut: !exited)
         closeInput()
@@ -247,12 +250,35 @@ public final class RunningTool: Sendable {
         return result
     }
 
-    /// Kills it if still running, awaits its exit and removes its files. Idempotent.
+    /// Ends it if still running (as its ``ToolEnding`` says), awaits its exit and removes its
+    /// files. Idempotent.
     public func stop() async {
-        kill()
+        if isRunning { await end() }
         _ = await exitStatus()
         closeInput()
         removeFiles()
+    }
+
+    /// Ends it as its ``ToolEnding`` says and awaits its exit.
+    private func end() async {
+        switch ending {
+        case .kill:
+            kill()
+        case .terminate(let grace):
+            terminate()
+            if await !exits(within: grace) { kill() }
+        }
+        _ = await exitStatus()
+    }
+
+    /// Whether it exits within `timeout` (polled every 10 ms).
+    private func exits(within timeout: Duration) async -> Bool {
+        do {
+            try await eventually("\(commandLine[0]) to exit", within: timeout) { !self.isRunning }
+            return true
+        } catch {
+            return !isRunning
+        }
     }
 
     private func removeFiles() {

@@ -46,6 +46,18 @@ struct TestSupportTests {
         #expect(throws: ToolTimedOut.self) { try result.requireFinished() }
     }
 
+    @Test func aGracefulEndKillsAProcessThatIgnoresSIGTERM() async throws {
+        let start = ContinuousClock.now
+        let running = try RunningTool.start(
+            "/bin/sh", ["-c", "trap '' TERM; echo started; while :; do sleep 0.05; done"], ending: .terminate(grace: .milliseconds(300)))
+        try await eventually("the child to start") { running.stdout == "started\n" }
+        let result = await running.finish(within: .milliseconds(200))
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(result.timedOut)
+        #expect(result.status == SIGKILL)
+        #expect(result.stdout == "started\n")
+    }
+
     @Test func childrenNeverSeeTheMachinesBuses() async throws {
         let result = try await Tool.run("/usr/bin/env", [])
         let lines = result.stdout.split(separator: "\n")
@@ -111,8 +123,14 @@ struct TestSupportTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func aTerminalSessionRunsCommandsOnAPty() async throws {
         let session = try TerminalSession("sh")
-        try await session.run("test -t 0 && echo on-a-tty", expecting: ["\non-a-tty"])
-        try await session.run("echo $((6 * 7))", expecting: ["\n42"])
+        do {
+            // The expected text appears only in the output, never in the echoed command line.
+            try await session.run("test -t 0 && echo on-a-tty | tr o O", expecting: ["On-a-tty"], timeout: .seconds(5))
+            try await session.run("echo $((6 * 7))", expecting: ["42"], timeout: .seconds(5))
+        } catch {
+            Issue.record("transcript:\n\(session.transcript)")
+            throw error
+        }
         session.quit(with: "exit")
         #expect(await session.tool.finish(within: .seconds(10)).timedOut == false)
     }
