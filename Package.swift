@@ -117,7 +117,7 @@ let package = Package(
         // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"]
+            dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
         ),
     ]
 )
