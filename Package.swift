@@ -98,7 +98,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["DBus", "SetupPrinter", "SetupProtocol"],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            exclude: ["README.md"]
         ),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "DBus"]),
 
