@@ -97,13 +97,11 @@ struct TestSupportTests {
                 directory.set(bus.daemon.directory)
                 let connection = try await bus.connect()
                 connection.close()
-                #expect(try await processes(matching: bus.daemon.directory))
+                #expect(try await processes(matching: bus.daemon.directory + "/bus.conf"))
                 throw Planned()
             }
         }
-        let path = try #require(directory.get())
-        #expect(try await !processes(matching: path))
-        #expect(!FileManager.default.fileExists(atPath: path))
+        try await expectNoDaemon(in: try #require(directory.get()))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dbus-daemon")))
@@ -115,9 +113,7 @@ struct TestSupportTests {
                 throw Planned()
             }
         }
-        let path = try #require(directory.get())
-        #expect(try await !processes(matching: path))
-        #expect(!FileManager.default.fileExists(atPath: path))
+        try await expectNoDaemon(in: try #require(directory.get()))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
@@ -154,6 +150,13 @@ private final class Box<Value: Sendable>: Sendable {
 
 /// The error the scope tests throw on purpose.
 private struct Planned: Error {}
+
+/// Expects no dbus-daemon with its files in `directory` (`pgrep -f` on the path of its
+/// configuration), and the directory gone.
+private func expectNoDaemon(in directory: String) async throws {
+    #expect(try await !processes(matching: directory + "/bus.conf"))
+    #expect(!FileManager.default.fileExists(atPath: directory))
+}
 
 /// Whether a process whose command line contains `text` is running (`pgrep -f`).
 private func processes(matching text: String) async throws -> Bool {
