@@ -92,22 +92,33 @@ let package = Package(
             exclude: ["RESULTS.md"]
         ),
 
+        // What the test targets share: the private-bus fixture and the cleanup scope that stops
+        // what a test case starts, the polling helper, the process runner (and its pty variant),
+        // the Wi-Fi network and credential fixtures. Only test targets depend on it.
+        .target(
+            name: "TestSupport",
+            dependencies: ["DBus", "SetupPrinter", "SetupProtocol"],
+            path: "Tests/TestSupport",
+            exclude: ["README.md"]
+        ),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "DBus"]),
+
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
-        .testTarget(name: "DBusTests", dependencies: ["DBus"]),
-        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus", "SimulatedBlueZ"]),
-        .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus"]),
+        .testTarget(name: "DBusTests", dependencies: ["DBus", "TestSupport"]),
+        .testTarget(name: "BlueZTests", dependencies: ["BlueZ", "DBus", "SimulatedBlueZ", "TestSupport"]),
+        .testTarget(name: "SimulatedBlueZTests", dependencies: ["SimulatedBlueZ", "DBus", "TestSupport"]),
         .testTarget(
             name: "SetupProtocolTests",
             dependencies: ["SetupProtocol"],
             // JSON fixtures and their generator script, read through #filePath, not bundled.
             exclude: ["Crypto/Fixtures"]
         ),
-        .testTarget(name: "SetupCentralTests", dependencies: ["SetupCentral", "SetupPrinter", "SetupLink", "SetupProtocol"]),
+        .testTarget(name: "SetupCentralTests", dependencies: ["SetupCentral", "SetupPrinter", "SetupLink", "SetupProtocol", "TestSupport"]),
         .testTarget(name: "SetupPrinterTests", dependencies: ["SetupPrinter", "SetupLink", "SetupProtocol", "BlueZ"]),
         // Over the simulated BlueZ, in process and through the built `smartsetup` executable.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus"]
+            dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
         ),
     ]
 )

@@ -1,8 +1,9 @@
 import BlueZ
 import DBus
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct AdapterTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct AdapterTests {
     @Test func poweredCanBeSetAndAwaited() async throws {
         try await withFakeBlueZ { fake, session in
             let adapter = try session.adapter()

@@ -1,8 +1,9 @@
 import BlueZ
 import DBus
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct BlueZErrorTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct BlueZErrorTests {
     @Test(arguments: [
         ("Failed", BlueZError.Kind.failed), ("InProgress", .inProgress), ("NotReady", .notReady),
         ("NotSupported", .notSupported), ("NotPermitted", .notPermitted), ("InvalidArguments", .invalidArguments),

@@ -1,8 +1,9 @@
 import BlueZ
 import DBus
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct DeviceTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct DeviceTests {
     static let abort = DBusError(errorName: "org.bluez.Error.Failed", message: "le-connection-abort-by-local")
     static let inProgress = DBusError(errorName: "org.bluez.Error.InProgress", message: "In Progress")
     static let fast = ConnectPolicy(maxAttempts: 4, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5))

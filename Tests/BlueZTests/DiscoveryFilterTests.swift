@@ -1,8 +1,9 @@
 import BlueZ
 import DBus
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct DiscoveryFilterTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct DiscoveryFilterTests {
     static func device(uuids: [String] = [], serviceData: [String: [UInt8]] = [:], rssi: Int16? = nil, name: String? = nil) -> DeviceProperties {
         var properties: [String: DBusValue] = ["Address": .string("00:AA:01:01:00:01"), "UUIDs": .stringArray(uuids)]
         if !serviceData.isEmpty { properties["ServiceData"] = .propertyDictionary(serviceData.mapValues { .bytes($0) }) }

@@ -2,8 +2,9 @@ import BlueZ
 import DBus
 import Synchronization
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct PeripheralTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct PeripheralTests {
     /// Calls a method of the client's exported object, as bluetoothd would.
     static func callApp(_ fake: FakeBlueZ, _ sender: String, _ path: DBusObjectPath, _ interface: String, _ member: String,
                         _ body: [DBusValue] = []) async throws -> DBusMessage {

@@ -1,8 +1,9 @@
 import BlueZ
 import DBus
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct RemoteGattTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct RemoteGattTests {
     @Test func servicesAndCharacteristicsAreFoundByUUID() async throws {
         try await withFakeBlueZ(gatt: true) { _, session in
             let device = Device(session: session, path: FakePaths.device)

@@ -1,8 +1,9 @@
 import BlueZ
 import DBus
 import Testing
+import TestSupport
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SessionCacheTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct SessionCacheTests {
     @Test func snapshotHoldsAdapterAndDevice() async throws {
         try await withFakeBlueZ { _, session in
             #expect(session.isBluetoothdAvailable)
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test func sessionWaitsForAnAbsentBluetoothd() async throws {
-        let bus = try await startBus()
+        let bus = try await PrivateBus.start()
         let client = try await DBusConnection.open(.address(bus.address), timeout: .seconds(30))
         defer { client.close() }
         let session = try await BlueZSession.open(client, timeout: .seconds(30))
@@ -112,6 +113,6 @@ import Testing
         defer { fake.close() }
         let adapter = try await waiting.value
         #expect(adapter.path == FakePaths.adapter)
-        await stopBus(bus)
+        await bus.stop()
     }
 }

@@ -3,11 +3,12 @@ import DBus
 import SimulatedBlueZ
 import Synchronization
 import Testing
+import TestSupport
 
 /// The BlueZ client in both roles against the simulated BlueZ: a peripheral session on hci1
 /// (GATT application + advertisement) and a central session on hci0. The dbus-daemon is
-/// started and stopped off the cooperative pool (see `startBus`).
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SimulatedBlueZIntegrationTests {
+/// started and stopped off the cooperative pool (TestSupport's `PrivateBus`).
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(1))) struct SimulatedBlueZIntegrationTests {
     static let service = "6fa9a0e4-3710-4ad4-b6d7-2f426d4f9725"
     static let info = "6fa9a0e5-3710-4ad4-b6d7-2f426d4f9725"
     static let request = "6fa9a0e6-3710-4ad4-b6d7-2f426d4f9725"
@@ -15,10 +16,11 @@ import Testing
 
     @Test(arguments: [UInt16(23), 247])
     func centralAndPeripheralOverTheSimulatedRadio(mtu: UInt16) async throws {
-        let bus = try await startBus()
+        let bus = try await PrivateBus.start()
         let address = bus.address
         let sim = try await SimulatedBlueZ.start(
             busAddress: address, configuration: SimulatorConfiguration(adapterCount: 2, mtu: mtu, connectionInterval: .zero, rssi: -50))
+        try CleanupScope.atEnd(of: "the simulator") { await sim.stop() }
         let peripheralConnection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
         let centralConnection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
         let peripheral = try await BlueZSession.open(peripheralConnection, timeout: .seconds(30))
@@ -77,14 +79,15 @@ import Testing
         await advertisement.unregister()
         await app.unregister()
         await sim.stop()
-        await stopBus(bus)
+        await bus.stop()
     }
 
     @Test func faultsReachTheClient() async throws {
-        let bus = try await startBus()
+        let bus = try await PrivateBus.start()
         let address = bus.address
         let sim = try await SimulatedBlueZ.start(
             busAddress: address, configuration: SimulatorConfiguration(adapterCount: 2, mtu: 247, connectionInterval: .zero, rssi: -50))
+        try CleanupScope.atEnd(of: "the simulator") { await sim.stop() }
         let connection = try await DBusConnection.open(.address(address), timeout: .seconds(30))
         let session = try await BlueZSession.open(connection, timeout: .seconds(30))
         defer {
@@ -113,6 +116,6 @@ import Testing
         let adapter = try await session.waitForAdapter(named: "hci0", deadline: generous())
         #expect(try adapter.properties().powered)
         await sim.stop()
-        await stopBus(bus)
+        await bus.stop()
     }
 }

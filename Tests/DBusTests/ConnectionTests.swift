@@ -1,12 +1,13 @@
 import Synchronization
 import Testing
 import DBus
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite struct ConnectionTests {
+@Suite(.cleansUp) struct ConnectionTests {
     @Test func helloListNamesAndGetNameOwner() async throws {
         try await withPrivateBus { bus in
             let connection = try await bus.connect()
@@ -192,10 +193,10 @@ import Glibc
     }
 
     @Test func daemonKilledMidCallFailsWithDisconnected() async throws {
-        let bus = try PrivateBusDaemon()
+        let bus = try await PrivateBus.start()
         let server = try await bus.connect()
         let client = try await bus.connect()
-        defer { server.close(); client.close(); bus.stop() }
+        defer { server.close(); client.close() }
         server.setMethodCallHandler { _ in }
         let call = DBusMessage.methodCall(destination: server.uniqueName, path: .root, interface: "org.example.I", member: "Slow")
         let pending = (0..<20).map { _ in Task { try await client.call(call, timeout: .seconds(30)) } }
@@ -250,7 +251,7 @@ import Glibc
     }
 }
 
-@Suite struct UnixFDPassingTests {
+@Suite(.cleansUp) struct UnixFDPassingTests {
     /// A pipe's read end travels to another connection, which reads from its own duplicate;
     /// the sender's descriptor stays open and usable.
     @Test func unixFDsPassBetweenConnections() async throws {

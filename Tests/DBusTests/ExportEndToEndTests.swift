@@ -1,14 +1,15 @@
 import Testing
+import TestSupport
 
 @testable import DBus
 
 /// Our exported objects on a private bus, checked with clients no one here wrote: busctl
 /// (systemd), gdbus (GLib), dbus-send and dbus-monitor (libdbus's own tools).
-@Suite("Export: end to end with busctl, gdbus, dbus-send, dbus-monitor", .serialized)
+@Suite("Export: end to end with busctl, gdbus, dbus-send, dbus-monitor", .serialized, .cleansUp)
 struct ExportEndToEndTests {
     /// One exported echo object on a fresh private bus.
     struct Setup {
-        let daemon: PrivateBusDaemon
+        let daemon: PrivateBus
         let connection: DBusConnection
         let server: DBusObjectServer
         let store: PropertyStore
@@ -18,19 +19,19 @@ struct ExportEndToEndTests {
         var path: String { Fixture.path.rawValue }
 
         /// `busctl --address=... ARGS`.
-        func busctl(_ arguments: String...) async throws -> ExternalTool.Output {
-            try await ExternalTool.run(["busctl", "--address=\(address)"] + arguments)
+        func busctl(_ arguments: String...) async throws -> ToolResult {
+            try await Tool.run("busctl", ["--address=\(address)"] + arguments).requireFinished()
         }
 
         /// `gdbus COMMAND --address ... ARGS`.
-        func gdbus(_ command: String, _ arguments: String...) async throws -> ExternalTool.Output {
-            try await ExternalTool.run(["gdbus", command, "--address", address] + arguments)
+        func gdbus(_ command: String, _ arguments: String...) async throws -> ToolResult {
+            try await Tool.run("gdbus", [command, "--address", address] + arguments).requireFinished()
         }
 
         /// `dbus-send --bus=... --print-reply --dest=... PATH ARGS` (`--address` would skip `Hello`).
-        func dbusSend(_ arguments: String...) async throws -> ExternalTool.Output {
-            try await ExternalTool.run(
-                ["dbus-send", "--bus=\(address)", "--print-reply", "--dest=\(destination)", path] + arguments)
+        func dbusSend(_ arguments: String...) async throws -> ToolResult {
+            try await Tool.run(
+                "dbus-send", ["--bus=\(address)", "--print-reply", "--dest=\(destination)", path] + arguments).requireFinished()
         }
     }
 
@@ -38,7 +39,7 @@ struct ExportEndToEndTests {
 
     func withExportedEcho(_ body: (Setup) async throws -> Void) async throws {
         for tool in ["busctl", "gdbus", "dbus-send", "dbus-monitor"] {
-            try #require(ExternalTool.isInstalled(tool), "\(tool) is needed (see .ci/run)")
+            try #require(Tool.isInstalled(tool), "\(tool) is needed (see .ci/run)")
         }
         try await withPrivateBus { daemon in
             let connection = try await daemon.connect()
@@ -163,12 +164,11 @@ struct ExportEndToEndTests {
 
     @Test(.timeLimit(.minutes(1))) func dbusMonitorReceivesPropertiesChanged() async throws {
         try await withExportedEcho { setup in
-            let monitor = try ExternalTool.start(
+            let monitor = try RunningTool.start(
                 // Line-buffered: dbus-monitor writing to a file would hold output in a 4 KiB buffer.
-                ["stdbuf", "-oL", "dbus-monitor", "--address", setup.address, "type='signal',sender='\(setup.destination)'"])
-            defer { monitor.stop() }
+                "stdbuf", ["-oL", "dbus-monitor", "--address", setup.address, "type='signal',sender='\(setup.destination)'"])
             var next: UInt32 = 8
-            let seen = try await monitor.waitForOutput(poke: {
+            let seen = try await waitForOutput(of: monitor, poke: {
                 setup.store.set("Count", .uint32(next))
                 next += 1
                 try setup.server.propertiesChanged(["Count", "Cache"], interface: Fixture.interfaceName, at: Fixture.path)
@@ -183,10 +183,9 @@ struct ExportEndToEndTests {
 
     @Test(.timeLimit(.minutes(1))) func gdbusMonitorReceivesInterfacesAddedAndRemoved() async throws {
         try await withExportedEcho { setup in
-            let monitor = try ExternalTool.start(["gdbus", "monitor", "--address", setup.address, "--dest", setup.destination])
-            defer { monitor.stop() }
+            let monitor = try RunningTool.start("gdbus", ["monitor", "--address", setup.address, "--dest", setup.destination])
             let added = Fixture.path("/org/example/added")
-            let seen = try await monitor.waitForOutput(poke: {
+            let seen = try await waitForOutput(of: monitor, poke: {
                 if setup.server.registeredPaths.contains(added) {
                     try setup.server.unregisterObject(at: added)
                 }
@@ -203,5 +202,22 @@ struct ExportEndToEndTests {
             }
             #expect(seen, "\(monitor.stdout.prefix(3000))")
         }
+    }
+}
+
+/// Waits until `monitor`'s output satisfies `condition`, calling `poke` between looks (every
+/// 100 ms); false when it still does not after `timeout`.
+private func waitForOutput(
+    of monitor: RunningTool, within timeout: Duration = .seconds(10), poke: () throws -> Void, until condition: (String) -> Bool
+) async throws -> Bool {
+    do {
+        try await eventually("\(monitor.commandLine.joined(separator: " ")) to print what is awaited", within: timeout, every: .milliseconds(100)) {
+            if condition(monitor.stdout) { return true }
+            try poke()
+            return false
+        }
+        return true
+    } catch is TimedOut {
+        return condition(monitor.stdout)
     }
 }

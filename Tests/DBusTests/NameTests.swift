@@ -1,7 +1,8 @@
 import Testing
 import DBus
+import TestSupport
 
-@Suite struct NameTests {
+@Suite(.cleansUp) struct NameTests {
     @Test func requestAndReleaseNameResults() async throws {
         try await withPrivateBus { bus in
             let first = try await bus.connect()

@@ -1,5 +1,6 @@
 import Testing
 import DBus
+import TestSupport
 
 /// The number of match rules the bus holds for `connection` (from `Debug.Stats`).
 func matchRuleCount(of connection: DBusConnection, on observer: DBusConnection) async throws -> UInt32 {
@@ -28,7 +29,7 @@ where S.Element: Sendable {
     }
 }
 
-@Suite struct SignalTests {
+@Suite(.cleansUp) struct SignalTests {
     let path = try! DBusObjectPath("/org/example/thing")
 
     func signal(_ member: String, path: DBusObjectPath? = nil, _ body: [DBusValue] = []) -> DBusMessage {
@@ -132,9 +133,9 @@ where S.Element: Sendable {
     }
 
     @Test func streamsThrowDisconnectedWhenTheBusDies() async throws {
-        let bus = try PrivateBusDaemon()
+        let bus = try await PrivateBus.start()
         let listener = try await bus.connect()
-        defer { listener.close(); bus.stop() }
+        defer { listener.close() }
         let stream = try await listener.signals(matching: DBusMatchRule(member: "Never"))
         let task = Task { () throws(DBusError) -> Int in
             var count = 0

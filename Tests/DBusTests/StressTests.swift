@@ -1,16 +1,17 @@
 import Testing
 import DBus
+import TestSupport
 
-@Suite struct StressTests {
+@Suite(.cleansUp) struct StressTests {
     /// Calls, cancellations, subscriptions and a daemon killed in the middle: every await
     /// finishes with a result or a typed error, none hangs (the test's own deadline is the
     /// calls' timeout), and the process survives.
     @Test(arguments: 0..<3)
     func daemonKilledDuringMixedTraffic(round: Int) async throws {
-        let bus = try PrivateBusDaemon()
+        let bus = try await PrivateBus.start()
         let server = try await bus.connect()
         let client = try await bus.connect()
-        defer { server.close(); client.close(); bus.stop() }
+        defer { server.close(); client.close() }
         server.setMethodCallHandler { [weak server] call in
             if case .int32(let n)? = call.body.first, n % 3 == 0 {
                 _ = try? server?.send(.methodReturn(replyingTo: call, body: call.body))

@@ -1,9 +1,10 @@
 import Foundation
 import SetupProtocol
 import Testing
+import TestSupport
 
 /// The built `smartsetup` executable: exit codes and `--json` output.
-@Suite(.serialized) struct ExecutableTests {
+@Suite(.serialized, .cleansUp) struct ExecutableTests {
     @Test func demoPairsAndEndsWithASummary() async throws {
         let run = try await runSmartsetup(["demo", "--json", "--interval-ms", "5"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -4,11 +4,12 @@ import SetupCentral
 import SetupProtocol
 import Synchronization
 import Testing
+import TestSupport
 
 /// bluetoothd serves the adapter's alias as the GAP Device Name, which replaces the advertised
 /// name in a central's Device1.Name once connected (VM tier finding 4). The emulator makes its
 /// adapter's alias the printer's name, so the printer keeps its name after a connection.
-@Suite(.serialized) struct PrinterNameTests {
+@Suite(.serialized, .cleansUp) struct PrinterNameTests {
     @Test func aPrinterStillMatchesByNameAfterAPairing() async throws {
         // The simulator delivers advertising reports one connection interval (100 ms) after
         // StartDiscovery; the second pairing scans for 40 ms only, so, as under btvirt (one

@@ -2,11 +2,12 @@ import SetupCentral
 import SetupProtocol
 import Synchronization
 import Testing
+import TestSupport
 
 /// The service and one emulated printer through BlueZ over D-Bus, the BlueZ client library on
 /// both sides: against the simulated BlueZ in `swift test`, and against a real bluetoothd with
 /// virtual controllers in the VM tier (``Backend``). Only what holds for both lives here.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct ServiceOverBlueZTests {
+@Suite(.serialized, .cleansUp, .timeLimit(.minutes(3))) struct ServiceOverBlueZTests {
     @Test(arguments: Backend.everyMTU)
     func happyPath(backend: Backend) async throws {
         let bench = try await TestBench.start(backend)

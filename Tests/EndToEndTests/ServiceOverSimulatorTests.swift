@@ -1,11 +1,12 @@
 import SetupCentral
 import SetupProtocol
 import Testing
+import TestSupport
 
 /// The service and emulated printers through the simulated BlueZ over D-Bus, for what needs
 /// the simulator (several printers, re-advertising on demand); what also holds on real
 /// bluetoothd is in ``ServiceOverBlueZTests``.
-@Suite(.serialized) struct ServiceOverSimulatorTests {
+@Suite(.serialized, .cleansUp) struct ServiceOverSimulatorTests {
     @Test func theAdvertisementFollowsProvisioning() async throws {
         let lab = try await startLab()
         let service = try await service(lab)

@@ -4,10 +4,11 @@ import SetupCentral
 import SetupProtocol
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
 /// bluetoothd keeps a printer that stopped advertising as a known device (VM tier finding 5):
 /// `scan` must not list it, `pair` may still pick it and then fails the usual way.
-@Suite(.serialized) struct StalePrinterTests {
+@Suite(.serialized, .cleansUp) struct StalePrinterTests {
     @Test func scanListsOnlyPrintersHeardAdvertising() async throws {
         let lab = try await HandStartedPrinter.start()
         #expect(try await lab.service.scan().map(\.shortID) == ["3F0A"])

@@ -5,6 +5,7 @@ import SetupCentral
 import SetupPrinter
 import SetupProtocol
 import Testing
+import TestSupport
 
 /// Which bluetoothd the backend-neutral end-to-end tests run against.
 ///
@@ -96,16 +97,14 @@ struct TestBench {
         let central = try await session.waitForAdapter(named: "hci0", deadline: .now + .seconds(30))
         let printerAdapter = try await session.waitForAdapter(named: "hci1", deadline: .now + .seconds(30))
         let printerAddress = try printerAdapter.properties().address
-        var configuration = EmulatorConfiguration(shortID: ShortID(0x3F0A), authMethod: auth, networks: fastNetworks)
-        configuration.joinTimeout = .seconds(30)
-        let printer = try EmulatedPrinter(configuration: configuration, output: { _ in })
+        let printer = try EmulatedPrinter(configuration: testPrinterConfiguration(auth: auth, networks: TestNetworks.lab), output: { _ in })
         await printer.start()
 
         var host: BlueZPrinterHost?
         for _ in 1...3 where host == nil {
             let discovery = try await central.discover(DiscoveryFilter(uuids: [SetupGATT.serviceUUID.description], transport: .le, duplicateData: true))
             let reports = discovery.devices()
-            try await waitUntil("hci0 discovering", deadline: .now + .seconds(20)) { try central.properties().discovering }
+            try await eventually("hci0 discovering", within: .seconds(20), every: .milliseconds(50)) { try central.properties().discovering }
             let candidate = try await BlueZPrinterHost.start(printer, on: printerAdapter)
             let seen = await firstReport(in: reports, from: printerAddress, within: .seconds(10))
             await discovery.stop()
@@ -144,13 +143,5 @@ struct TestBench {
             group.cancelAll()
             return first
         }
-    }
-}
-
-/// Polls `condition` every 50 ms until it holds; throws after `deadline`.
-func waitUntil(_ what: String, deadline: ContinuousClock.Instant, _ condition: () throws -> Bool) async throws {
-    while try !condition() {
-        guard ContinuousClock.now < deadline else { throw SetupError(.internalError, "timed out waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }

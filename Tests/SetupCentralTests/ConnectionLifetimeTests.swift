@@ -4,6 +4,7 @@ import SetupPrinter
 import SetupProtocol
 import Synchronization
 import Testing
+import TestSupport
 
 /// What a connection starts ends with it, on both sides, and what the printer's application is
 /// told arrives complete and in order.

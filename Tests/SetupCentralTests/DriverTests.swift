@@ -3,6 +3,7 @@ import SetupLink
 import SetupPrinter
 import SetupProtocol
 import Testing
+import TestSupport
 
 /// Both session drivers talking through an in-memory link.
 @Suite struct DriverTests {

@@ -3,6 +3,7 @@ import SetupPrinter
 import SetupProtocol
 import Synchronization
 import Testing
+import TestSupport
 
 /// The service over the in-memory radio with emulated printers: the same code paths the CLI
 /// uses, without BlueZ.

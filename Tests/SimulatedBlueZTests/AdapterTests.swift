@@ -1,8 +1,9 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-@Suite("Simulated bluetoothd: adapters and errors", .stopsHarnesses, .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: adapters and errors", .cleansUp, .timeLimit(.minutes(2)))
 struct AdapterTests {
     @Test func exportsAdaptersLikeBluetoothd() async throws {
         let harness = try await SimulatorHarness.start()

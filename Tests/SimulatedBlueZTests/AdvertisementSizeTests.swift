@@ -1,8 +1,9 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-@Suite("Simulated bluetoothd: the legacy advertising budget", .stopsHarnesses, .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: the legacy advertising budget", .cleansUp, .timeLimit(.minutes(2)))
 struct AdvertisementSizeTests {
     /// An advertisement whose data is exactly `length` bytes: one manufacturer data AD
     /// (2 header + 2 company id + payload).

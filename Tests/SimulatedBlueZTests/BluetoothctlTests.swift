@@ -2,88 +2,17 @@ import DBus
 import Foundation
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-/// bluetoothctl (BlueZ 5.66's own client) on a pty, talking to the simulator over the private
-/// bus through DBUS_SYSTEM_BUS_ADDRESS.
-final class BluetoothctlSession: Sendable {
-    let process: Process
-    let input: FileHandle
-    let output = TextBuffer()
-
-    init(busAddress: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qfec", "bluetoothctl", "/dev/null"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DBUS_SYSTEM_BUS_ADDRESS"] = busAddress
-        environment["TERM"] = "dumb"
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        let output = self.output
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else { handle.readabilityHandler = nil; return }
-            let text = Self.stripEscapes(String(decoding: data, as: UTF8.self))
-            output.text.withLock { $0 += text }
-        }
-        try process.run()
-        self.process = process
-        self.input = stdin.fileHandleForWriting
-    }
-
-    var transcript: String { output.text.withLock { $0 } }
-
-    /// Sends one command line and waits until every pattern appears after it.
-    func run(_ command: String, expecting patterns: [String], timeout: Duration = .seconds(30)) async throws {
-        let start = transcript.count
-        input.write(Data((command + "\n").utf8))
-        try await waitFor(patterns, after: start, timeout: timeout)
-    }
-
-    func waitFor(_ patterns: [String], after start: Int = 0, timeout: Duration = .seconds(30)) async throws {
-        try await eventually("\(patterns) in bluetoothctl's output", timeout: timeout) {
-            let text = String(self.transcript.dropFirst(start))
-            return patterns.allSatisfy { text.range(of: $0, options: .regularExpression) != nil }
-        }
-    }
-
-    func quit() {
-        input.write(Data("quit\n".utf8))
-        try? input.close()
-        if process.isRunning { process.terminate() }
-    }
-
-    /// Removes ANSI escape sequences (colours, prompt redraws) and carriage returns.
-    static func stripEscapes(_ text: String) -> String {
-        var result = ""
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            if character == "\u{1B}" {
-                guard let next = iterator.next() else { break }
-                if next == "[" {
-                    while let c = iterator.next(), !(c.isLetter || c == "~") {}
-                }
-                continue
-            }
-            if character == "\r" || character == "\u{01}" || character == "\u{02}" { continue }
-            result.append(character)
-        }
-        return result
-    }
-}
-
-@Suite("Simulated bluetoothd: bluetoothctl", .stopsHarnesses, .timeLimit(.minutes(3)))
+@Suite("Simulated bluetoothd: bluetoothctl", .cleansUp, .timeLimit(.minutes(3)))
 struct BluetoothctlTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/bluetoothctl"), "apt-get install bluez"))
     func scanConnectReadWriteNotify() async throws {
         let harness = try await SimulatorHarness.start(configuration: .init(connectionInterval: .milliseconds(5)))
         let app = try TestPeripheral(connection: harness.peripheral)
         try await app.register(on: "/org/bluez/hci1")
-        let session = try BluetoothctlSession(busAddress: try #require(harness.simulator.busAddress))
+        // bluetoothctl (BlueZ 5.66's own client) on a pty, on the private bus through DBUS_SYSTEM_BUS_ADDRESS.
+        let session = try TerminalSession("bluetoothctl", environment: ["DBUS_SYSTEM_BUS_ADDRESS": try #require(harness.simulator.busAddress)])
         defer { session.quit() }
         do {
             try await session.waitFor(["Agent registered"])

@@ -1,12 +1,13 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
 /// What bluetoothd 5.66 does with a device after the link drops (Tests/RealBlueZ/README.md):
 /// the device and its GATT objects stay, calls on them fail "Not connected", MTU is absent,
 /// a reconnection to the same database adds nothing, and an unpaired device not seen for
 /// TemporaryTimeout is removed, GATT objects first.
-@Suite("Simulated bluetoothd: disconnected devices keep their GATT objects until they expire", .stopsHarnesses, .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: disconnected devices keep their GATT objects until they expire", .cleansUp, .timeLimit(.minutes(2)))
 struct DisconnectedDeviceTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
     let centralOnPeripheral = "/org/bluez/hci1/dev_00_AA_01_00_00_00"

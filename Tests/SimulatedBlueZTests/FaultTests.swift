@@ -1,8 +1,9 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-@Suite("Simulated bluetoothd: fault hooks and the control interface", .stopsHarnesses, .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: fault hooks and the control interface", .cleansUp, .timeLimit(.minutes(2)))
 struct FaultTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
     var notifyCharacteristic: String { device + "/service0015/char001c" }

@@ -1,8 +1,9 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-@Suite("Simulated bluetoothd: link parameters and start-up", .stopsHarnesses, .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: link parameters and start-up", .cleansUp, .timeLimit(.minutes(2)))
 struct LinkParameterTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
 
@@ -34,8 +35,7 @@ struct LinkParameterTests {
     }
 
     @Test func startOnAConnectionAndStop() async throws {
-        let daemon = try PrivateBusDaemon()
-        defer { daemon.stop() }
+        let daemon = try await PrivateBus.start()
         let connection = try await DBusConnection.open(.address(daemon.address))
         defer { connection.close() }
         let simulator = try await SimulatedBlueZ.start(on: connection, configuration: .init(adapterCount: 1))
@@ -52,8 +52,7 @@ struct LinkParameterTests {
     }
 
     @Test func startOnABusAddress() async throws {
-        let daemon = try PrivateBusDaemon()
-        defer { daemon.stop() }
+        let daemon = try await PrivateBus.start()
         let simulator = try await SimulatedBlueZ.start(busAddress: daemon.address, configuration: .init(adapterCount: 3))
         #expect(simulator.busAddress == daemon.address)
         let client = try await DBusConnection.open(.address(daemon.address))

@@ -1,8 +1,9 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-@Suite("Simulated bluetoothd: many links at once", .stopsHarnesses, .timeLimit(.minutes(3)))
+@Suite("Simulated bluetoothd: many links at once", .cleansUp, .timeLimit(.minutes(3)))
 struct ParallelLinksTests {
     /// Eight peripherals on eight adapters, one central adapter: every link reads in
     /// parallel with a real interval; each link counts its own round trips.

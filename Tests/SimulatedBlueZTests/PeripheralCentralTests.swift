@@ -1,8 +1,9 @@
 import DBus
 import SimulatedBlueZ
 import Testing
+import TestSupport
 
-@Suite("Simulated bluetoothd: a central and a peripheral over the simulated radio", .stopsHarnesses, .timeLimit(.minutes(2)))
+@Suite("Simulated bluetoothd: a central and a peripheral over the simulated radio", .cleansUp, .timeLimit(.minutes(2)))
 struct PeripheralCentralTests {
     let device = "/org/bluez/hci0/dev_00_AA_01_01_00_01"
     var service: String { device + "/service0015" }

@@ -2,25 +2,9 @@ import DBus
 import SimulatedBlueZ
 import Synchronization
 import Testing
-
-/// Waits until `condition` holds, polling; fails after `timeout` (generous: it only prevents hangs).
-func eventually(
-    _ what: String, timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    throw DBusError(.timedOut, message: "timed out waiting for \(what)")
-}
+import TestSupport
 
 func path(_ text: String) throws -> DBusObjectPath { try DBusObjectPath(text) }
-
-/// Text collected from a child process's output.
-final class TextBuffer: Sendable {
-    let text = Mutex("")
-}
 
 /// Collects every signal a connection receives from org.bluez, in order.
 final class SignalLog: Sendable {
@@ -80,34 +64,34 @@ final class SignalLog: Sendable {
     }
 }
 
-/// A private bus with the simulator on it and two client connections: a central and a
-/// peripheral (which exports a test application). Stopped by the suite's `.stopsHarnesses`
-/// trait when the test case ends (``HarnessScope``); ``stop()`` may also be called earlier.
+/// A private bus (TestSupport's `PrivateBus`) with the simulator on it and two client
+/// connections: a central and a peripheral (which exports a test application). Stopped by the
+/// suite's `.cleansUp` scope when the test case ends; ``stop()`` may also be called earlier.
 struct SimulatorHarness {
+    let bus: PrivateBus
     let simulator: SimulatedBlueZ
     let central: DBusConnection
     let peripheral: DBusConnection
     let log: SignalLog
 
     static func start(configuration: SimulatorConfiguration = .init(connectionInterval: .zero)) async throws -> SimulatorHarness {
-        let simulator = try await SimulatedBlueZ.startWithPrivateBus(configuration: configuration)
-        let address = try #require(simulator.busAddress)
-        let central = try await DBusConnection.open(.address(address))
-        let peripheral = try await DBusConnection.open(.address(address))
+        let bus = try await PrivateBus.start()
+        let simulator = try await SimulatedBlueZ.start(busAddress: bus.address, configuration: configuration)
+        try CleanupScope.atEnd(of: "the simulator") { await simulator.stop() }
+        let central = try await DBusConnection.open(.address(bus.address))
+        let peripheral = try await DBusConnection.open(.address(bus.address))
         let stream = try await central.signals(matching: DBusMatchRule(sender: "org.bluez"))
-        let harness = SimulatorHarness(simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream))
-        if let started = HarnessScope.started {
-            started.add(harness)
-        } else {
-            Issue.record("SimulatorHarness started outside a .stopsHarnesses suite: nothing will stop it")
-        }
+        let harness = SimulatorHarness(bus: bus, simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream))
+        try CleanupScope.atEnd(of: "a simulator harness") { await harness.stop() }
         return harness
     }
 
+    /// Closes both connections, stops the simulator and the bus. Idempotent.
     func stop() async {
         central.close()
         peripheral.close()
         await simulator.stop()
+        await bus.stop()
     }
 
     /// Calls a method of org.bluez from the central.

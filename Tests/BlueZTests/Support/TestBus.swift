@@ -1,16 +1,15 @@
 import BlueZ
 import DBus
-import Dispatch
+import TestSupport
 
-/// A private bus with a fake org.bluez and a client session, torn down after `body`.
+/// A private bus with a fake org.bluez and a client session, torn down after `body` (the bus by
+/// TestSupport's `withPrivateBus`).
 @discardableResult
 func withFakeBlueZ<T>(
     device: Bool = true, gatt: Bool = false,
     _ body: (FakeBlueZ, BlueZSession) async throws -> T
 ) async throws -> T {
-    let bus = try await startBus()
-    let result: Result<T, any Error>
-    do {
+    try await withPrivateBus { bus in
         let fake = try await FakeBlueZ.start(address: bus.address)
         defer { fake.close() }
         if device { try fake.addDevice() }
@@ -19,47 +18,13 @@ func withFakeBlueZ<T>(
         defer { client.close() }
         let session = try await BlueZSession.open(client, timeout: .seconds(30))
         defer { session.close() }
-        result = .success(try await body(fake, session))
-    } catch {
-        result = .failure(error)
-    }
-    await stopBus(bus)
-    return try result.get()
-}
-
-/// Starts a private dbus-daemon on a Dispatch thread: its start-up wait blocks, and the
-/// cooperative pool (2 threads here) must not be blocked while other tests run.
-func startBus() async throws -> PrivateBusDaemon {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { () throws(DBusError) in try PrivateBusDaemon() })
-        }
-    }
-}
-
-/// Stops a private dbus-daemon on a Dispatch thread (stopping waits for the process).
-func stopBus(_ bus: PrivateBusDaemon) async {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            bus.stop()
-            continuation.resume()
-        }
+        return try await body(fake, session)
     }
 }
 
 /// A deadline far enough away that only a hang reaches it.
 func generous() -> ContinuousClock.Instant {
     .now + .seconds(30)
-}
-
-/// Polls `condition` (every 5 ms) until it holds; throws after 30 s. For state a test
-/// cannot await directly (what the fake recorded).
-func eventually(_ what: String, _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while !condition() {
-        guard ContinuousClock.now < deadline else { throw BlueZError(.timedOut, message: "never: \(what)") }
-        try await Task.sleep(for: .milliseconds(5))
-    }
 }
 
 /// Object paths the fake uses.
