@@ -2,19 +2,19 @@ import SetupCentral
 import SetupLab
 import SetupProtocol
 import Testing
+import TestSupport
 
 /// A notification the link repeats or loses in the encrypted phase ends the session with its
 /// own failure class (exit 23, "message-lost"), not as an internal error.
-@Suite struct MessageLostTests {
+@Suite(.cleansUp) struct MessageLostTests {
     @Test(arguments: ["duplicate", "drop"])
     func aDamagedSessionIsMessageLost(fault: String) async throws {
         let lab = try await startLab()
-        defer { Task { await lab.stop() } }
         let setup = try await service(lab)
         let simulator = lab.simulator
         let pin = try #require(lab.printers[0].presentedPIN)
         let request = PairRequest(target: PrinterTarget(authentication: .pin(pin)), credentials: try credentials())
-        do {
+        do throws(SetupError) {
             _ = try await setup.pair(request) { step in
                 // The next notification is the first sealed one (JoinStatus "received").
                 guard case .authenticated = step else { return }
