@@ -8,6 +8,16 @@ import TestSupport
     static let inProgress = DBusError(errorName: "org.bluez.Error.InProgress", message: "In Progress")
     static let fast = ConnectPolicy(maxAttempts: 4, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5))
 
+    /// A device connected without resolved services, and a wait for them already under way.
+    func waitingForServices(_ fake: FakeBlueZ, _ session: BlueZSession) async throws -> (Device, Task<Void, any Error>) {
+        fake.resolveOnConnect.withLock { $0 = false }
+        let device = Device(session: session, path: FakePaths.device)
+        try await device.connect(deadline: generous())
+        let wait = Task { try await device.waitForServicesResolved(deadline: generous()) }
+        try await Task.sleep(for: .milliseconds(20))
+        return (device, wait)
+    }
+
     @Test func connectRetriesAbortByLocalAndInProgress() async throws {
         try await withFakeBlueZ { fake, session in
             fake.connectScript.withLock { $0 = [Self.abort, Self.inProgress, Self.abort] }
@@ -44,11 +54,7 @@ import TestSupport
 
     @Test func servicesResolvedIsAwaited() async throws {
         try await withFakeBlueZ { fake, session in
-            fake.resolveOnConnect.withLock { $0 = false }
-            let device = Device(session: session, path: FakePaths.device)
-            try await device.connect(deadline: generous())
-            let wait = Task { try await device.waitForServicesResolved(deadline: generous()) }
-            try await Task.sleep(for: .milliseconds(20))
+            let (device, wait) = try await waitingForServices(fake, session)
             try fake.set("ServicesResolved", .boolean(true), interface: BlueZInterface.device, at: FakePaths.device)
             try await wait.value
             try await device.waitForServicesResolved(deadline: generous())
@@ -57,11 +63,7 @@ import TestSupport
 
     @Test func servicesResolvedRacesDisconnection() async throws {
         try await withFakeBlueZ { fake, session in
-            fake.resolveOnConnect.withLock { $0 = false }
-            let device = Device(session: session, path: FakePaths.device)
-            try await device.connect(deadline: generous())
-            let wait = Task { try await device.waitForServicesResolved(deadline: generous()) }
-            try await Task.sleep(for: .milliseconds(20))
+            let (device, wait) = try await waitingForServices(fake, session)
             try fake.set("Connected", .boolean(false), interface: BlueZInterface.device, at: FakePaths.device)
             await #expect { try await wait.value } throws: { ($0 as? BlueZError)?.kind == .disconnected }
             // Not connected at all: fails at once.
@@ -72,11 +74,7 @@ import TestSupport
 
     @Test func servicesResolvedRacesRemoval() async throws {
         try await withFakeBlueZ { fake, session in
-            fake.resolveOnConnect.withLock { $0 = false }
-            let device = Device(session: session, path: FakePaths.device)
-            try await device.connect(deadline: generous())
-            let wait = Task { try await device.waitForServicesResolved(deadline: generous()) }
-            try await Task.sleep(for: .milliseconds(20))
+            let (_, wait) = try await waitingForServices(fake, session)
             fake.removeObjects(below: FakePaths.device)
             await #expect { try await wait.value } throws: { ($0 as? BlueZError)?.kind == .deviceRemoved }
         }

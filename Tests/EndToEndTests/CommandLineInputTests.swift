@@ -31,22 +31,24 @@ import Testing
         #expect(run.stderr.contains(" must be "), "\(run.stderr)")
     }
 
-    @Test func anEndlessPassphraseOnStdinIsRefusedAtOnce() async throws {
+    /// `pair --passphrase-stdin` with the PIN from a file and `input` on stdin.
+    func pairReadingThePassphraseFromStdin(_ input: ToolInput, timeout: String) async throws -> ToolResult {
         let pinFile = try temporaryFile("12345670\n")
+        return try await Tool.run(
+            smartsetupExecutable.path, ["pair", "--ssid", "HomeNet", "--pin-file", pinFile, "--passphrase-stdin", "--timeout", timeout],
+            input: input, deadline: .seconds(30))
+    }
+
+    @Test func anEndlessPassphraseOnStdinIsRefusedAtOnce() async throws {
         // 1 MB without a line break: only the first 66 octets are ever read.
-        let run = try await Tool.run(
-            smartsetupExecutable.path, ["pair", "--ssid", "HomeNet", "--pin-file", pinFile, "--passphrase-stdin", "--timeout", "5"],
-            input: .bytes(Array(repeating: 0, count: 1 << 20)), deadline: .seconds(30))
+        let run = try await pairReadingThePassphraseFromStdin(.bytes(Array(repeating: 0, count: 1 << 20)), timeout: "5")
         #expect(run.status == 64, "\(run)")
         #expect(run.stderr.contains("the first line of stdin is longer than a passphrase can be (64 octets)"), "\(run.stderr)")
     }
 
     @Test func aSilentStdinEndsAtTheDeadline() async throws {
-        let pinFile = try temporaryFile("12345670\n")
         // A pipe nobody writes to and nobody closes: the read gives up at --timeout.
-        let run = try await Tool.run(
-            smartsetupExecutable.path, ["pair", "--ssid", "HomeNet", "--pin-file", pinFile, "--passphrase-stdin", "--timeout", "1"],
-            input: .pipe, deadline: .seconds(30))
+        let run = try await pairReadingThePassphraseFromStdin(.pipe, timeout: "1")
         #expect(run.status == 21, "\(run)")
         #expect(!run.timedOut)
     }

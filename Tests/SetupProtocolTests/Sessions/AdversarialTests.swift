@@ -225,10 +225,7 @@ import Testing
     @Test func printerTimesOutWaitingForClientFinishAndCountsTheAttempt() throws {
         var link = try Link(mtu: 185)
         let pin = link.showPIN()
-        link.tamper = { delivery in
-            if case .toPrinter(let bytes, _) = delivery, bytes.count > 3, bytes[3] == Record.TypeCode.clientFinish { return nil }
-            return delivery
-        }
+        link.dropClientFinish()
         try link.startHandshake(.pin(pin))
         link.advance(seconds: 30)
         #expect(link.printerEvents.contains(.authenticationFailed(attemptsLeft: 2)))

@@ -50,10 +50,7 @@ import Testing
     @Test func aClientThatDisconnectsAfterServerHelloSpendsTheAttempt() throws {
         var link = try Link(mtu: 185)
         let pin = link.showPIN()
-        link.tamper = { delivery in
-            if case .toPrinter(let bytes, _) = delivery, bytes.count > 3, bytes[3] == Record.TypeCode.clientFinish { return nil }
-            return delivery
-        }
+        link.dropClientFinish()
         try link.startHandshake(.pin(pin))
         link.disconnect()
         #expect(link.printerEvents.contains(.authenticationFailed(attemptsLeft: 2)))

@@ -35,6 +35,15 @@ struct Link {
     var responsesAfterNotifications = false
     /// Optional tampering hook: may change or drop (return nil) a delivery.
     var tamper: ((Delivery) -> Delivery?)?
+
+    /// Tampering that drops every ClientFinish on its way to the printer: the attempt stalls
+    /// after ServerHello.
+    mutating func dropClientFinish() {
+        tamper = { delivery in
+            if case .toPrinter(let bytes, _) = delivery, bytes.count > 3, bytes[3] == Record.TypeCode.clientFinish { return nil }
+            return delivery
+        }
+    }
     private var queue: [Delivery] = []
 
     init(
