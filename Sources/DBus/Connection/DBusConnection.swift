@@ -70,13 +70,15 @@ public final class DBusConnection: Sendable {
         return try await core.awaitOutcome(of: pending).get()
     }
 
-    /// Queues `message` for sending without waiting for a reply (signals, replies, calls that
-    /// expect none) and returns the serial it will carry.
+    /// Sends `message` without waiting for a reply (signals, replies, calls that expect none) and
+    /// returns the serial it carries. The message is written from the calling thread (or left
+    /// to the I/O thread if the socket does not take it at once); messages leave in the order
+    /// their `send` or `call` returned.
     @discardableResult
     public func send(_ message: DBusMessage) throws(DBusError) -> UInt32 {
         try checkUnixFDs(message)
         let serial = core.nextSerial()
-        try core.enqueue(try LibDBusMessage(message, serial: serial))
+        try core.send(try LibDBusMessage(message, serial: serial))
         return serial
     }
 
