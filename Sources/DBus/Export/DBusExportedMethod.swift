@@ -3,7 +3,8 @@
 ///
 /// The object server checks the call's signature against `inputs` before the handler runs and
 /// the returned body against `outputs` before replying. The handler may take as long as it
-/// needs: the reply is sent when it returns.
+/// needs: the reply is sent when it returns. It starts on the thread that delivered the call
+/// (see ``DBusObjectServer/handle(_:)``), so it must await rather than block.
 public struct DBusExportedMethod: Sendable {
     /// Runs one call and returns the reply body.
     public typealias Handler = @Sendable (DBusMethodInvocation) async throws(DBusError) -> [DBusValue]

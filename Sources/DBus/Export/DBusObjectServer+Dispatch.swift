@@ -3,7 +3,15 @@ extension DBusObjectServer {
     /// against its input signature, and answered with its reply or a D-Bus error reply
     /// (`UnknownObject`, `UnknownInterface`, `UnknownMethod`, `InvalidArgs`, or the handler's
     /// error). Calls flagged no-reply-expected run without a reply; other message kinds are
-    /// ignored. Returns at once: handlers run in their own tasks, and replies follow when they finish.
+    /// ignored.
+    ///
+    /// Each handler runs in its own task, started with `Task.immediate`: it runs on the calling
+    /// thread (for a server made with ``init(connection:)``, the connection's I/O thread) until
+    /// it first suspends, so handlers start in arrival order and one that does not suspend is
+    /// answered before `handle` returns, without a thread switch. After a suspension it goes on
+    /// in the global concurrent executor, and the reply follows when it finishes. So a handler
+    /// must not block the thread (wait on a semaphore, sleep, spin on a lock held across an
+    /// await); awaiting is fine for as long as it takes.
     public func handle(_ message: DBusMessage) {
         guard message.kind == .methodCall else { return }
         switch route(message) {
@@ -11,7 +19,7 @@ extension DBusObjectServer {
             reply(to: message, with: .failure(error))
         case .success(let (method, path)):
             let invocation = DBusMethodInvocation(message: message, path: path)
-            Task {
+            Task.immediate {
                 self.reply(to: message, with: await Self.invoke(method, invocation))
             }
         }
