@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Less load-sensitive companion to run.sh: CPU time spent per Echo round trip by each client
-# process (raw libdbus vs our Swift layer), measured with `perf stat -e task-clock` (all threads,
+# process (raw libdbus vs our Swift layer, called from the global executor and from the
+# connection's executor), measured with `perf stat -e task-clock` (all threads,
 # our I/O thread included). Each client runs twice, with SMALL and LARGE calls after the same
 # warm-up; the difference divided by LARGE - SMALL is the marginal CPU cost of one call, free of
 # start-up costs. Waiting for the scheduler on a busy machine costs wall time but no CPU time.
@@ -20,18 +21,22 @@ name=org.example.Echo.raw
 "$raw_bin" serve "$address" "$name" & track $!
 wait_for_name "$name"
 
-cpu_us() { # client binary, calls -> CPU microseconds of the whole process
-    perf stat -x, -e task-clock -o "$work/perf.txt" "$1" client "$address" "$name" "$2" >/dev/null
+cpu_us() { # client binary, client verb, calls -> CPU microseconds of the whole process
+    perf stat -x, -e task-clock -o "$work/perf.txt" "$1" "$2" "$address" "$name" "$3" >/dev/null
     awk -F, '/task-clock/ { printf "%d\n", $1 * 1000 }' "$work/perf.txt"
 }
 
-for client in raw swift; do
-    bin="$raw_bin"; [ "$client" = swift ] && bin="$swift_bin"
-    a="$(cpu_us "$bin" "$small")"
-    b="$(cpu_us "$bin" "$large")"
+for client in raw swift swift-executor; do
+    bin="$swift_bin"; verb=client
+    [ "$client" = raw ] && bin="$raw_bin"
+    [ "$client" = swift-executor ] && verb=client-executor
+    a="$(cpu_us "$bin" "$verb" "$small")"
+    b="$(cpu_us "$bin" "$verb" "$large")"
     per_call="$(awk -v a="$a" -v b="$b" -v n="$((large - small))" 'BEGIN { printf "%.2f", (b - a) / n }')"
     echo "$client $per_call" >> "$work/per_call"
-    printf '%-6s %10s us CPU for %6s calls, %10s us for %6s calls: %8s us CPU per call\n' \
+    printf '%-14s %10s us CPU for %6s calls, %10s us for %6s calls: %8s us CPU per call\n' \
         "$client" "$a" "$small" "$b" "$large" "$per_call"
 done
-awk '{ v[$1] = $2 } END { printf "ratio swift/raw client CPU per call: %.2fx\n", v["swift"] / v["raw"] }' "$work/per_call"
+awk '{ v[$1] = $2 } END {
+    printf "ratio swift/raw client CPU per call: %.2fx\n", v["swift"] / v["raw"]
+    printf "ratio swift-executor/raw client CPU per call: %.2fx\n", v["swift-executor"] / v["raw"] }' "$work/per_call"

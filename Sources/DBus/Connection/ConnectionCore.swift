@@ -12,7 +12,7 @@ import Musl
 /// Callers build libdbus messages on their own thread, register under `state`'s lock what they
 /// wait for (a ``PendingCall``, a signal subscription), then send the message themselves through
 /// ``link`` (under its lock, no thread switch). The I/O thread (``ConnectionLoop``) reads, routes
-/// and times out; it is woken through ``wakeup`` only when it has something to do that its
+/// and times out; it is woken through ``waker`` only when it has something to do that its
 /// `poll()` cannot see (close, a send libdbus could not finish). Continuations are always
 /// resumed outside the locks. Lock order: `state`, then `link`; no code holds `link` while
 /// taking `state`.
@@ -66,21 +66,17 @@ final class ConnectionCore: Sendable {
     let state = Mutex(State())
     /// The libdbus connection; every libdbus connection call happens under its lock.
     let link = LibDBusLink()
-    let wakeup: WakeupFD
-    /// True while the I/O thread is due to wake (pipe written, or awake and about to look).
-    private let wakeupPending = Atomic<Bool>(false)
-    /// How many times the wake-up pipe was written (for tests of the send fast path).
-    let wakeupSignals = Atomic<Int>(0)
+    let waker: LoopWaker
+    /// Runs tasks that prefer this connection's I/O thread (``DBusConnection/executor``).
+    let executor: ConnectionExecutor
     private let serialCounter = Atomic<UInt32>(1)
     /// Set by the I/O thread once authentication negotiated Unix fd passing.
     let canPassUnixFDs = Atomic<Bool>(false)
 
     init() throws(DBusError) {
-        wakeup = try WakeupFD()
-    }
-
-    deinit {
-        wakeup.close()
+        let waker = try LoopWaker()
+        self.waker = waker
+        executor = ConnectionExecutor(waker: waker)
     }
 
     /// A fresh nonzero serial. Every message this connection sends gets its serial here (libdbus
@@ -152,15 +148,7 @@ final class ConnectionCore: Sendable {
 
     /// Wakes the I/O thread unless it is already due to wake.
     func wakeLoop() {
-        if !wakeupPending.exchange(true, ordering: .sequentiallyConsistent) {
-            wakeupSignals.add(1, ordering: .relaxed)
-            wakeup.signal()
-        }
-    }
-
-    /// Called by the I/O thread at the start of each turn, before it looks at the state.
-    func rearmWakeup() {
-        wakeupPending.store(false, ordering: .sequentiallyConsistent)
+        waker.wake()
     }
 
     /// Waits for `call`'s outcome. Task cancellation cancels the call (`.cancelled`).

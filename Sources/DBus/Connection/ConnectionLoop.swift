@@ -12,7 +12,8 @@ import Musl
 /// streams, method calls to the handler; routing runs outside the link lock, so a handler may
 /// send at once), fails calls past their deadline, then sleeps in `poll()` on libdbus's watches
 /// and the wake-up pipe until I/O, a libdbus timeout, the next call deadline, or a wake-up
-/// (close, an earlier deadline, or a send that libdbus could not finish writing).
+/// (close, an earlier deadline, a send that libdbus could not finish writing, or a job for
+/// ``ConnectionExecutor``). Between routing and polling it runs the executor's jobs.
 final class ConnectionLoop {
     private let core: ConnectionCore
     private let address: String
@@ -48,6 +49,8 @@ final class ConnectionLoop {
     }
 
     private func run() {
+        core.executor.attachIOThread()
+        defer { core.executor.detach() }
         var error = CDBus.DBusError()
         dbus_error_init(&error)
         let link = core.link
@@ -97,7 +100,7 @@ final class ConnectionLoop {
         var intake = Intake()
         intake.messages.reserveCapacity(16)
         while true {
-            core.rearmWakeup()
+            core.waker.rearm()
             switch core.phase {
             case .closing:
                 core.end(with: ConnectionCore.closedError, streamsThrow: false)
@@ -132,12 +135,15 @@ final class ConnectionLoop {
                 core.end(with: DBusError(.disconnected, message: "the bus connection was lost"), streamsThrow: true)
                 return
             }
+            // Tasks that prefer this thread, resumed by the replies just routed (or enqueued
+            // from elsewhere). What they enqueue in turn runs after the next look at the socket.
+            core.executor.runJobs()
             let now = ContinuousClock.now
             var due = core.expireCalls(now: now)
 
             pollFDs.removeAll(keepingCapacity: true)
             polledWatches.removeAll(keepingCapacity: true)
-            pollFDs.append(pollfd(fd: core.wakeup.readEnd, events: Int16(POLLIN), revents: 0))
+            pollFDs.append(pollfd(fd: core.waker.pipe.readEnd, events: Int16(POLLIN), revents: 0))
             link.withLock { link in
                 link.listsChanged = false
                 for entry in link.timeouts {
@@ -152,10 +158,10 @@ final class ConnectionLoop {
                     polledWatches.append(watch)
                 }
             }
-            let timeoutMS = due.map { Self.milliseconds(until: $0, from: now) } ?? -1
+            let timeoutMS = core.executor.hasJobs ? 0 : due.map { Self.milliseconds(until: $0, from: now) } ?? -1
             let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeoutMS)
             if ready < 0 { continue }  // EINTR
-            if pollFDs[0].revents != 0 { core.wakeup.drain() }
+            if pollFDs[0].revents != 0 { core.waker.pipe.drain() }
             link.withLock { link in
                 for (index, watch) in polledWatches.enumerated() {
                     let revents = pollFDs[index + 1].revents

@@ -97,6 +97,20 @@ public final class DBusConnection: Sendable {
         core.setMethodCallHandler(handler)
     }
 
+    /// An executor that runs tasks on this connection's I/O thread.
+    ///
+    /// Code that makes many calls in a row can run there with
+    /// `withTaskExecutorPreference(connection.executor) { ... }` (or
+    /// `Task(executorPreference: connection.executor)`): its calls are then sent from the I/O
+    /// thread and resumed by their replies on the same thread, so a round trip costs no thread
+    /// switch (elsewhere the reply is read on the I/O thread and the awaiting task resumed on
+    /// the global executor, which wakes a second thread). The I/O thread also serves every
+    /// other caller, signal stream and method call of the connection: code running there must
+    /// not block it, and should hop elsewhere (e.g. await another executor or actor) for long
+    /// computations. Jobs run in the order they were enqueued. After the connection ends, jobs
+    /// run on the global concurrent executor instead.
+    public var executor: any TaskExecutor { core.executor }
+
     /// True until the connection is closed or lost.
     public var isConnected: Bool { core.isOpen }
 
