@@ -37,6 +37,16 @@ public struct DBusExportedMethod: Sendable {
 
     /// The signature a call must have.
     public var inputSignature: DBusSignature { DBusSignature(inputs.map(\.type)) }
+
+    /// True when `values` have exactly the types of `arguments`: the same test as comparing
+    /// their signatures (a signature spells one list of types), without building the strings.
+    static func values(_ values: [DBusValue], match arguments: [DBusArgument]) -> Bool {
+        guard values.count == arguments.count else { return false }
+        for (value, argument) in zip(values, arguments) where value.type != argument.type {
+            return false
+        }
+        return true
+    }
     /// The signature of the reply.
     public var outputSignature: DBusSignature { DBusSignature(outputs.map(\.type)) }
 }

@@ -33,7 +33,6 @@ extension DBusObjectServer {
         guard let object = resolve(path) else {
             return .failure(DBusError(.unknownObject, message: "No such object path '\(path)'"))
         }
-        let signature = message.signature
         let method: DBusExportedMethod
         if let interfaceName = message.interface {
             guard let interface = interface(named: interfaceName, of: object) else {
@@ -53,16 +52,17 @@ extension DBusObjectServer {
             // The spec leaves an ambiguous interface-less call to the implementation: prefer the
             // first method whose signature fits, else the first with that name.
             let candidates = interfaces(of: object).compactMap { $0.method(named: member) }
-            guard let found = candidates.first(where: { $0.inputSignature == signature }) ?? candidates.first else {
+            let fitting = candidates.first { DBusExportedMethod.values(message.body, match: $0.inputs) }
+            guard let found = fitting ?? candidates.first else {
                 return .failure(DBusError(.unknownMethod, message: "No such method '\(member)' at object path '\(path)'"))
             }
             method = found
         }
-        guard method.inputSignature == signature else {
+        guard DBusExportedMethod.values(message.body, match: method.inputs) else {
             return .failure(
                 DBusError(
                     .invalidArguments,
-                    message: "Method '\(member)' takes signature '\(method.inputSignature)', got '\(signature)'"))
+                    message: "Method '\(member)' takes signature '\(method.inputSignature)', got '\(message.signature)'"))
         }
         return .success((method, path))
     }
@@ -71,8 +71,8 @@ extension DBusObjectServer {
     static func invoke(_ method: DBusExportedMethod, _ invocation: DBusMethodInvocation) async -> Result<[DBusValue], DBusError> {
         do throws(DBusError) {
             let body = try await method.handler(invocation)
-            let signature = DBusSignature(body.map(\.type))
-            guard signature == method.outputSignature else {
+            guard DBusExportedMethod.values(body, match: method.outputs) else {
+                let signature = DBusSignature(body.map(\.type))
                 return .failure(
                     DBusError(
                         .failed,
