@@ -10,7 +10,8 @@
 #
 #   bash Benchmarks/DBus/cputime.sh [SMALL] [LARGE]
 #
-# The echo server is raw libdbus, so only the client side differs.
+# The echo server is raw libdbus, so only the client side differs. Then the same for the two
+# echo servers, each called by the raw client.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -40,3 +41,28 @@ done
 awk '{ v[$1] = $2 } END {
     printf "ratio swift/raw client CPU per call: %.2fx\n", v["swift"] / v["raw"]
     printf "ratio swift-executor/raw client CPU per call: %.2fx\n", v["swift-executor"] / v["raw"] }' "$work/per_call"
+
+# The server side: CPU time of each echo server process (raw libdbus, our DBusObjectServer),
+# all its threads, summed from /proc/PID/task/*/schedstat (nanoseconds on the CPU), around a
+# run of the raw client with SMALL and then LARGE calls; marginal per call as above.
+server_cpu_ns() { # pid -> nanoseconds on the CPU of all its threads so far
+    cat /proc/"$1"/task/*/schedstat | awk '{ sum += $1 } END { printf "%.0f\n", sum }'
+}
+
+for server in raw swift; do
+    bin="$raw_bin"; [ "$server" = swift ] && bin="$swift_bin"
+    bus_name="org.example.Echo.cpu.$server"
+    "$bin" serve "$address" "$bus_name" & track $!
+    pid=$!
+    wait_for_name "$bus_name"
+    t0="$(server_cpu_ns "$pid")"
+    "$raw_bin" client "$address" "$bus_name" "$small" >/dev/null
+    t1="$(server_cpu_ns "$pid")"
+    "$raw_bin" client "$address" "$bus_name" "$large" >/dev/null
+    t2="$(server_cpu_ns "$pid")"
+    per_call="$(awk -v a="$((t1 - t0))" -v b="$((t2 - t1))" -v n="$((large - small))" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')"
+    echo "$server $per_call" >> "$work/server_per_call"
+    printf 'server %-7s %10s us CPU for %6s calls, %10s us for %6s calls: %8s us CPU per call\n' \
+        "$server" "$(((t1 - t0) / 1000))" "$small" "$(((t2 - t1) / 1000))" "$large" "$per_call"
+done
+awk '{ v[$1] = $2 } END { printf "ratio swift/raw server CPU per call: %.2fx\n", v["swift"] / v["raw"] }' "$work/server_per_call"
