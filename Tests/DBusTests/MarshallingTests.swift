@@ -54,6 +54,12 @@ let everyShape: [DBusValue] = [
         #expect(try DBusMessage(marshaled: error.marshaled()) == error)
         let reply = DBusMessage(kind: .methodReturn, serial: 6, replySerial: 99)
         #expect(try DBusMessage(marshaled: reply.marshaled()) == reply)
+        // Calls and signals get their header in one libdbus call; optional fields stay optional.
+        let bare = DBusMessage(kind: .methodCall, path: try DBusObjectPath("/a"), member: "M", serial: 7)
+        #expect(try DBusMessage(marshaled: bare.marshaled()) == bare)
+        let signal = DBusMessage(kind: .signal, path: try DBusObjectPath("/s"), interface: "org.example.I",
+                                 member: "S", destination: ":1.3", sender: ":1.4", serial: 8, body: [.uint32(1)])
+        #expect(try DBusMessage(marshaled: signal.marshaled()) == signal)
         let unserialised = DBusMessage.signal(path: .root, interface: "org.example.I", member: "S")
         #expect(try DBusMessage(marshaled: unserialised.marshaled()).serial == 1)
     }

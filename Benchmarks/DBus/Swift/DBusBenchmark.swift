@@ -8,6 +8,9 @@ import Glibc
 ///
 ///     DBusBenchmark serve ADDRESS NAME         export org.example.Echo1 at /org/example/echo as NAME
 ///     DBusBenchmark client ADDRESS NAME CALLS  CALLS sequential Echo calls, then one RESULT line
+///     DBusBenchmark client-executor ADDRESS NAME CALLS
+///                                              the same, run on the connection's executor
+///                                              (`withTaskExecutorPreference(connection.executor)`)
 ///
 /// The client prints `RESULT <calls> <calls per second> <p50 us> <p90 us> <p99 us>`, the same
 /// line as the raw libdbus client in `raw_echo.c`.
@@ -19,9 +22,10 @@ enum DBusBenchmark {
             switch (arguments.count, arguments.dropFirst().first) {
             case (4, "serve"):
                 try await EchoServer.run(address: arguments[2], name: arguments[3])
-            case (5, "client"):
+            case (5, "client"), (5, "client-executor"):
                 guard let calls = Int(arguments[4]), calls > 0 else { usage() }
-                let result = try await RoundTripClient.run(address: arguments[2], name: arguments[3], calls: calls)
+                let result = try await RoundTripClient.run(
+                    address: arguments[2], name: arguments[3], calls: calls, onConnectionExecutor: arguments[1] == "client-executor")
                 print(result.line)
             default:
                 usage()
@@ -40,7 +44,7 @@ enum DBusBenchmark {
 
     /// Prints the usage line and exits with status 2.
     static func usage() -> Never {
-        printError("usage: DBusBenchmark serve ADDRESS NAME | DBusBenchmark client ADDRESS NAME CALLS\n")
+        printError("usage: DBusBenchmark serve ADDRESS NAME | DBusBenchmark client|client-executor ADDRESS NAME CALLS\n")
         exit(2)
     }
 }

@@ -24,10 +24,24 @@ enum RoundTripClient {
         }
     }
 
-    /// Connects to `address` and calls `name`'s echo `calls` times after a warm-up.
-    static func run(address: String, name: String, calls: Int) async throws(DBusError) -> Result {
+    /// Connects to `address` and calls `name`'s echo `calls` times after a warm-up, on the
+    /// connection's executor if `onConnectionExecutor`.
+    static func run(address: String, name: String, calls: Int, onConnectionExecutor: Bool) async throws(DBusError) -> Result {
         let connection = try await DBusConnection.open(.address(address))
         defer { connection.close() }
+        guard onConnectionExecutor else { return try await run(on: connection, name: name, calls: calls) }
+        do {
+            return try await withTaskExecutorPreference(connection.executor) {
+                try await run(on: connection, name: name, calls: calls)
+            }
+        } catch let error as DBusError {
+            throw error
+        } catch {
+            throw DBusError(.failed, message: "\(error)")
+        }
+    }
+
+    private static func run(on connection: DBusConnection, name: String, calls: Int) async throws(DBusError) -> Result {
         let text = DBusValue.string("hello, bus")
         let call = DBusMessage.methodCall(
             destination: name, path: try EchoServer.path(), interface: EchoServer.interface, member: "Echo", body: [text])

@@ -9,10 +9,13 @@ import Musl
 
 /// The state a ``DBusConnection`` shares between callers and its I/O thread.
 ///
-/// Callers build libdbus messages on their own thread, then under one lock register what they
-/// wait for (a ``PendingCall``, a signal subscription) and queue the message; the I/O thread
-/// (``ConnectionLoop``) is the only code that touches the libdbus connection. Continuations are
-/// always resumed outside the lock.
+/// Callers build libdbus messages on their own thread, register under `state`'s lock what they
+/// wait for (a ``PendingCall``, a signal subscription), then send the message themselves through
+/// ``link`` (under its lock, no thread switch). The I/O thread (``ConnectionLoop``) reads, routes
+/// and times out; it is woken through ``waker`` only when it has something to do that its
+/// `poll()` cannot see (close, a send libdbus could not finish). Continuations are always
+/// resumed outside the locks. Lock order: `state`, then `link`; no code holds `link` while
+/// taking `state`.
 final class ConnectionCore: Sendable {
     enum Phase {
         /// The I/O thread is connecting; only the Hello call may be queued.
@@ -48,8 +51,6 @@ final class ConnectionCore: Sendable {
 
     struct State {
         var phase = Phase.starting
-        var outgoing: [LibDBusMessage] = []
-        var wakeupPending = false
         var pending: [UInt32: PendingCall] = [:]
         var earliestDeadline: ContinuousClock.Instant?
         var methodCallHandler: (@Sendable (DBusMessage) -> Void)?
@@ -63,17 +64,19 @@ final class ConnectionCore: Sendable {
     }
 
     let state = Mutex(State())
-    let wakeup: WakeupFD
+    /// The libdbus connection; every libdbus connection call happens under its lock.
+    let link = LibDBusLink()
+    let waker: LoopWaker
+    /// Runs tasks that prefer this connection's I/O thread (``DBusConnection/executor``).
+    let executor: ConnectionExecutor
     private let serialCounter = Atomic<UInt32>(1)
     /// Set by the I/O thread once authentication negotiated Unix fd passing.
     let canPassUnixFDs = Atomic<Bool>(false)
 
     init() throws(DBusError) {
-        wakeup = try WakeupFD()
-    }
-
-    deinit {
-        wakeup.close()
+        let waker = try LoopWaker()
+        self.waker = waker
+        executor = ConnectionExecutor(waker: waker)
     }
 
     /// A fresh nonzero serial. Every message this connection sends gets its serial here (libdbus
@@ -87,53 +90,65 @@ final class ConnectionCore: Sendable {
 
     // MARK: Callers
 
-    /// Queues `message` for sending; takes over its reference.
-    func enqueue(_ message: LibDBusMessage) throws(DBusError) {
-        let result = state.withLock { s -> Result<Bool, DBusError> in
-            if case .ended(let error) = s.phase { return .failure(error) }
-            if case .closing = s.phase { return .failure(Self.closedError) }
-            s.outgoing.append(message)
-            return .success(wake(&s))
-        }
-        switch result {
-        case .success(let signal):
-            if signal { wakeup.signal() }
-        case .failure(let error):
+    /// Sends `message` from the calling thread; takes over its reference. Messages leave in the
+    /// order their `send` calls return (libdbus queues in order).
+    func send(_ message: LibDBusMessage) throws(DBusError) {
+        if let error = state.withLock({ s in Self.refusal(s.phase) }) {
             message.release()
             throw error
         }
+        if case .failed(let error) = sendNow(message) { throw error }
     }
 
-    /// Registers a call awaiting its reply and queues its message (serial already set).
+    /// Sends through the link and wakes the I/O thread if libdbus left it work.
+    private func sendNow(_ message: LibDBusMessage) -> LibDBusLink.SendResult {
+        let result = link.send(message)
+        if case .sentNeedsLoop = result { wakeLoop() }
+        return result
+    }
+
+    /// Registers a call awaiting its reply and sends its message (serial already set). A send
+    /// that fails completes the call with that error.
     func startCall(_ message: LibDBusMessage, serial: UInt32, timeout: Duration, summary: String) throws(DBusError) -> PendingCall {
         let call = PendingCall(serial: serial, deadline: .now + timeout, summary: summary)
-        let result = state.withLock { s -> Result<Bool, DBusError> in
-            startCallLocked(&s, message, call)
-        }
-        switch result {
-        case .success(let signal):
-            if signal { wakeup.signal() }
-            return call
+        switch state.withLock({ s in register(&s, call) }) {
         case .failure(let error):
             message.release()
             throw error
+        case .success(let deadlineMovedEarlier):
+            if deadlineMovedEarlier { wakeLoop() }
         }
+        send(message, for: call)
+        return call
     }
 
-    private func startCallLocked(_ s: inout State, _ message: LibDBusMessage, _ call: PendingCall) -> Result<Bool, DBusError> {
-        if case .ended(let error) = s.phase { return .failure(error) }
-        if case .closing = s.phase { return .failure(Self.closedError) }
+    /// Sends the message of a registered call; a failure completes the call.
+    private func send(_ message: LibDBusMessage, for call: PendingCall) {
+        if case .failed(let error) = sendNow(message) { finish(call, with: .failure(error)) }
+    }
+
+    /// Adds `call` to the pending calls unless the connection is closing or over. Returns true
+    /// when `call` has the earliest deadline: the I/O thread may be asleep in `poll()` with a
+    /// later one (or none) and must be woken to recompute it. (The earliest deadline is only
+    /// recomputed when it passes, so sequential calls with the same timeout wake it rarely.)
+    private func register(_ s: inout State, _ call: PendingCall) -> Result<Bool, DBusError> {
+        if let error = Self.refusal(s.phase) { return .failure(error) }
         s.pending[call.serial] = call
-        if s.earliestDeadline.map({ call.deadline < $0 }) ?? true { s.earliestDeadline = call.deadline }
-        s.outgoing.append(message)
-        return .success(wake(&s))
+        guard s.earliestDeadline.map({ call.deadline < $0 }) ?? true else { return .success(false) }
+        s.earliestDeadline = call.deadline
+        return .success(true)
     }
 
-    /// Marks a wake-up as pending; true if the caller must signal the pipe (after unlocking).
-    private func wake(_ s: inout State) -> Bool {
-        if s.wakeupPending { return false }
-        s.wakeupPending = true
-        return true
+    /// The error a send gets in `phase`, nil if sending is allowed.
+    private static func refusal(_ phase: Phase) -> DBusError? {
+        if case .ended(let error) = phase { return error }
+        if case .closing = phase { return closedError }
+        return nil
+    }
+
+    /// Wakes the I/O thread unless it is already due to wake.
+    func wakeLoop() {
+        waker.wake()
     }
 
     /// Waits for `call`'s outcome. Task cancellation cancels the call (`.cancelled`).
@@ -190,15 +205,15 @@ final class ConnectionCore: Sendable {
 
     /// Asks the I/O thread to stop and joins it (detaches it when called on the I/O thread).
     func close() {
-        let (thread, signal) = state.withLock { s -> (pthread_t?, Bool) in
+        let thread = state.withLock { s -> pthread_t? in
             switch s.phase {
             case .starting, .open: s.phase = .closing
             case .closing, .ended: break
             }
             defer { s.thread = nil }
-            return (s.thread, wake(&s))
+            return s.thread
         }
-        if signal { wakeup.signal() }
+        wakeLoop()
         guard let thread else { return }
         if pthread_equal(thread, pthread_self()) != 0 {
             pthread_detach(thread)
@@ -211,26 +226,30 @@ final class ConnectionCore: Sendable {
 
     // MARK: Signal subscriptions
 
-    /// Adds a subscription and, for the first user of its rule text, queues `AddMatch`. Returns
+    /// Adds a subscription and, for the first user of its rule text, sends `AddMatch`. Returns
     /// the subscription and the `AddMatch` call to await (shared by all users of the rule).
+    /// `AddMatch` and `RemoveMatch` are sent with the state lock held, so they leave in the
+    /// order the subscriptions changed.
     func subscribe(
         rule: DBusMatchRule, buffer: EventBuffer<DBusMessage>?, addMatch: LibDBusMessage, serial: UInt32,
         timeout: Duration
     ) throws(DBusError) -> Subscription {
         let text = rule.text
-        let result = state.withLock { s -> Result<(Subscription, Bool, Bool), DBusError> in
-            var signal = false
-            var usedMessage = false
+        let result = state.withLock { s -> Result<(Subscription, DBusError?), DBusError> in
+            var sendFailure: DBusError?
             let registration: MatchRegistration
             if let existing = s.registrations[text], !existing.addMatch.failed {
                 registration = existing
+                addMatch.release()
             } else {
                 let call = PendingCall(serial: serial, deadline: .now + timeout, summary: "AddMatch")
-                switch startCallLocked(&s, addMatch, call) {
-                case .success(let wakeNeeded): signal = wakeNeeded
-                case .failure(let error): return .failure(error)
+                switch register(&s, call) {
+                case .success(let deadlineMovedEarlier): if deadlineMovedEarlier { wakeLoop() }
+                case .failure(let error):
+                    addMatch.release()
+                    return .failure(error)
                 }
-                usedMessage = true
+                if case .failed(let error) = sendNow(addMatch) { sendFailure = error }
                 registration = MatchRegistration(text: text, addMatch: call)
                 s.registrations[text] = registration
             }
@@ -238,36 +257,28 @@ final class ConnectionCore: Sendable {
             let subscription = Subscription(id: s.nextSubscriptionID, rule: rule, buffer: buffer, registration: registration)
             s.nextSubscriptionID += 1
             s.subscriptions.append(subscription)
-            return .success((subscription, signal, usedMessage))
+            return .success((subscription, sendFailure))
         }
-        switch result {
-        case .success(let (subscription, signal, usedMessage)):
-            if !usedMessage { addMatch.release() }
-            if signal { wakeup.signal() }
-            return subscription
-        case .failure(let error):
-            addMatch.release()
-            throw error
-        }
+        let (subscription, sendFailure) = try result.get()
+        if let sendFailure { finish(subscription.registration.addMatch, with: .failure(sendFailure)) }
+        return subscription
     }
 
     /// Removes a subscription; the last user of a rule text sends `RemoveMatch` (if `AddMatch`
     /// succeeded). Safe to call more than once and after the connection ended.
     func unsubscribe(id: UInt64) {
-        let signal = state.withLock { s -> Bool in
-            guard let index = s.subscriptions.firstIndex(where: { $0.id == id }) else { return false }
+        state.withLock { s in
+            guard let index = s.subscriptions.firstIndex(where: { $0.id == id }) else { return }
             let registration = s.subscriptions.remove(at: index).registration
             registration.users -= 1
-            guard registration.users == 0 else { return false }
+            guard registration.users == 0 else { return }
             if s.registrations[registration.text] === registration { s.registrations[registration.text] = nil }
-            guard case .open = s.phase, case .success? = registration.addMatch.outcome else { return false }
+            guard case .open = s.phase, case .success? = registration.addMatch.outcome else { return }
             guard let removeMatch = try? Self.busCall("RemoveMatch", [.string(registration.text)], serial: nextSerial(), noReply: true) else {
-                return false
+                return
             }
-            s.outgoing.append(removeMatch)
-            return wake(&s)
+            _ = sendNow(removeMatch)  // a failure means the connection is going away, and the rule with it
         }
-        if signal { wakeup.signal() }
     }
 
     /// A method call to the bus daemon itself.
@@ -281,13 +292,9 @@ final class ConnectionCore: Sendable {
 
     // MARK: I/O thread
 
-    /// Takes the queued messages and the phase, and re-arms the wake-up flag.
-    func takeWork() -> (outgoing: [LibDBusMessage], phase: Phase) {
-        state.withLock { s in
-            s.wakeupPending = false
-            defer { s.outgoing = [] }
-            return (s.outgoing, s.phase)
-        }
+    /// The phase, read by the I/O thread at the start of each turn (after ``rearmWakeup()``).
+    var phase: Phase {
+        state.withLock { $0.phase }
     }
 
     /// Fails calls whose deadline passed; returns the next deadline.
@@ -368,20 +375,18 @@ final class ConnectionCore: Sendable {
     /// Ends the connection: every pending call fails with `error`, every signal stream ends
     /// (with `error` when the connection was lost, normally when it was closed), waiters wake.
     func end(with error: DBusError, streamsThrow: Bool) {
-        let (calls, subscriptions, endWaiters, outgoing) = state.withLock { s in
+        let (calls, subscriptions, endWaiters) = state.withLock { s in
             s.phase = .ended(error)
             defer {
                 s.pending = [:]
                 s.subscriptions = []
                 s.registrations = [:]
                 s.endWaiters = []
-                s.outgoing = []
                 s.methodCallHandler = nil
                 s.earliestDeadline = nil
             }
-            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions, s.endWaiters, s.outgoing)
+            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions, s.endWaiters)
         }
-        for message in outgoing { message.release() }
         for waiters in calls { waiters.resumeAll(.failure(error)) }
         for subscription in subscriptions { subscription.buffer?.finish(throwing: streamsThrow ? error : nil) }
         for waiter in endWaiters { waiter.resume(returning: error) }

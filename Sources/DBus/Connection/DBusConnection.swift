@@ -70,13 +70,15 @@ public final class DBusConnection: Sendable {
         return try await core.awaitOutcome(of: pending).get()
     }
 
-    /// Queues `message` for sending without waiting for a reply (signals, replies, calls that
-    /// expect none) and returns the serial it will carry.
+    /// Sends `message` without waiting for a reply (signals, replies, calls that expect none) and
+    /// returns the serial it carries. The message is written from the calling thread (or left
+    /// to the I/O thread if the socket does not take it at once); messages leave in the order
+    /// their `send` or `call` returned.
     @discardableResult
     public func send(_ message: DBusMessage) throws(DBusError) -> UInt32 {
         try checkUnixFDs(message)
         let serial = core.nextSerial()
-        try core.enqueue(try LibDBusMessage(message, serial: serial))
+        try core.send(try LibDBusMessage(message, serial: serial))
         return serial
     }
 
@@ -94,6 +96,20 @@ public final class DBusConnection: Sendable {
     public func setMethodCallHandler(_ handler: (@Sendable (DBusMessage) -> Void)?) {
         core.setMethodCallHandler(handler)
     }
+
+    /// An executor that runs tasks on this connection's I/O thread.
+    ///
+    /// Code that makes many calls in a row can run there with
+    /// `withTaskExecutorPreference(connection.executor) { ... }` (or
+    /// `Task(executorPreference: connection.executor)`): its calls are then sent from the I/O
+    /// thread and resumed by their replies on the same thread, so a round trip costs no thread
+    /// switch (elsewhere the reply is read on the I/O thread and the awaiting task resumed on
+    /// the global executor, which wakes a second thread). The I/O thread also serves every
+    /// other caller, signal stream and method call of the connection: code running there must
+    /// not block it, and should hop elsewhere (e.g. await another executor or actor) for long
+    /// computations. Jobs run in the order they were enqueued. After the connection ends, jobs
+    /// run on the global concurrent executor instead.
+    public var executor: any TaskExecutor { core.executor }
 
     /// True until the connection is closed or lost.
     public var isConnected: Bool { core.isOpen }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -38,5 +40,36 @@ struct WakeupFD: Sendable {
     func close() {
         _ = Glibc.close(readEnd)
         _ = Glibc.close(writeEnd)
+    }
+}
+
+/// Wakes a connection's I/O thread out of `poll()` through its pipe, at most once per turn of
+/// the loop: the pipe is written only if the loop is not already due to wake.
+final class LoopWaker: Sendable {
+    let pipe: WakeupFD
+    /// True while the I/O thread is due to wake (pipe written, or awake and about to look).
+    private let pending = Atomic<Bool>(false)
+    /// How many times the pipe was written (for tests of the send fast path).
+    let signals = Atomic<Int>(0)
+
+    init() throws(DBusError) {
+        pipe = try WakeupFD()
+    }
+
+    deinit {
+        pipe.close()
+    }
+
+    /// Wakes the I/O thread unless it is already due to wake.
+    func wake() {
+        if !pending.exchange(true, ordering: .sequentiallyConsistent) {
+            signals.add(1, ordering: .relaxed)
+            pipe.signal()
+        }
+    }
+
+    /// Called by the I/O thread at the start of each turn, before it looks at what to do.
+    func rearm() {
+        pending.store(false, ordering: .sequentiallyConsistent)
     }
 }

@@ -3,7 +3,8 @@
 ///
 /// The object server checks the call's signature against `inputs` before the handler runs and
 /// the returned body against `outputs` before replying. The handler may take as long as it
-/// needs: the reply is sent when it returns.
+/// needs: the reply is sent when it returns. It starts on the thread that delivered the call
+/// (see ``DBusObjectServer/handle(_:)``), so it must await rather than block.
 public struct DBusExportedMethod: Sendable {
     /// Runs one call and returns the reply body.
     public typealias Handler = @Sendable (DBusMethodInvocation) async throws(DBusError) -> [DBusValue]
@@ -36,6 +37,16 @@ public struct DBusExportedMethod: Sendable {
 
     /// The signature a call must have.
     public var inputSignature: DBusSignature { DBusSignature(inputs.map(\.type)) }
+
+    /// True when `values` have exactly the types of `arguments`: the same test as comparing
+    /// their signatures (a signature spells one list of types), without building the strings.
+    static func values(_ values: [DBusValue], match arguments: [DBusArgument]) -> Bool {
+        guard values.count == arguments.count else { return false }
+        for (value, argument) in zip(values, arguments) where value.type != argument.type {
+            return false
+        }
+        return true
+    }
     /// The signature of the reply.
     public var outputSignature: DBusSignature { DBusSignature(outputs.map(\.type)) }
 }

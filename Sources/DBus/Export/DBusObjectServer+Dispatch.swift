@@ -3,7 +3,15 @@ extension DBusObjectServer {
     /// against its input signature, and answered with its reply or a D-Bus error reply
     /// (`UnknownObject`, `UnknownInterface`, `UnknownMethod`, `InvalidArgs`, or the handler's
     /// error). Calls flagged no-reply-expected run without a reply; other message kinds are
-    /// ignored. Returns at once: handlers run in their own tasks, and replies follow when they finish.
+    /// ignored.
+    ///
+    /// Each handler runs in its own task, started with `Task.immediate`: it runs on the calling
+    /// thread (for a server made with ``init(connection:)``, the connection's I/O thread) until
+    /// it first suspends, so handlers start in arrival order and one that does not suspend is
+    /// answered before `handle` returns, without a thread switch. After a suspension it goes on
+    /// in the global concurrent executor, and the reply follows when it finishes. So a handler
+    /// must not block the thread (wait on a semaphore, sleep, spin on a lock held across an
+    /// await); awaiting is fine for as long as it takes.
     public func handle(_ message: DBusMessage) {
         guard message.kind == .methodCall else { return }
         switch route(message) {
@@ -11,7 +19,7 @@ extension DBusObjectServer {
             reply(to: message, with: .failure(error))
         case .success(let (method, path)):
             let invocation = DBusMethodInvocation(message: message, path: path)
-            Task {
+            Task.immediate {
                 self.reply(to: message, with: await Self.invoke(method, invocation))
             }
         }
@@ -25,7 +33,6 @@ extension DBusObjectServer {
         guard let object = resolve(path) else {
             return .failure(DBusError(.unknownObject, message: "No such object path '\(path)'"))
         }
-        let signature = message.signature
         let method: DBusExportedMethod
         if let interfaceName = message.interface {
             guard let interface = interface(named: interfaceName, of: object) else {
@@ -45,16 +52,17 @@ extension DBusObjectServer {
             // The spec leaves an ambiguous interface-less call to the implementation: prefer the
             // first method whose signature fits, else the first with that name.
             let candidates = interfaces(of: object).compactMap { $0.method(named: member) }
-            guard let found = candidates.first(where: { $0.inputSignature == signature }) ?? candidates.first else {
+            let fitting = candidates.first { DBusExportedMethod.values(message.body, match: $0.inputs) }
+            guard let found = fitting ?? candidates.first else {
                 return .failure(DBusError(.unknownMethod, message: "No such method '\(member)' at object path '\(path)'"))
             }
             method = found
         }
-        guard method.inputSignature == signature else {
+        guard DBusExportedMethod.values(message.body, match: method.inputs) else {
             return .failure(
                 DBusError(
                     .invalidArguments,
-                    message: "Method '\(member)' takes signature '\(method.inputSignature)', got '\(signature)'"))
+                    message: "Method '\(member)' takes signature '\(method.inputSignature)', got '\(message.signature)'"))
         }
         return .success((method, path))
     }
@@ -63,8 +71,8 @@ extension DBusObjectServer {
     static func invoke(_ method: DBusExportedMethod, _ invocation: DBusMethodInvocation) async -> Result<[DBusValue], DBusError> {
         do throws(DBusError) {
             let body = try await method.handler(invocation)
-            let signature = DBusSignature(body.map(\.type))
-            guard signature == method.outputSignature else {
+            guard DBusExportedMethod.values(body, match: method.outputs) else {
+                let signature = DBusSignature(body.map(\.type))
                 return .failure(
                     DBusError(
                         .failed,
