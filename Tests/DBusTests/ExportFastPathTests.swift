@@ -1,11 +1,12 @@
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import DBus
 
 /// The object server's dispatch fast path: a handler starts on the thread that delivered the
 /// call (`Task.immediate`), so one that does not suspend is answered without a thread switch.
-@Suite("Export: dispatch fast path")
+@Suite("Export: dispatch fast path", .cleansUp)
 struct ExportFastPathTests {
     @Test(.timeLimit(.minutes(1))) func aHandlerThatDoesNotSuspendIsAnsweredBeforeHandleReturns() throws {
         let (server, sink, _) = try Fixture.server()

@@ -1,12 +1,13 @@
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import DBus
 
 /// The send fast path: callers write on their own thread and the I/O thread is not woken for
 /// it, unless libdbus leaves it work. Each test fails if the fast path is lost or if taking it
 /// breaks a guarantee.
-@Suite("Connection: send fast path")
+@Suite("Connection: send fast path", .cleansUp)
 struct FastPathTests {
     @Test(.timeLimit(.minutes(1))) func callsAreSentWithoutWakingTheIOThread() async throws {
         try await withPrivateBus { bus in
