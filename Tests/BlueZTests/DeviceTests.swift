@@ -118,6 +118,8 @@ import TestSupport
         try await withFakeBlueZ { fake, session in
             let device = Device(session: session, path: FakePaths.device)
             try await device.connect(deadline: generous(), policy: Self.fast)
+            // Connect's reply can overtake the router's applying the Connected signal sent before it.
+            try await eventually("the cache showing the device connected") { (try? device.properties().connected) == true }
             await #expect { try await device.waitForDisconnection(deadline: .now + .milliseconds(200)) }
                 throws: { ($0 as? BlueZError)?.kind == .timedOut }
             Task { try fake.set("Connected", .boolean(false), interface: BlueZInterface.device, at: FakePaths.device) }

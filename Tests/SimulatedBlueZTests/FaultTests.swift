@@ -9,10 +9,7 @@ struct FaultTests {
     var notifyCharacteristic: String { device + "/service0015/char001c" }
 
     func controlCall(_ harness: SimulatorHarness, _ member: String, _ body: [DBusValue] = []) async throws -> [DBusValue] {
-        let reply = try await harness.central.call(.methodCall(
-            destination: "org.bluez", path: try path("/io/smartsetup/Simulator"), interface: "io.smartsetup.Simulator1",
-            member: member, body: body), timeout: .seconds(30))
-        return reply.body
+        try await harness.call("/io/smartsetup/Simulator", "io.smartsetup.Simulator1", member, body)
     }
 
     @Test func disconnectNowDropsTheLink() async throws {

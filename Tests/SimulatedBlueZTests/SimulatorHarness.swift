@@ -7,20 +7,51 @@ import TestSupport
 func path(_ text: String) throws -> DBusObjectPath { try DBusObjectPath(text) }
 
 /// Collects every signal a connection receives from org.bluez, in order.
+///
+/// A consuming task fills the log, so a method's reply can reach the test before the signals the
+/// simulator sent ahead of it reach the log. ``catchUp(on:)`` closes that gap: the connection
+/// sends itself a marker signal, which the bus delivers after everything it already routed to
+/// it, and waits until the log has read up to the marker.
 final class SignalLog: Sendable {
     final class Store: Sendable {
         let messages = Mutex<[DBusMessage]>([])
+        let markersSeen = Mutex<UInt64>(0)
     }
+
+    static let markerInterface = "io.smartsetup.test.SignalLog"
+    static let markerPath = "/io/smartsetup/test/SignalLog"
 
     let store = Store()
     let task: Task<Void, Never>
+    private let markersSent = Mutex<UInt64>(0)
 
-    init(stream: DBusSignalStream) {
+    /// Logs the signals of `stream` (every signal the connection gets) that `bluez` (the
+    /// simulator's unique name) sent, and notes the markers.
+    init(stream: DBusSignalStream, bluez: String) {
         let store = self.store
         task = Task {
             do {
-                for try await message in stream { store.messages.withLock { $0.append(message) } }
+                for try await message in stream {
+                    if message.sender == bluez {
+                        store.messages.withLock { $0.append(message) }
+                    } else if message.interface == Self.markerInterface, case .uint64(let marker)? = message.body.first {
+                        store.markersSeen.withLock { $0 = max($0, marker) }
+                    }
+                }
             } catch {}
+        }
+    }
+
+    /// Returns once the log holds every signal `connection` (the logging one) received before now.
+    func catchUp(on connection: DBusConnection) async throws {
+        let marker = markersSent.withLock { sent -> UInt64 in
+            sent += 1
+            return sent
+        }
+        _ = try connection.send(.signal(
+            path: try DBusObjectPath(Self.markerPath), interface: Self.markerInterface, member: "Marker", body: [.uint64(marker)]))
+        try await eventually("the signal log catching up with marker \(marker)", within: .seconds(10), every: .milliseconds(1)) {
+            store.markersSeen.withLock { $0 } >= marker
         }
     }
 
@@ -80,8 +111,11 @@ struct SimulatorHarness {
         try CleanupScope.atEnd(of: "the simulator") { await simulator.stop() }
         let central = try await DBusConnection.open(.address(bus.address))
         let peripheral = try await DBusConnection.open(.address(bus.address))
-        let stream = try await central.signals(matching: DBusMatchRule(sender: "org.bluez"))
-        let harness = SimulatorHarness(bus: bus, simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream))
+        // Every signal: the simulator's and the log's own markers (see SignalLog.catchUp).
+        let stream = try await central.signals(matching: DBusMatchRule())
+        let bluez = try #require(try await central.nameOwner(of: "org.bluez"))
+        let harness = SimulatorHarness(
+            bus: bus, simulator: simulator, central: central, peripheral: peripheral, log: SignalLog(stream: stream, bluez: bluez))
         try CleanupScope.atEnd(of: "a simulator harness") { await harness.stop() }
         return harness
     }
@@ -100,6 +134,8 @@ struct SimulatorHarness {
         let reply = try await (connection ?? central).call(
             .methodCall(destination: "org.bluez", path: try DBusObjectPath(path), interface: interface, member: member, body: body),
             timeout: .seconds(30))
+        // What the simulator signalled before its reply is in the log when the caller looks.
+        try await log.catchUp(on: central)
         return reply.body
     }
 
