@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
                     throw SetupError(.internalError, "the demo's credentials are invalid: \(error.message)", cause: error)
                 }
                 let request = PairRequest(target: PrinterTarget(selector: PrinterSelector(printer.configuration.shortID.description), authentication: .pin(pin)), credentials: credentials)
-                let result = try await withCommandTimeout(seconds: 120) { () throws(SetupError) in
+                let result = try await CommandDeadline(seconds: 120).run { () throws(SetupError) in
                     try await service.pair(request) { console.progress($0) }
                 }
                 let wall = started.duration(to: clock.now)

@@ -61,9 +61,10 @@ struct PairCommand: AsyncParsableCommand {
         let console = Console(json: target.json)
         try await runReporting(console) { () throws(SetupError) in
             // Secrets may come from a pipe: reading them is bounded by the deadline too.
-            let request = try await withCommandTimeout(seconds: target.timeout) { () throws(SetupError) in try await makeRequest() }
+            let deadline = CommandDeadline(seconds: target.timeout)
+            let request = try await deadline.run { () throws(SetupError) in try await makeRequest() }
             let service = SmartSetup(radio: try await RadioFactory.central(adapter: target.adapter), options: target.serviceOptions)
-            let result = try await withCommandTimeout(seconds: target.timeout) { () throws(SetupError) in
+            let result = try await deadline.run { () throws(SetupError) in
                 try await service.pair(request) { console.progress($0) }
             }
             console.event(

@@ -1,12 +1,12 @@
 import ArgumentParser
 import DBus
+#if canImport(Glibc)
 import Glibc
+#endif
 import SetupCentral
 import SetupLab
 import SetupProtocol
 import SimulatedBlueZ
-#if canImport(Glibc)
-#endif
 
 /// `smartsetup sim`: the simulated BlueZ, optionally with emulated printers.
 struct SimCommand: AsyncParsableCommand {

@@ -96,9 +96,10 @@ struct TargetOptions: ParsableArguments {
     func perform<Value: Sendable>(
         _ request: @escaping @Sendable (SmartSetup, PrinterTarget) async throws(SetupError) -> Value
     ) async throws(SetupError) -> Value {
-        let printer = try await withCommandTimeout(seconds: timeout) { () throws(SetupError) in try await target() }
+        let deadline = CommandDeadline(seconds: timeout)
+        let printer = try await deadline.run { () throws(SetupError) in try await target() }
         let service = SmartSetup(radio: try await RadioFactory.central(adapter: adapter), options: serviceOptions)
-        return try await withCommandTimeout(seconds: timeout) { () throws(SetupError) in try await request(service, printer) }
+        return try await deadline.run { () throws(SetupError) in try await request(service, printer) }
     }
 
     var serviceOptions: SmartSetup.Options {
