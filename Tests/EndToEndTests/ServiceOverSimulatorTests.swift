@@ -22,6 +22,16 @@ import TestSupport
         await lab.stop()
     }
 
+    @Test func thePrinterIsBackOnTheFirstTryAfterBluetoothdRestarts() async throws {
+        let lab = try await startLab()
+        try await lab.simulator.faults.restartBluetoothd()
+        // Straight away, as a kiosk retries: the printer host registers again by itself.
+        let result = try await service(lab).pair(PairRequest(target: try target(lab.printers[0]), credentials: try credentials()))
+        #expect(result.printer.shortID == "3F0A")
+        #expect(lab.printers[0].isProvisioned)
+        await lab.stop()
+    }
+
     @Test func twoPrintersOnePickedByShortID() async throws {
         let lab = try await startLab(printers: 2)
         let result = try await service(lab).pair(PairRequest(target: try target(lab.printers[1]), credentials: try credentials()))

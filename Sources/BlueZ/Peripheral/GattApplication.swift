@@ -78,6 +78,16 @@ public final class GattApplication: Sendable {
         return GattApplication(adapter: adapter, root: root, services: services, timeout: timeout)
     }
 
+    /// Registers the still-exported objects with BlueZ again: bluetoothd forgets every
+    /// application when it stops, so after a restart the owner calls this once the adapter is
+    /// back. Does nothing after ``unregister()``.
+    public func registerAgain() async throws(BlueZError) {
+        guard registered.load(ordering: .acquiring) else { return }
+        _ = try await adapter.session.call(
+            adapter.path, BlueZInterface.gattManager, "RegisterApplication",
+            [.objectPath(root), .propertyDictionary([:])], timeout: timeout)
+    }
+
     /// Unregisters from BlueZ and unexports the objects. Idempotent.
     public func unregister() async {
         guard registered.exchange(false, ordering: .acquiringAndReleasing) else { return }

@@ -8,7 +8,8 @@ import Synchronization
 /// service (Info, Request, Events with their user descriptions) registered with
 /// `GattManager1.RegisterApplication`, and the setup advertisement (SPEC §4.1: service UUID +
 /// manufacturer data, name in the scan response) with `LEAdvertisingManager1`. While it runs,
-/// the adapter's alias is the printer's name (see ``start(_:on:)``).
+/// the adapter's alias is the printer's name (see ``start(_:on:)``). When bluetoothd restarts,
+/// the host registers both again once the adapter is back.
 public final class BlueZPrinterHost: Sendable {
     /// The printer.
     public let printer: EmulatedPrinter
@@ -18,10 +19,12 @@ public final class BlueZPrinterHost: Sendable {
     private let advertising: AdvertisingController
     private let links: LinkTable
     private let alias: AliasRestorer
+    /// Registers again after a bluetoothd restart (see ``RegistrationKeeper``).
+    private let keeper: Task<Void, Never>
 
     private init(
         printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable,
-        alias: AliasRestorer
+        alias: AliasRestorer, keeper: Task<Void, Never>
     ) {
         self.printer = printer
         self.adapter = adapter
@@ -29,6 +32,7 @@ public final class BlueZPrinterHost: Sendable {
         self.advertising = advertising
         self.links = links
         self.alias = alias
+        self.keeper = keeper
     }
 
     /// How long setting or restoring the adapter's alias may take.
@@ -87,12 +91,16 @@ public final class BlueZPrinterHost: Sendable {
             throw error
         }
         printer.onAdvertisementChange { try? await advertising.refresh() }
-        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias)
+        let keeper = RegistrationKeeper.keep(application, advertising, on: adapter, printer: printer)
+        return BlueZPrinterHost(
+            printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias, keeper: keeper)
     }
 
     /// Unregisters the advertisement and the application, ends every session and restores the
     /// adapter's alias (best effort, within a deadline; a failure is logged).
     public func stop() async {
+        keeper.cancel()
+        await keeper.value
         printer.onAdvertisementChange {}
         await advertising.stop()
         await application.unregister()
