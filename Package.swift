@@ -91,6 +91,14 @@ let package = Package(
             path: "Benchmarks/EndToEnd",
             exclude: ["RESULTS.md"]
         ),
+        // Figures: N sequential pairings against one long-running simulator and printer (fds,
+        // threads, RSS of both over the run).
+        .executableTarget(
+            name: "SoakBenchmark",
+            dependencies: ["SetupCentral", "SetupProtocol"],
+            path: "Benchmarks/Soak",
+            exclude: ["RESULTS.md"]
+        ),
 
         // What the test targets share: the private-bus fixture and the cleanup scope that stops
         // what a test case starts, the polling helper, the process runner (and its pty variant),
