@@ -69,6 +69,21 @@ struct FaultTests {
         #expect(!(await harness.simulator.faults.removeAdapter(7)))
     }
 
+    @Test func removingThePeersAdapterWhileConnectingFailsTheConnectAndLeavesNoneInProgress() async throws {
+        let harness = try await SimulatorHarness.start(configuration: .init(connectionInterval: .milliseconds(300)))
+        let app = try TestPeripheral(connection: harness.peripheral)
+        let device = try await harness.discoverPeripheral(app)
+        async let connecting = harness.failure(device, "org.bluez.Device1", "Connect")
+        try await Task.sleep(for: .milliseconds(100))  // inside the connection's one interval
+        #expect(await harness.simulator.faults.removeAdapter(1))
+        #expect(await connecting?.message == "le-connection-abort-by-local")
+        // The device is not stuck connecting: the next Connect tries again (and fails the same way,
+        // as the peer is gone), never "In Progress".
+        let again = await harness.failure(device, "org.bluez.Device1", "Connect")
+        #expect(again?.name == "org.bluez.Error.Failed")
+        #expect(again?.message == "le-connection-abort-by-local")
+    }
+
     @Test func countersOverDBus() async throws {
         let harness = try await SimulatorHarness.start()
         let app = try TestPeripheral(connection: harness.peripheral)
