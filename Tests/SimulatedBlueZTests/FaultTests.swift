@@ -67,6 +67,14 @@ struct FaultTests {
         #expect(harness.log.interfacesRemoved(at: "/org/bluez/hci1"))
         #expect(try await harness.managedObjects()[try path("/org/bluez/hci1")] == nil)
         #expect(!(await harness.simulator.faults.removeAdapter(7)))
+        // Plugged in again over the control interface: fresh, powered, announced.
+        _ = try await controlCall(harness, "AddAdapter", [.string("hci1")])
+        try await eventually("InterfacesAdded of hci1") { harness.log.interfacesAdded(at: "/org/bluez/hci1") }
+        #expect(try await harness.property("/org/bluez/hci1", "org.bluez.Adapter1", "Powered") == .boolean(true))
+        #expect(!harness.simulator.faults.addAdapter(1))
+        #expect(!harness.simulator.faults.addAdapter(7))
+        let error = await harness.failure("/io/smartsetup/Simulator", "io.smartsetup.Simulator1", "AddAdapter", [.string("hci1")])
+        #expect(error?.name == "org.freedesktop.DBus.Error.InvalidArgs")
     }
 
     @Test func removingThePeersAdapterWhileConnectingFailsTheConnectAndLeavesNoneInProgress() async throws {

@@ -1,10 +1,10 @@
 import BlueZ
 
-/// Puts a printer back on the air after bluetoothd restarts: bluetoothd forgets every GATT
-/// application and advertisement when it stops, so once it is back and the adapter is there
-/// again, the keeper registers the host's application and advertisement again. Without it a
-/// restarted bluetoothd (a package update does that) leaves the printer silent until the host
-/// is restarted.
+/// Puts a printer back on the air after bluetoothd restarts or its adapter is unplugged and
+/// plugged in again: bluetoothd forgets every GATT application and advertisement of an adapter
+/// that goes, so once the adapter is there again, the keeper registers the host's application
+/// and advertisement again. Without it a restarted bluetoothd (a package update does that)
+/// leaves the printer silent until the host is restarted.
 enum RegistrationKeeper {
     /// Watches `adapter`'s session until cancelled (the host owns and cancels the task). The
     /// subscription is made before the task starts, so a restart right now is not missed.
@@ -18,6 +18,8 @@ enum RegistrationKeeper {
                 switch event {
                 case .bluetoothdStopped:
                     forgotten = true
+                case .interfacesRemoved(adapter.path, let names) where names.contains(BlueZInterface.adapter):
+                    forgotten = true
                 case .bluetoothdStarted, .interfacesAdded:
                     // bluetoothd owns its name before it adds the adapters: wait for ours.
                     guard forgotten, (try? adapter.properties()) != nil else { continue }
@@ -25,9 +27,9 @@ enum RegistrationKeeper {
                         try await application.registerAgain()
                         try await advertising.registerAgain()
                         forgotten = false
-                        printer.log("bluetoothd restarted: GATT service and advertisement registered again on \(adapter.name)")
+                        printer.log("\(adapter.name) is back: GATT service and advertisement registered again")
                     } catch {
-                        printer.log("warning: bluetoothd restarted and registering again on \(adapter.name) failed (\(error.message)); trying again when the adapter reappears")
+                        printer.log("warning: \(adapter.name) is back but registering again failed (\(error.message)); trying again when it reappears")
                     }
                 default:
                     continue

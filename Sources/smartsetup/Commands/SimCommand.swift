@@ -68,7 +68,7 @@ struct SimFaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fault",
         abstract: "Inject a fault into a running simulated BlueZ (DBUS_SYSTEM_BUS_ADDRESS or --sim-bus).",
-        discussion: "FAULT is one of: disconnect ADDRESS, drop-notification, duplicate-notification, delay-notification MS, restart-bluetoothd, remove-adapter hciN.")
+        discussion: "FAULT is one of: disconnect ADDRESS, drop-notification, duplicate-notification, delay-notification MS, restart-bluetoothd, remove-adapter hciN, add-adapter hciN (plug a removed one back in).")
 
     @Option(help: "The simulator's bus (default: DBUS_SYSTEM_BUS_ADDRESS, as `sim` prints it).")
     var simBus: String?
@@ -110,6 +110,7 @@ struct SimFaultCommand: AsyncParsableCommand {
             return ("DelayNextNotification", [.uint32(milliseconds)])
         case ("restart-bluetoothd", 1): return ("RestartBluetoothd", [])
         case ("remove-adapter", 2): return ("RemoveAdapter", [.string(words[1])])
+        case ("add-adapter", 2): return ("AddAdapter", [.string(words[1])])
         default: throw SetupError(.usage, "unknown fault; see --help")
         }
     }
