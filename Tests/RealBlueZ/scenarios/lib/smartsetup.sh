@@ -133,6 +133,20 @@ scan_with_emulator() {
     fail "3 scans did not find printer $SHORT_ID"
 }
 
+# Scans (up to 3 times) until hci0 hears the running emulator: btvirt sends an advertising report
+# only when advertising or scanning is switched on, and the kernel drops one that arrives before
+# hci0 is finding (the race above), so after the controllers or bluetoothd come back a scan can
+# miss a printer that is advertising all along. A real controller repeats its advertisement.
+scan_until_found() {
+    local attempt
+    for attempt in 1 2 3; do
+        run_cli "scan-again-$attempt" scan --adapter "$CENTRAL" --json --timeout "$SCAN_TIMEOUT"
+        figure scan_again_attempts "$attempt"
+        has_event "$OUT/scan-again-$attempt.out" printer ".shortId == \"$SHORT_ID\"" && return 0
+    done
+    fail "3 scans did not hear printer $SHORT_ID again"
+}
+
 # What the printed-PIN scenarios start with: the passphrase file /tmp/passphrase, the D-Bus trace,
 # and `emulate --auth printed --page $PAGE` found by a scan; sets PIN from the page.
 PAGE=$OUT/printer.page
