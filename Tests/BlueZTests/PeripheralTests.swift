@@ -151,6 +151,20 @@ import TestSupport
         }
     }
 
+    @Test func aDroppedApplicationAndAdvertisementAreReleasedOnTheSessionsTask() async throws {
+        try await withFakeBlueZ(device: false) { fake, session in
+            let adapter = try session.adapter()
+            do {
+                let characteristic = LocalCharacteristic(uuid: "2a00", flags: ["read"], value: [1])
+                _ = try await GattApplication.register([LocalService(uuid: "180a", characteristics: [characteristic])], on: adapter)
+                _ = try await adapter.advertise(Advertisement(serviceUUIDs: [FakeBlueZ.serviceUUID]))
+            }
+            try await eventually("both released") {
+                fake.count("UnregisterApplication") == 1 && fake.count("UnregisterAdvertisement") == 1
+            }
+        }
+    }
+
     @Test func aRejectedRegistrationUnexportsAgain() async throws {
         try await withFakeBlueZ(device: false) { _, session in
             await #expect {

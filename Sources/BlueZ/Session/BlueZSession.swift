@@ -21,6 +21,9 @@ public final class BlueZSession: Sendable {
     let server: DBusObjectServer
     let state: Mutex<SessionState>
     let router = Mutex<Task<Void, Never>?>(nil)
+    /// Releases of objects dropped without their async stop, run by the router task (see
+    /// ``releaseInBackground(_:)``).
+    let releases = AsyncStream<@Sendable () async -> Void>.makeStream()
 
     private init(connection: DBusConnection) {
         self.connection = connection
@@ -62,12 +65,22 @@ public final class BlueZSession: Sendable {
     /// Stops the router and ends every event stream. The connection stays open (close it
     /// yourself); exported objects stop being served.
     public func close() {
+        releases.continuation.finish()
         router.withLock { task in
             task?.cancel()
             task = nil
         }
         connection.setMethodCallHandler(nil)
         finishAllStreams()
+    }
+
+    /// Runs `release` on the session's own task, after every release handed over before it:
+    /// how an object dropped without its async stop (a discovery session, a notification
+    /// subscription, a GATT application, an advertisement) tells bluetoothd, without a task that
+    /// outlives the session. After ``close()`` a release is dropped: bluetoothd forgets a
+    /// client's discoveries, notifications and registrations when its connection leaves the bus.
+    func releaseInBackground(_ release: @escaping @Sendable () async -> Void) {
+        releases.continuation.yield(release)
     }
 
     /// Ends every event stream. The continuations finish outside the lock: finishing runs the
