@@ -6,6 +6,7 @@ extension BlueZSession {
     /// of dropped objects one after another.
     func startRouter(signals: DBusSignalStream, owners: DBusNameOwnerChanges, timeout: Duration) {
         let releases = releases.stream
+        progress.withLock { $0.signals = signals }
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -16,8 +17,11 @@ extension BlueZSession {
                         for try await signal in signals {
                             guard let self else { return }
                             self.receive(signal)
+                            self.signalApplied()
                         }
+                        self?.routerStopped()
                     } catch {
+                        self?.routerStopped()
                         self?.connectionLost()
                     }
                 }
