@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
+                "SetupHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
