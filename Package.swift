@@ -13,10 +13,12 @@ let package = Package(
         .library(name: "BlueZ", targets: ["BlueZ"]),
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "SetupHistory", targets: ["SetupHistory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -64,12 +66,19 @@ let package = Package(
             dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
+        // The provisioning history: one record per finished job in SQLite (GRDB), crash-safe.
+        .target(
+            name: "SetupHistory",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
             dependencies: [
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
+                "SetupHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -110,6 +119,9 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "DBus"]),
+        // Test-only child of SetupHistoryTests' crash test: appends records until SIGKILLed.
+        .executableTarget(name: "HistoryCrashWriter", dependencies: ["SetupHistory"], path: "Tests/HistoryCrashWriter"),
+        .testTarget(name: "SetupHistoryTests", dependencies: ["SetupHistory", "HistoryCrashWriter", "TestSupport"]),
 
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "TestSupport"]),

@@ -117,6 +117,7 @@ public enum ExitCodeTable {
         (21, "timeout", "a deadline passed"),
         (22, "printer-lost", "the connection to the printer was lost"),
         (23, "message-lost", "the link lost or damaged a message; the session ended safely (retry)"),
+        (57, "no-history", "no provisioning history in --state-dir, or it cannot be read"),
     ]
 
     static func code(for kind: SetupError.Kind) -> Int32 {
