@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -64,6 +66,17 @@ let package = Package(
             dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
+        // The kiosk service (`smartsetup serve`): the io.smartsetup1 D-Bus API over the service
+        // the CLI uses: jobs, queue, agents, discovery (see its README.md and Protocol/dbus-api.md).
+        .target(
+            name: "SetupDaemon",
+            dependencies: [
+                "SetupCentral", "SetupProtocol", "DBus", "Deadlines",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
@@ -71,6 +84,9 @@ let package = Package(
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SetupDaemon",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["README.md"]
         ),
@@ -119,6 +135,12 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
+        ),
+        // The kiosk service over the simulated BlueZ on a private bus, in process and through
+        // the built `smartsetup serve`.
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["SetupDaemon", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
         ),
     ]
 )
