@@ -23,7 +23,10 @@ struct DaemonBench: Sendable {
     let lab: SimulatedPrinterLab
     let logs: LogLines
 
-    static func start(printers: Int = 1, auth: AuthMethod = .displayedPIN, limits: DaemonLimits = DaemonLimits()) async throws -> DaemonBench {
+    /// With `servingOn` nil no daemon is started in process (the test runs `smartsetup serve`).
+    static func start(
+        printers: Int = 1, auth: AuthMethod = .displayedPIN, limits: DaemonLimits = DaemonLimits(), servingOn adapters: [String]? = ["hci0"]
+    ) async throws -> DaemonBench {
         let bus = try await PrivateBus.start()
         let lab = try await SimulatedPrinterLab.start(
             printers: printers, mtu: 247, interval: .milliseconds(2), bus: bus.address,
@@ -32,8 +35,9 @@ struct DaemonBench: Sendable {
         try CleanupScope.atEnd(of: "a lab") { await lab.stop() }
         let logs = LogLines()
         let address = lab.busAddress
+        guard let adapters else { return DaemonBench(lab: lab, logs: logs) }
         let daemon = SetupDaemon(
-            configuration: SetupDaemon.Configuration(bus: .address(address), adapters: ["hci0"], limits: limits) {
+            configuration: SetupDaemon.Configuration(bus: .address(address), adapters: adapters, limits: limits) {
                 (name) async throws(SetupError) -> any SetupRadio in try await BlueZRadio.open(adapter: name, bus: .address(address))
             },
             logger: Logger(label: "test") { label in JournalLogHandler(label: label, level: .debug, journald: false) { logs.append($0) } })
