@@ -114,12 +114,15 @@ final class JobRunner: Sendable {
             return PrinterTarget(selector: chosen, authentication: .button)
         }
         let attempts = Mutex<UInt32>(0)
-        return PrinterTarget(selector: chosen, authentication: .ask { _ in
+        return PrinterTarget(selector: chosen, authentication: .ask { left in
             let attempt = attempts.withLock { value -> UInt32 in
                 value += 1
                 return value
             }
-            job.update { $0.message = attempt == 1 ? "waiting for the PIN" : "wrong PIN; waiting for another" }
+            job.update { snapshot in
+                snapshot.message = attempt == 1
+                    ? "waiting for the PIN" : "wrong PIN" + (left.map { ", \($0) attempts left" } ?? "") + "; waiting for another"
+            }
             do throws(SetupError) { return try await agent.requestPIN(job: job, printer: printer.shortID, attempt: attempt) } catch {
                 failure.error = error
                 return nil

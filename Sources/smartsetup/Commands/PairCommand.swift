@@ -43,6 +43,9 @@ struct PairCommand: AsyncParsableCommand {
     @Flag(help: "Ask the printer to turn WPS off after joining.")
     var disableWPS = false
 
+    @Flag(help: "Pair through the kiosk service (io.smartsetup1, `smartsetup serve`) instead of the adapter directly.")
+    var service = false
+
     func validate() throws {
         if passphrase != nil {
             throw ValidationError("--passphrase is refused: a passphrase on the command line shows in ps. Use --passphrase-file FILE, --passphrase-stdin, or type it at the prompt.")
@@ -59,6 +62,7 @@ struct PairCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(json: target.json)
+        if service { return try await runReporting(console) { () throws(SetupError) in try await pairThroughService(console) } }
         try await runReporting(console) { () throws(SetupError) in
             // Secrets may come from a pipe: reading them is bounded by the deadline too.
             let deadline = CommandDeadline(seconds: target.timeout)
@@ -85,7 +89,7 @@ struct PairCommand: AsyncParsableCommand {
         }
     }
 
-    private func makeRequest() async throws(SetupError) -> PairRequest {
+    func makeRequest() async throws(SetupError) -> PairRequest {
         let security = Self.security(security) ?? .wpa2PSK
         var passphrase: WiFiPassphrase?
         if security != .open {
