@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "SetupDaemon",
             dependencies: [
-                "SetupCentral", "SetupProtocol", "DBus", "Deadlines",
+                "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -92,7 +92,7 @@ let package = Package(
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "SetupDaemon",
+                "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -151,7 +151,7 @@ let package = Package(
         // the built `smartsetup serve`.
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["SetupDaemon", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
+            dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
         ),
     ]
 )
