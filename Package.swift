@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
+                "SetupHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),

@@ -10,7 +10,8 @@ public struct ProvisioningRecord: Sendable, Equatable, Codable {
     public var id: Int64?
     /// What the job did: `pair`, `wifi-scan`, `identify` or `reset`.
     public var kind: String
-    /// When the job started.
+    /// When the job started. Times are stored as seconds since 1970 in a double: they come back
+    /// to within a microsecond (exactly for a `Date` made from whole milliseconds since 1970).
     public var started: Date
     /// When the job finished.
     public var finished: Date

@@ -17,6 +17,7 @@ struct SmartSetupCommand: AsyncParsableCommand {
             ScanCommand.self, PairCommand.self, WiFiScanCommand.self, IdentifyCommand.self, ResetCommand.self,
             EmulateCommand.self, SimCommand.self, DemoCommand.self,
             ServeCommand.self,
+            HistoryCommand.self,
         ]
     )
 }

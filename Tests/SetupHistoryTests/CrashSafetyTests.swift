@@ -36,9 +36,9 @@ var crashWriterExecutable: String {
             }
             try await Task.sleep(for: .microseconds(Int.random(in: 0...3000, using: &generator)))
             writer.kill()
-            let status = await writer.exitStatus()
-            #expect(status == SIGKILL, "round \(round): the writer ended before the kill: \(writer.stderr)")
-            let printed = Self.ids(writer.stdout)
+            let ended = await writer.finish(within: .seconds(10))
+            #expect(ended.status == SIGKILL, "round \(round): the writer ended before the kill: \(ended)")
+            let printed = Self.ids(ended.stdout)
             acknowledged.formUnion(printed)
 
             let store = try HistoryStore(directory: directory)

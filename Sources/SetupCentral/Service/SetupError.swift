@@ -133,6 +133,7 @@ public enum ExitCodeTable {
         (52, "service-busy", "the kiosk service's queue is full"),
         (53, "not-authorized", "the bus or the kiosk service refused the caller"),
         (54, "no-agent", "a secret was needed and no agent of the caller gave it"),
+        (57, "no-history", "no provisioning history in --state-dir, or it cannot be read"),
     ]
 
     static func code(for kind: SetupError.Kind) -> Int32 {

@@ -15,13 +15,17 @@ struct SimCommand: AsyncParsableCommand {
         abstract: "Run the simulated BlueZ (org.bluez on a private bus) until SIGINT/SIGTERM.",
         discussion: """
             Prints `export DBUS_SYSTEM_BUS_ADDRESS=...` on stdout for a shell to eval; printers' displays go to stderr.
-            Adapter hci0 is for the central; printer i advertises on hci<i>.
+            Adapter hci0 is for the central; printer i advertises on hci<i>; with --adapters N, the N-1 further free
+            adapters follow the printers' (a bleak client should pin one: bluez={"adapter": "hci0"}).
               eval "$(smartsetup sim --printers 1 &)"   # stdout closes after that line, so eval returns
             """,
         subcommands: [SimFaultCommand.self])
 
     @Option(parsing: .unconditional, help: "Emulated printers to run in this process (short ids 3F0A, 3F0B, ...; 0 to 64).")
     var printers: Int = 0
+
+    @Option(parsing: .unconditional, help: "Free adapters beside the printers' own: hci0, then after the printers' (1 to 16).")
+    var adapters: Int = 1
 
     @Option(parsing: .unconditional, help: "Connection interval in milliseconds (0 to 4000; each ATT operation costs at least one).")
     var intervalMs: Int = 30
@@ -35,6 +39,7 @@ struct SimCommand: AsyncParsableCommand {
     func validate() throws {
         try NumberOptions.integer(mtu, "--mtu", in: 23...517)
         try NumberOptions.integer(printers, "--printers", in: 0...64)
+        try NumberOptions.integer(adapters, "--adapters", in: 1...16)
         try NumberOptions.integer(intervalMs, "--interval-ms", in: 0...NumberOptions.maximumIntervalMs)
     }
 
@@ -42,8 +47,9 @@ struct SimCommand: AsyncParsableCommand {
         let console = Console(json: false)
         try await runReporting(console) { () throws(SetupError) in
             let lab = try await SimulatedPrinterLab.startForCommand(
-                printers: printers, mtu: mtu, interval: .milliseconds(intervalMs), bus: bus, output: { console.note($0) })
+                printers: printers, freeAdapters: adapters, mtu: mtu, interval: .milliseconds(intervalMs), bus: bus, output: { console.note($0) })
             console.line("export DBUS_SYSTEM_BUS_ADDRESS='\(lab.busAddress)'")
+            console.note("free adapters: \(lab.freeAdapters.joined(separator: " "))")
             Self.closeStandardOutput()
             await Termination.wait()
             await lab.stop()
