@@ -26,11 +26,12 @@ struct DaemonBench: Sendable {
 
     /// With `servingOn` nil no daemon is started in process (the test runs `smartsetup serve`).
     static func start(
-        printers: Int = 1, auth: AuthMethod = .displayedPIN, limits: DaemonLimits = DaemonLimits(), servingOn adapters: [String]? = ["hci0"]
+        printers: Int = 1, freeAdapters: Int = 1, auth: AuthMethod = .displayedPIN, limits: DaemonLimits = DaemonLimits(),
+        servingOn adapters: [String]? = ["hci0"]
     ) async throws -> DaemonBench {
         let bus = try await PrivateBus.start()
         let lab = try await SimulatedPrinterLab.start(
-            printers: printers, mtu: 247, interval: .milliseconds(2), bus: bus.address,
+            printers: printers, freeAdapters: freeAdapters, mtu: 247, interval: .milliseconds(2), bus: bus.address,
             configuration: { index in testPrinterConfiguration(shortID: UInt16(0x3F0A + index), auth: auth, networks: TestNetworks.lab) },
             output: { _ in })
         try CleanupScope.atEnd(of: "a lab") { await lab.stop() }
