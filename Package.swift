@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
@@ -66,6 +68,17 @@ let package = Package(
             dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
+        // The kiosk service (`smartsetup serve`): the io.smartsetup1 D-Bus API over the service
+        // the CLI uses: jobs, queue, agents, discovery (see its README.md and Protocol/dbus-api.md).
+        .target(
+            name: "SetupDaemon",
+            dependencies: [
+                "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"]
+        ),
         // The provisioning history: one record per finished job in SQLite (GRDB), crash-safe.
         .target(
             name: "SetupHistory",
@@ -80,6 +93,9 @@ let package = Package(
                 "SimulatedBlueZ", "Deadlines",
                 "SetupHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SetupDaemon", "SetupHistory",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["README.md"]
         ),
@@ -139,6 +155,12 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
+        ),
+        // The kiosk service over the simulated BlueZ on a private bus, in process and through
+        // the built `smartsetup serve`.
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
         ),
     ]
 )

@@ -41,6 +41,17 @@ public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
         case usage
         /// Anything else (a protocol violation, an internal failure).
         case internalError
+        /// The operation was cancelled (a kiosk service job: by its requester, its agent, or
+        /// the service stopping).
+        case cancelled
+        /// The kiosk service (`io.smartsetup1`) is not on the bus.
+        case serviceUnavailable
+        /// The kiosk service's queue is full.
+        case serviceBusy
+        /// The bus or the kiosk service refused the caller.
+        case notAuthorized
+        /// A secret was needed and no agent of the caller gave it.
+        case noAgent
     }
 
     /// What went wrong.
@@ -117,6 +128,11 @@ public enum ExitCodeTable {
         (21, "timeout", "a deadline passed"),
         (22, "printer-lost", "the connection to the printer was lost"),
         (23, "message-lost", "the link lost or damaged a message; the session ended safely (retry)"),
+        (50, "cancelled", "the kiosk service's job was cancelled"),
+        (51, "service-unavailable", "the kiosk service (io.smartsetup1) is not on the bus"),
+        (52, "service-busy", "the kiosk service's queue is full"),
+        (53, "not-authorized", "the bus or the kiosk service refused the caller"),
+        (54, "no-agent", "a secret was needed and no agent of the caller gave it"),
         (57, "no-history", "no provisioning history in --state-dir, or it cannot be read"),
     ]
 
@@ -142,6 +158,11 @@ public enum ExitCodeTable {
         case .timedOut: return "timeout"
         case .printerLost: return "printer-lost"
         case .messageLost: return "message-lost"
+        case .cancelled: return "cancelled"
+        case .serviceUnavailable: return "service-unavailable"
+        case .serviceBusy: return "service-busy"
+        case .notAuthorized: return "not-authorized"
+        case .noAgent: return "no-agent"
         }
     }
 

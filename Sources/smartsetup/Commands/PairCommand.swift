@@ -43,6 +43,8 @@ struct PairCommand: AsyncParsableCommand {
     @Flag(help: "Ask the printer to turn WPS off after joining.")
     var disableWPS = false
 
+    @Flag(help: "Pair through the kiosk service (io.smartsetup1, `smartsetup serve`) instead of the adapter directly.")
+    var service = false
     @Flag(help: "Pair every printer in setup mode heard during --scan-time, one after another, asking for each one's PIN on the terminal (or --button); --timeout is per printer. Exit 0 only if all succeeded, else the first failure's code.")
     var all = false
 
@@ -58,6 +60,7 @@ struct PairCommand: AsyncParsableCommand {
         if !dns.isEmpty && staticIP == nil { throw ValidationError("--dns goes with --static-ip (with DHCP the network gives the DNS servers)") }
         guard Self.security(security) != nil else { throw ValidationError("--security must be open, wpa2, wpa3 or wpa2-wpa3") }
         if (staticIP == nil) != (gateway == nil) { throw ValidationError("--static-ip and --gateway go together") }
+        if all && service { throw ValidationError("--all and --service exclude each other") }
         if all && (target.printer != nil || target.pin != nil || target.pinFile != nil || target.pinStdin) {
             throw ValidationError("--all asks for each printer's PIN on the terminal (or uses --button): it takes no --printer, --pin, --pin-file or --pin-stdin")
         }
@@ -65,6 +68,7 @@ struct PairCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(json: target.json)
+        if service { return try await runReporting(console) { () throws(SetupError) in try await pairThroughService(console) } }
         if all { return try await runAll(console) }
         try await runReporting(console) { () throws(SetupError) in
             // Secrets may come from a pipe: reading them is bounded by the deadline too.
@@ -92,7 +96,7 @@ struct PairCommand: AsyncParsableCommand {
         }
     }
 
-    private func makeRequest() async throws(SetupError) -> PairRequest {
+    func makeRequest() async throws(SetupError) -> PairRequest {
         let (credentials, corrected) = try await makeCredentials()
         return PairRequest(target: try await target.target(), credentials: credentials, correctedPassphrase: corrected)
     }
