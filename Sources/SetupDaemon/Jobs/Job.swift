@@ -118,9 +118,6 @@ public final class Job: Sendable {
         for waiter in waiters { waiter.resume(returning: reason) }
     }
 
-    /// Why the job was cancelled, if it was.
-    public var cancelReason: String? { state.withLock { $0.cancelReason } }
-
     /// Returns the reason once the job is cancelled. Waits forever otherwise: race it.
     func cancellation() async -> String {
         await withCheckedContinuation { continuation in
