@@ -646,7 +646,9 @@ class Contract:
     def check_agent_state_when_asked(self):
         asks = [c for c in self.agent.calls if c[0] == "RequestPIN"]
         expect(asks, "no RequestPIN recorded")
+        seen = ", ".join("attempt %d asked in State %s with Attempt %d" % (c[2][1], c[3], c[4]) for c in asks)
         for method, job, args, state, attempt in asks:
+            expect(state == "authenticating" and attempt == args[1], seen)
             expect(state == "authenticating", "RequestPIN attempt %d came while State was %r (dbus-api.md: authenticating = proving the PIN, or asking the agent for it)" % (args[1], state))
             expect(attempt == args[1], "Attempt property %d while RequestPIN asked attempt %d" % (attempt, args[1]))
 
