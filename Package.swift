@@ -13,12 +13,14 @@ let package = Package(
         .library(name: "BlueZ", targets: ["BlueZ"]),
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "SetupHistory", targets: ["SetupHistory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -71,10 +73,16 @@ let package = Package(
         .target(
             name: "SetupDaemon",
             dependencies: [
-                "SetupCentral", "SetupProtocol", "DBus", "Deadlines",
+                "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["README.md"]
+        ),
+        // The provisioning history: one record per finished job in SQLite (GRDB), crash-safe.
+        .target(
+            name: "SetupHistory",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"]
         ),
         // The command-line tool.
@@ -84,7 +92,7 @@ let package = Package(
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "SetupDaemon",
+                "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -118,6 +126,9 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "DBus"]),
+        // Test-only child of SetupHistoryTests' crash test: appends records until SIGKILLed.
+        .executableTarget(name: "HistoryCrashWriter", dependencies: ["SetupHistory"], path: "Tests/HistoryCrashWriter"),
+        .testTarget(name: "SetupHistoryTests", dependencies: ["SetupHistory", "HistoryCrashWriter", "TestSupport"]),
 
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "TestSupport"]),
@@ -140,7 +151,7 @@ let package = Package(
         // the built `smartsetup serve`.
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["SetupDaemon", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
+            dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
         ),
     ]
 )

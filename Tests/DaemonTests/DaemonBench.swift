@@ -2,6 +2,7 @@ import DBus
 import Logging
 import SetupCentral
 import SetupDaemon
+import SetupHistory
 import SetupLab
 import SetupPrinter
 import SetupProtocol
@@ -36,8 +37,9 @@ struct DaemonBench: Sendable {
         let logs = LogLines()
         let address = lab.busAddress
         guard let adapters else { return DaemonBench(lab: lab, logs: logs) }
+        let history = StoreHistory(store: try HistoryStore(directory: try await stateDirectory()))
         let daemon = SetupDaemon(
-            configuration: SetupDaemon.Configuration(bus: .address(address), adapters: adapters, limits: limits) {
+            configuration: SetupDaemon.Configuration(bus: .address(address), adapters: adapters, limits: limits, history: history) {
                 (name) async throws(SetupError) -> any SetupRadio in try await BlueZRadio.open(adapter: name, bus: .address(address))
             },
             logger: Logger(label: "test") { label in JournalLogHandler(label: label, level: .debug, journald: false) { logs.append($0) } })

@@ -56,3 +56,22 @@ import TestSupport
         #expect(run.stderr.contains("service-unavailable"), "\(run.stderr)")
     }
 }
+
+/// `pair --service` on a terminal without a PIN option: it registers an agent that prompts.
+@Suite(.cleansUp) struct PairServiceTerminalTests {
+    @Test func theAgentPromptsAtTheTerminalAgainAfterAWrongPIN() async throws {
+        let bench = try await DaemonBench.start()
+        let passphrase = FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-daemon-\(UUID())").path
+        try "correct horse battery\n".write(toFile: passphrase, atomically: true, encoding: .utf8)
+        try CleanupScope.atEnd(of: "a file") { try? FileManager.default.removeItem(atPath: passphrase) }
+        let session = try TerminalSession(
+            "\(smartsetupExecutable) pair --service --printer 3F0A --ssid HomeNet --passphrase-file \(passphrase) --timeout 60",
+            environment: ["DBUS_SYSTEM_BUS_ADDRESS": bench.lab.busAddress])
+        try await session.waitFor(["Printer PIN"])
+        let wrong = TestSupport.wrongPIN(not: bench.lab.printers[0].presentedPIN).revealedForDisplay()
+        try await session.run(wrong, expecting: [#"Wrong PIN \(2 attempts left\)"#])
+        try await session.run(try bench.pin(), expecting: [#"Printer 3F0A joined "HomeNet" with address 192\.168\.1\.57/24"#])
+        #expect(await session.tool.exitStatus() == 0)
+        #expect(!session.transcript.contains(try bench.pin()) && !session.transcript.contains(wrong), "a PIN echoed")
+    }
+}

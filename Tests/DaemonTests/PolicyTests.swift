@@ -96,12 +96,12 @@ struct PolicyTests {
 
         let smartsetup = smartsetupExecutable
         // A stranger cannot own the name.
-        let stranger = try await asUser(Self.strangerUID, groups: nil, [smartsetup, "serve", "--bus", address, "--adapter", "hci0"], address: address)
+        let stranger = try await asUser(Self.strangerUID, groups: nil, [smartsetup, "serve", "--bus", address, "--adapter", "hci0", "--state-dir", try await stateDirectory(owner: Self.strangerUID)], address: address)
         #expect(stranger.status == 51, "\(stranger)")
         #expect(stranger.stderr.contains("AccessDenied") || stranger.stderr.contains("not allowed"), "\(stranger.stderr)")
 
         let credentials = ["--reuid=\(Self.daemonUID)", "--regid=\(Self.daemonUID)", "--init-groups"]
-        let daemon = try RunningTool.start("setpriv", credentials + [smartsetup, "serve", "--bus", address, "--adapter", "hci0"])
+        let daemon = try RunningTool.start("setpriv", credentials + [smartsetup, "serve", "--bus", address, "--adapter", "hci0", "--state-dir", try await stateDirectory(owner: Self.daemonUID)])
         let version = ["busctl", "--address=\(address)", "get-property", "io.smartsetup1", "/io/smartsetup1", "io.smartsetup1.Manager1", "Version"]
         var member = try await asUser(Self.memberUID, groups: gid, version, address: address)
         try await eventually("the daemon answers a member of the group") {

@@ -1,6 +1,7 @@
 import DBus
 import Foundation
 import SetupDaemon
+import SetupHistory
 import Synchronization
 import Testing
 import TestSupport
@@ -16,12 +17,23 @@ var smartsetupExecutable: String {
         .appendingPathComponent(".build/debug/smartsetup").path
 }
 
+/// A fresh state directory for `serve --state-dir` (removed by the cleanup scope); `owner`
+/// (a user name) gets it when given.
+func stateDirectory(owner: String? = nil) async throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-state-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+    try CleanupScope.atEnd(of: "a state directory") { try? FileManager.default.removeItem(atPath: path) }
+    if let owner { #expect(try await Tool.run("chown", [owner, path], deadline: .seconds(10)).status == 0) }
+    return path
+}
+
 /// `smartsetup serve` as a process over the simulated BlueZ.
 @Suite(.cleansUp) struct ServeProcessTests {
     @Test func sigtermCancelsRunningAndQueuedJobsAndExitsZeroWithinFiveSeconds() async throws {
         let bench = try await DaemonBench.start(printers: 1, servingOn: nil)
+        let state = try await stateDirectory()
         let serve = try RunningTool.start(
-            smartsetupExecutable, ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0", "--log-level", "debug"],
+            smartsetupExecutable, ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0", "--log-level", "debug", "--state-dir", state],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bench.lab.busAddress])
         let client = try await bench.client()
         try await eventually("serve owns io.smartsetup1", within: .seconds(30)) {
@@ -78,6 +90,13 @@ var smartsetupExecutable: String {
         #expect(seen[queued]?.last == "cancelled", "\(seen)")
         #expect(try await client.nameOwner(of: ServiceNames.busName) == nil)
 
+        // The three jobs are in the history (the database file holds no secret either).
+        let records = try HistoryStore(readingFrom: state).records()
+        #expect(records.map(\.outcome).sorted() == ["cancelled", "cancelled", "succeeded"], "\(records)")
+        #expect(records.first { $0.outcome == "succeeded" }?.printerIPv4 == "192.168.1.57/24")
+        let database = try Data(contentsOf: URL(fileURLWithPath: state + "/" + HistoryStore.fileName))
+        for secret in [pin, passphrase] { #expect(database.range(of: Data(secret.utf8)) == nil, "a secret in the database") }
+
         // Every log line of the run: transitions with job, printer, adapter, state and reason; no secret.
         let log = serve.stderr
         #expect(log.contains("job=1 kind=pair printer=3F0A reason="), "\(log)")
@@ -91,7 +110,7 @@ var smartsetupExecutable: String {
     @Test func journaldPrioritiesWhenJournalStreamIsSet() async throws {
         let bench = try await DaemonBench.start(printers: 0, servingOn: nil)
         let serve = try RunningTool.start(
-            smartsetupExecutable, ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0"],
+            smartsetupExecutable, ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0", "--state-dir", try await stateDirectory()],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bench.lab.busAddress, "JOURNAL_STREAM": "8:1234"])
         let client = try await bench.client()
         try await eventually("serve owns io.smartsetup1", within: .seconds(30)) { try await client.nameOwner(of: ServiceNames.busName) != nil }

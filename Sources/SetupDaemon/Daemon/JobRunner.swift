@@ -75,12 +75,10 @@ final class JobRunner: Sendable {
                 }
             }
             let result = try await service.pair(PairRequest(target: target, credentials: credentials, correctedPassphrase: corrected), progress: progress)
-            job.update { $0.address = result.address.description }
-            return .succeeded("printer \(result.printer.shortID) joined the network with address \(result.address)")
+            return .succeeded("printer \(result.printer.shortID) joined the network with address \(result.address)", address: result.address.description)
         case .wifiScan:
             let networks = try await service.wifiScan(target, progress: progress)
-            job.update { $0.networks = networks }
-            return .succeeded("the printer sees \(networks.count) network\(networks.count == 1 ? "" : "s")")
+            return .succeeded("the printer sees \(networks.count) network\(networks.count == 1 ? "" : "s")", networks: networks)
         case .identify:
             try await service.identify(target, action: request.action, progress: progress)
             return .succeeded("the printer shows itself")

@@ -97,9 +97,12 @@ public final class Job: Sendable {
         if !changed.isEmpty { onChange(self, changed) }
     }
 
-    /// Ends the job with `outcome` (no effect on a finished job).
+    /// Ends the job with `outcome` (no effect on a finished job): one change, so one
+    /// `PropertiesChanged` carries the final state with its error, message and result.
     public func finish(_ outcome: JobOutcome) {
         update { snapshot in
+            snapshot.address = outcome.address
+            snapshot.networks = outcome.networks
             snapshot.state = outcome.state
             snapshot.error = outcome.error
             snapshot.exitCode = outcome.exitCode

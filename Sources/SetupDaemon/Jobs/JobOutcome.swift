@@ -1,4 +1,5 @@
 import SetupCentral
+import SetupProtocol
 
 /// How a finished job ended: its `Error` name, `ExitCode` and `Message`.
 public struct JobOutcome: Sendable, Equatable {
@@ -10,10 +11,14 @@ public struct JobOutcome: Sendable, Equatable {
     public var exitCode: Int32
     /// For a person; never a secret.
     public var message: String
+    /// The printer's address on the network (a pair job's success), else "".
+    public var address = ""
+    /// The networks the printer sees (a wifi-scan job's success).
+    public var networks: [ScanResult] = []
 
     /// Success with `message`.
-    public static func succeeded(_ message: String) -> JobOutcome {
-        JobOutcome(state: .succeeded, error: "", exitCode: 0, message: message)
+    public static func succeeded(_ message: String, address: String = "", networks: [ScanResult] = []) -> JobOutcome {
+        JobOutcome(state: .succeeded, error: "", exitCode: 0, message: message, address: address, networks: networks)
     }
 
     /// The outcome of a service failure: `cancelled` keeps its own state, every other kind fails.

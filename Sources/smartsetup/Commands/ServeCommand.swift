@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import SetupCentral
 import SetupDaemon
+import SetupHistory
 
 /// `smartsetup serve`: the kiosk service, `io.smartsetup1` on the system bus (Protocol/dbus-api.md).
 struct ServeCommand: AsyncParsableCommand {
@@ -23,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "An adapter to use (repeatable); every adapter BlueZ has at start when omitted.")
     var adapter: [String] = []
 
+    @Option(help: "Where the history of finished jobs is kept (history.sqlite; created 0700 if missing).")
+    var stateDir: String = "/var/lib/smartsetup"
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -40,8 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ExitCode(console.report(error))
         }
+        let store: HistoryStore
+        do throws(HistoryError) { store = try HistoryStore(directory: stateDir) } catch {
+            throw ExitCode(console.report(SetupError(.internalError, "cannot open the history: \(error.message)")))
+        }
         let daemon = SetupDaemon(
-            configuration: SetupDaemon.Configuration(bus: bus.map(DBusBusAddress.address) ?? .system, adapters: adapters) {
+            configuration: SetupDaemon.Configuration(
+                bus: bus.map(DBusBusAddress.address) ?? .system, adapters: adapters, history: StoreHistory(store: store)
+            ) {
                 (name) async throws(SetupError) -> any SetupRadio in try await BlueZRadio.open(adapter: name)
             },
             logger: logger)
