@@ -14,6 +14,8 @@ packages=(
     bluez             # bluetoothctl: a real BlueZ client driven against the simulated BlueZ
     python3-cryptography  # the independent Python implementation that checks Protocol/vectors
     libsqlite3-dev    # SQLite for GRDB (SetupHistory: the provisioning history)
+    python3-dbus      # examples/kiosk.py and Tests/DaemonClients: D-Bus clients of `serve`
+    python3-gi        # their GLib main loop
 )
 missing=()
 for p in "${packages[@]}"; do
