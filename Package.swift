@@ -64,12 +64,15 @@ let package = Package(
             dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
+        // Our protocol out of btmon captures (btsnoop, HCI, L2CAP, ATT): `smartsetup decode`. No I/O.
+        .target(name: "TraceDecoding", dependencies: ["SetupProtocol"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
             dependencies: [
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
+                "TraceDecoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -120,5 +123,6 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
         ),
+        .testTarget(name: "TraceDecodingTests", dependencies: ["TraceDecoding", "SetupProtocol"], exclude: ["Fixtures"]),
     ]
 )
