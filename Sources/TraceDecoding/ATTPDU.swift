@@ -12,6 +12,8 @@ enum ATTPDU: Equatable {
     case write(handle: UInt16, value: [UInt8], withResponse: Bool)
     /// Handle Value Notification or Indication: server → client.
     case notification(handle: UInt16, value: [UInt8])
+    /// Multiple Handle Value Notification (EATT): (handle, value) pairs, server → client.
+    case multipleNotifications([(handle: UInt16, value: [UInt8])])
     /// Exchange MTU Request or Response.
     case exchangeMTU(UInt16)
     /// Anything else.
@@ -51,6 +53,17 @@ enum ATTPDU: Equatable {
         case 0x1B, 0x1D:
             guard let handle = ByteReader.u16le(body, 0) else { return nil }
             return .notification(handle: handle, value: Array(body.dropFirst(2)))
+        case 0x23:
+            // handle (2) ‖ length (2) ‖ value, repeated
+            var pairs: [(handle: UInt16, value: [UInt8])] = []
+            var at = 0
+            while let handle = ByteReader.u16le(body, at), let length = ByteReader.u16le(body, at + 2) {
+                let start = body.startIndex + at + 4
+                guard body.endIndex - start >= Int(length) else { break }
+                pairs.append((handle, Array(body[start..<(start + Int(length))])))
+                at += 4 + Int(length)
+            }
+            return .multipleNotifications(pairs)
         default:
             return .other(opcode)
         }

@@ -27,6 +27,12 @@ public struct TraceDecoder: Sendable {
         var toCentralOpener: SecureChannel?
         var toPrinterCounter: UInt64 = 0
         var toCentralCounter: UInt64 = 0
+        /// EATT channels (L2CAP CIDs opened with PSM 0x0027) and the signalling identifiers of
+        /// requests still unanswered.
+        var eattChannels: Set<UInt16> = []
+        var eattRequests: Set<UInt8> = []
+        /// An EATT SDU in progress per channel: its announced length and the octets so far.
+        var eattSDUs: [UInt16: (length: Int, octets: [UInt8])] = [:]
     }
 
     private let keyLog: KeyLogFile
@@ -88,10 +94,67 @@ public struct TraceDecoder: Sendable {
             connection.l2capLength = nil
             if channel == 0x0004, let att = ATTPDU.parse(pdu) {
                 items = self.att(att, on: &connection, record: record, handle: handle)
+            } else if channel == 0x0005 {
+                Self.signalling(pdu, on: &connection)
+            } else if let channel, connection.eattChannels.contains(channel), let sdu = Self.eattSDU(pdu, channel: channel, on: &connection),
+                      let att = ATTPDU.parse(sdu) {
+                items = self.att(att, on: &connection, record: record, handle: handle)
             }
         }
         connections[key] = connection
         return items
+    }
+
+    /// LE signalling (CID 5): credit-based connection requests for EATT (PSM 0x0027) and their
+    /// responses name the channels that carry ATT besides CID 4 (Core Vol 3 Part A §4.22-4.26).
+    static func signalling(_ pdu: [UInt8], on connection: inout Connection) {
+        guard pdu.count >= 4 else { return }
+        let code = pdu[0], identifier = pdu[1]
+        let body = pdu[4...]
+        switch code {
+        case 0x14, 0x17:
+            // LE credit based (0x14: PSM, SCID, …) or enhanced credit based (0x17: PSM, MTU, MPS,
+            // credits, SCIDs…) connection request.
+            guard ByteReader.u16le(body, 0) == 0x0027 else { return }
+            connection.eattRequests.insert(identifier)
+            if code == 0x14, let source = ByteReader.u16le(body, 2) { connection.eattChannels.insert(source) }
+            if code == 0x17 {
+                var at = 8
+                while let source = ByteReader.u16le(body, at) { connection.eattChannels.insert(source); at += 2 }
+            }
+        case 0x15, 0x18:
+            // Responses: 0x15 DCID, MTU, MPS, credits, result; 0x18 MTU, MPS, credits, result, DCIDs…
+            guard connection.eattRequests.remove(identifier) != nil else { return }
+            if code == 0x15, let destination = ByteReader.u16le(body, 0) { connection.eattChannels.insert(destination) }
+            if code == 0x18 {
+                var at = 8
+                while let destination = ByteReader.u16le(body, at) {
+                    if destination != 0 { connection.eattChannels.insert(destination) }
+                    at += 2
+                }
+            }
+        default:
+            return
+        }
+    }
+
+    /// One K-frame of an EATT channel: the first carries the SDU length; returns the SDU (an ATT
+    /// PDU) once complete.
+    static func eattSDU(_ frame: [UInt8], channel: UInt16, on connection: inout Connection) -> [UInt8]? {
+        if var partial = connection.eattSDUs[channel] {
+            partial.octets += frame
+            guard partial.octets.count >= partial.length else {
+                connection.eattSDUs[channel] = partial
+                return nil
+            }
+            connection.eattSDUs[channel] = nil
+            return Array(partial.octets.prefix(partial.length))
+        }
+        guard let length = ByteReader.u16le(frame[...], 0) else { return nil }
+        let octets = Array(frame.dropFirst(2))
+        if octets.count >= Int(length) { return Array(octets.prefix(Int(length))) }
+        connection.eattSDUs[channel] = (Int(length), octets)
+        return nil
     }
 
     private mutating func event(_ record: MonitorRecord) -> [TraceItem] {
@@ -184,6 +247,11 @@ public struct TraceDecoder: Sendable {
         case .notification(let target, let value):
             guard target == connection.handles.events else { return [] }
             return fragment(value, direction: .toCentral, on: &connection, record: record, handle: handle)
+        case .multipleNotifications(let pairs):
+            return pairs.flatMap { pair in
+                pair.handle == connection.handles.events
+                    ? fragment(pair.value, direction: .toCentral, on: &connection, record: record, handle: handle) : []
+            }
         case .exchangeMTU, .other:
             return []
         }

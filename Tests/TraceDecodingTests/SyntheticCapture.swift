@@ -52,10 +52,15 @@ enum SyntheticCapture {
             func declaration(_ valueHandle: UInt16, _ properties: UInt8, _ uuid: BluetoothUUID) -> [UInt8] {
                 le(valueHandle - 1) + [properties] + le(valueHandle) + uuid.littleEndianOctets
             }
-            let response = [0x09, 21] + declaration(infoHandle, 0x02, SetupGATT.infoCharacteristicUUID)
-            writer.att(response, sent: false)
-            writer.att([0x09, 21] + declaration(requestHandle, 0x0C, SetupGATT.requestCharacteristicUUID), sent: false)
-            writer.att([0x09, 21] + declaration(eventsHandle, 0x10, SetupGATT.eventsCharacteristicUUID), sent: false)
+            // Read By Type Request (characteristic declarations, 0x2803) and its response, per characteristic.
+            for (handle, properties, uuid) in [
+                (infoHandle, UInt8(0x02), SetupGATT.infoCharacteristicUUID),
+                (requestHandle, 0x0C, SetupGATT.requestCharacteristicUUID),
+                (eventsHandle, 0x10, SetupGATT.eventsCharacteristicUUID),
+            ] {
+                writer.att([0x08] + le(handle - 1) + le(0xFFFF) + le(0x2803), sent: true)
+                writer.att([0x09, 21] + declaration(handle, properties, uuid), sent: false)
+            }
         }
         let info = try PublicInfo(supportedVersions: [1], shortID: ShortID(0x3F0A), authMethod: .displayedPIN, deviceClass: .printer, model: "Emulated")
         writer.att([0x0A] + le(infoHandle), sent: true)

@@ -10,10 +10,15 @@ import TraceDecoding
         let keyLog = try SyntheticCapture.keyLogLine() + "\n"
         let captureFile = SyntheticCapture.fixtures.appendingPathComponent("synthetic-happy-path.btsnoop")
         let keyLogFile = SyntheticCapture.fixtures.appendingPathComponent("synthetic-happy-path.keylog")
+        // The same without the characteristic discovery (a cached database): for handles given by hand.
+        let cached = try SyntheticCapture.capture(discovery: false)
+        let cachedFile = SyntheticCapture.fixtures.appendingPathComponent("synthetic-cached-database.btsnoop")
         if ProcessInfo.processInfo.environment["REGENERATE_FIXTURES"] == "1" {
             try Data(capture).write(to: captureFile)
             try Data(keyLog.utf8).write(to: keyLogFile)
+            try Data(cached).write(to: cachedFile)
         }
+        #expect(try Data(contentsOf: cachedFile) == Data(cached))
         #expect(try Data(contentsOf: captureFile) == Data(capture))
         #expect(try String(contentsOf: keyLogFile, encoding: .utf8) == keyLog)
     }
@@ -88,5 +93,38 @@ import TraceDecoding
     @Test func aBadKeyLogLineIsNamedByNumber() {
         #expect(throws: TraceError.badKeyLogLine(2)) { try KeyLogFile(text: "# comment\nSMARTSETUP_SESSION_KEYS 00\n") }
         #expect(throws: Never.self) { try KeyLogFile(text: "\n# only a comment\n") }
+    }
+}
+
+/// The decoder on the VM tier's capture of real bluetoothd (EATT, both controllers' views).
+@Suite struct RealCaptureTests {
+    func capture() throws -> [UInt8] {
+        Array(try Data(contentsOf: SyntheticCapture.fixtures.appendingPathComponent("realbluez-pair-and-wrong-pin.btsnoop")))
+    }
+
+    func keyLog() throws -> KeyLogFile {
+        try KeyLogFile(text: String(contentsOf: SyntheticCapture.fixtures.appendingPathComponent("realbluez-pair-and-wrong-pin.keylog"), encoding: .utf8))
+    }
+
+    @Test func thePairingAndTheWrongPINAreDecodedFromTheCentralsView() throws {
+        let central = try TraceDecoder.decode(capture: capture(), keyLog: keyLog()).filter { $0.controller == 0 && $0.connection != nil }
+        #expect(central.map(\.name) == ["ClientHello", "ServerHello", "ClientFinish", "SetCredentials"]
+            + Array(repeating: "JoinStatus", count: 5) + ["ClientHello", "ServerHello", "Error", "Error"])
+        #expect(central[3].field("SSID") == "\"HomeNet\"")
+        #expect(central[3].field("passphrase")?.hasSuffix(" octets>") == true)
+        #expect(central[8].field("address") == "192.168.1.57/24")
+        #expect(central[11].direction == .toPrinter)
+        #expect(central[11].field("code") == "authenticationFailed")
+        #expect(central[12].field("attempts left") == "2")
+    }
+
+    @Test func bothControllersSeeTheSameSessionAndThePrinterAdvertisesBusy() throws {
+        let items = try TraceDecoder.decode(capture: capture(), keyLog: keyLog())
+        let printer = items.filter { $0.controller == 1 && $0.connection != nil }
+        #expect(printer.map(\.name) == items.filter { $0.controller == 0 && $0.connection != nil }.map(\.name))
+        let advertised = items.filter { $0.name == "AdvertisingData" }
+        #expect(advertised.contains { $0.field("busy") == "true" })
+        #expect(advertised.contains { $0.field("provisioned") == "true" })
+        #expect(items.contains { $0.name == "Advertisement" && $0.field("short id") == "3F0A" })
     }
 }
