@@ -13,6 +13,7 @@ packages=(
     libglib2.0-bin    # gdbus: a real client in the tests
     bluez             # bluetoothctl: a real BlueZ client driven against the simulated BlueZ
     python3-cryptography  # the independent Python implementation that checks Protocol/vectors
+    tshark            # runs Tools/wireshark/smartsetup.lua on the committed captures in the tests
 )
 missing=()
 for p in "${packages[@]}"; do
