@@ -163,9 +163,12 @@ public struct TraceDecoder: Sendable {
         let parameters = data[2...]
         switch data[0] {
         case 0x05:
-            // Disconnection Complete: status, handle; the handle may be reused afterwards.
+            // Disconnection Complete: status, handle. The handle may be reused by the next
+            // connection, which starts afresh but keeps the value handles learnt: bluetoothd
+            // caches the printer's database and does not discover it again.
             if let handle = ByteReader.u16le(parameters, 1) {
-                connections[UInt32(record.controllerIndex) << 16 | UInt32(handle & 0x0fff)] = nil
+                let key = UInt32(record.controllerIndex) << 16 | UInt32(handle & 0x0fff)
+                if let old = connections[key] { connections[key] = Connection(handles: old.handles) }
             }
             return []
         case 0x3E:

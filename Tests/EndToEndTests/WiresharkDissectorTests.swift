@@ -46,4 +46,18 @@ struct WiresharkDissectorTests {
         #expect(result.stdout.contains("central → printer ClientHello"))
         #expect(result.stdout.contains("printer → central ServerHello"))
     }
+
+    @Test func onTheRealCaptureOverEATTTheWholeSessionIsNamed() async throws {
+        let keyLog = Self.fixtures.appendingPathComponent("realbluez-pair-and-wrong-pin.keylog").path
+        let result = try await tshark("realbluez-pair-and-wrong-pin.btsnoop", options: ["smartsetup.keylog:\(keyLog)"])
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n")
+        for name in ["central → printer ClientHello", "printer → central ServerHello",
+                     "central → printer ClientFinish, SetCredentials SSID HomeNet [sealed #0]",
+                     "printer → central JoinStatus received [sealed #0]", "printer → central JoinStatus connected [sealed #4]",
+                     "printer → central Error authenticationFailed, attempts left 2", "LE Set Advertising Data [smartsetup printer 3F0A]"] {
+            #expect(lines.contains { $0.contains(name) }, "no '\(name)' in \(result.stdout)")
+        }
+        #expect(!result.stdout.contains("Lua Error"))
+    }
 }

@@ -4,7 +4,9 @@
 --   tshark -X lua_script:Tools/wireshark/smartsetup.lua -r trace.btsnoop
 -- It registers on our characteristic UUIDs (bluetooth.uuid table; needs the GATT discovery in the
 -- capture) and, when the capture has none, on the value handles given in the preferences
--- smartsetup.request_handle / events_handle / info_handle. It shows each fragment's header
+-- smartsetup.request_handle / events_handle / info_handle. ATT on EATT channels (bluetoothd's
+-- default Channels = 3), which Wireshark 4.0 does not hand to its ATT dissector, is read here
+-- with the value handles of the discovery on CID 4. It shows each fragment's header
 -- (SPEC §6), reassembles messages per controller, connection and direction, decodes plain records
 -- (ClientHello, ServerHello, ClientFinish, Error), the Info value and the advertisement's
 -- manufacturer data, and shows sealed records with their counter.
@@ -105,12 +107,18 @@ local f_chandle = try_field("bthci_acl.chandle")
 local f_att_handle = try_field("btatt.handle")
 local f_att_opcode = try_field("btatt.opcode")
 local f_att_value = try_field("btatt.value")
+local f_btatt = try_field("btatt")
+local f_l2cap_cid = try_field("btl2cap.cid")
+local f_l2cap_payload = try_field("btl2cap.payload")
 
 -- State of the first pass, kept across packets; results by frame number for later passes.
 local reassembly, sessions, results, handled, keylog = {}, {}, {}, {}, nil
+-- Value handles of our characteristics per connection, learnt from the discovery on CID 4, for
+-- EATT channels, which Wireshark 4.0 does not hand to its ATT dissector.
+local discovered = {}
 
 function proto.init()
-    reassembly, sessions, results, handled, keylog = {}, {}, {}, {}, nil
+    reassembly, sessions, results, handled, keylog, discovered = {}, {}, {}, {}, nil, {}
 end
 
 local function connection_key(pinfo)
@@ -434,9 +442,65 @@ end
 local ok_company, company_table = pcall(DissectorTable.get, "btcommon.eir_ad.manufacturer_company_id")
 if ok_company and company_table then company_table:add(0xffff, adv) end
 
--- Fallback: value handles from the preferences, for captures without a GATT discovery.
+-- Our value handles from a Read By Type Response listing characteristic declarations, read from
+-- the ATT PDU's own octets: (declaration handle, properties, value handle, 128-bit UUID) each.
+local UUID_LE = { ["25974f6d422fd7b6d44a1037e5a0a96f"] = "info", ["25974f6d422fd7b6d44a1037e6a0a96f"] = "request",
+    ["25974f6d422fd7b6d44a1037e7a0a96f"] = "events" }
+local function learn_handles(pinfo)
+    if not f_btatt then return end
+    local att = f_btatt()
+    if not att then return end
+    local pdu = att.range:tvb()
+    if pdu:len() < 2 or pdu(0, 1):uint() ~= 0x09 or pdu(1, 1):uint() ~= 21 then return end
+    local at = 2
+    while at + 21 <= pdu:len() do
+        local role = UUID_LE[tostring(pdu(at + 5, 16):bytes()):lower()]
+        if role then
+            local conn = connection_key(pinfo)
+            discovered[conn] = discovered[conn] or {}
+            discovered[conn][role] = pdu(at + 3, 2):le_uint()
+        end
+        at = at + 21
+    end
+end
+
+-- An EATT K-frame (SDU length, then an ATT PDU) on a dynamic channel.
+local function dissect_eatt(pinfo, tree)
+    if not f_l2cap_cid or not f_l2cap_payload then return end
+    local cid, payload = f_l2cap_cid(), f_l2cap_payload()
+    if not cid or not payload or cid.value < 0x40 then return end
+    local handles = discovered[connection_key(pinfo)]
+    if not handles then return end
+    local whole = payload.range:tvb()
+    -- Wireshark strips the SDU length on the channel direction it knows (an "LE Information
+    -- frame"); on the other one the payload still starts with it.
+    local tvb = whole
+    if whole:len() >= 5 and whole(0, 2):le_uint() == whole:len() - 2 then tvb = whole(2):tvb() end
+    if tvb:len() < 3 then return end
+    local opcode = tvb(0, 1):uint()
+    if opcode == 0x12 or opcode == 0x52 then
+        if tvb(1, 2):le_uint() == handles.request and tvb:len() > 3 then dissect_fragment(tvb(3):tvb(), pinfo, tree, "c2p") end
+    elseif opcode == 0x1b then
+        if tvb(1, 2):le_uint() == handles.events and tvb:len() > 3 then dissect_fragment(tvb(3):tvb(), pinfo, tree, "p2c") end
+    elseif opcode == 0x23 then
+        local at = 1
+        while at + 4 <= tvb:len() do
+            local handle, length = tvb(at, 2):le_uint(), tvb(at + 2, 2):le_uint()
+            if at + 4 + length > tvb:len() then break end
+            if handle == handles.events and length > 0 then dissect_fragment(tvb(at + 4, length):tvb(), pinfo, tree, "p2c") end
+            at = at + 4 + length
+        end
+    end
+end
+
+-- Fallback: value handles from the preferences, for captures without a GATT discovery; and EATT.
 local fallback = Proto("smartsetup_handles", "smartsetup (by handle)")
 function fallback.dissector(tvb, pinfo, tree)
+    if not pinfo.visited and f_att_opcode then
+        local opcode = f_att_opcode()
+        if opcode and opcode.value == 0x09 then learn_handles(pinfo) end
+    end
+    if not handled[pinfo.number] then dissect_eatt(pinfo, tree) end
     if handled[pinfo.number] or not f_att_handle or not f_att_opcode or not f_att_value then return end
     local handle, opcode, value = f_att_handle(), f_att_opcode(), f_att_value()
     if not handle or not opcode or not value then return end
@@ -450,4 +514,4 @@ function fallback.dissector(tvb, pinfo, tree)
         dissect_info(bytes, pinfo, tree)
     end
 end
-register_postdissector(fallback)
+register_postdissector(fallback, true)
