@@ -85,6 +85,8 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"]
         ),
+        // Our protocol out of btmon captures (btsnoop, HCI, L2CAP, ATT): `smartsetup decode`. No I/O.
+        .target(name: "TraceDecoding", dependencies: ["SetupProtocol"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
@@ -92,6 +94,7 @@ let package = Package(
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
                 "SetupHistory",
+                "TraceDecoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
@@ -162,5 +165,6 @@ let package = Package(
             name: "DaemonTests",
             dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
         ),
+        .testTarget(name: "TraceDecodingTests", dependencies: ["TraceDecoding", "SetupProtocol"], exclude: ["Fixtures"]),
     ]
 )

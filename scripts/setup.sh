@@ -16,6 +16,7 @@ packages=(
     libsqlite3-dev    # SQLite for GRDB (SetupHistory: the provisioning history)
     python3-dbus      # examples/kiosk.py and Tests/DaemonClients: D-Bus clients of `serve`
     python3-gi        # their GLib main loop
+    tshark            # runs Tools/wireshark/smartsetup.lua on the committed captures in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -18,6 +18,7 @@ struct SmartSetupCommand: AsyncParsableCommand {
             EmulateCommand.self, SimCommand.self, DemoCommand.self,
             ServeCommand.self,
             HistoryCommand.self,
+            DecodeCommand.self,
         ]
     )
 }

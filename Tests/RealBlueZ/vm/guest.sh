@@ -43,6 +43,8 @@ stamp "dbus up"
 
 if [ "$BTMON" = 1 ]; then
     btmon -w "$RESULTS/hci.btsnoop" >/dev/null 2>&1 &
+    # The session key log (SPEC §18) of every smartsetup run, for `smartsetup decode --keylog`.
+    export SMARTSETUP_KEYLOGFILE="$RESULTS/session.keylog"
 fi
 /usr/libexec/bluetooth/bluetoothd -n -d >"$RESULTS/bluetoothd.log" 2>&1 &
 BLUETOOTHD_PID=$!
