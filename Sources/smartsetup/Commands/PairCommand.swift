@@ -11,7 +11,9 @@ struct PairCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
 
     @Option(help: "The network's SSID.")
-    var ssid: String
+    var ssid: String?
+
+    @OptionGroup var hostWiFi: HostWiFiOptions
 
     @Option(help: "Read the passphrase from the first line of this file.")
     var passphraseFile: String?
@@ -44,6 +46,7 @@ struct PairCommand: AsyncParsableCommand {
     var disableWPS = false
 
     func validate() throws {
+        try hostWiFi.validate(ssid: ssid, passphraseGiven: passphraseFile != nil || passphraseStdin, hidden: hidden)
         if passphrase != nil {
             throw ValidationError("--passphrase is refused: a passphrase on the command line shows in ps. Use --passphrase-file FILE, --passphrase-stdin, or type it at the prompt.")
         }
@@ -71,7 +74,7 @@ struct PairCommand: AsyncParsableCommand {
                 "paired",
                 ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
                  "roundTripsToAccepted": .int(result.untilAccepted.roundTrips)],
-                text: "✓ Printer \(result.printer.shortID) joined \"\(ssid)\" with address \(result.address)")
+                text: "✓ Printer \(result.printer.shortID) joined \(ssid.map { "\"\($0)\"" } ?? "the host's Wi-Fi network") with address \(result.address)")
         }
     }
 
@@ -86,6 +89,11 @@ struct PairCommand: AsyncParsableCommand {
     }
 
     private func makeRequest() async throws(SetupError) -> PairRequest {
+        if hostWiFi.isUsed {
+            let credentials = try await hostWiFi.credentials(staticIPv4: try staticConfiguration(), hostname: hostname, disableWPS: disableWPS)
+            return PairRequest(target: try await target.target(), credentials: credentials, correctedPassphrase: nil)
+        }
+        let ssid = ssid ?? ""
         let security = Self.security(security) ?? .wpa2PSK
         var passphrase: WiFiPassphrase?
         if security != .open {
