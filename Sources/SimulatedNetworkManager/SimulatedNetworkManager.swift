@@ -16,44 +16,27 @@ public final class SimulatedNetworkManager: Sendable {
     let connection: DBusConnection
     let server: DBusObjectServer
     let state: Mutex<NetworkManagerState>
-    private let ownedDaemon: PrivateBusDaemon?
     private let ownsConnection: Bool
-    /// The address of the bus, when the simulation started it or was given it.
-    public let busAddress: String?
 
-    private init(connection: DBusConnection, profiles: [SimulatedWiFiProfile], daemon: PrivateBusDaemon?, address: String?, ownsConnection: Bool) {
+    private init(connection: DBusConnection, profiles: [SimulatedWiFiProfile], ownsConnection: Bool) {
         self.connection = connection
         self.server = DBusObjectServer(send: { [weak connection] message throws(DBusError) in
             guard let connection else { throw DBusError(.disconnected, message: "the connection is gone") }
             _ = try connection.send(message)
         })
         self.state = Mutex(NetworkManagerState(profiles: profiles))
-        self.ownedDaemon = daemon
-        self.busAddress = address
         self.ownsConnection = ownsConnection
     }
 
     /// Starts on `connection` (which the caller keeps and closes) with these saved profiles.
     public static func start(on connection: DBusConnection, profiles: [SimulatedWiFiProfile]) async throws(DBusError) -> SimulatedNetworkManager {
-        try await start(SimulatedNetworkManager(connection: connection, profiles: profiles, daemon: nil, address: nil, ownsConnection: false))
+        try await start(SimulatedNetworkManager(connection: connection, profiles: profiles, ownsConnection: false))
     }
 
     /// Starts on the bus at `busAddress` (e.g. the simulated BlueZ's), on a connection of its own.
     public static func start(busAddress: String, profiles: [SimulatedWiFiProfile]) async throws(DBusError) -> SimulatedNetworkManager {
         let connection = try await DBusConnection.open(.address(busAddress))
-        return try await start(SimulatedNetworkManager(connection: connection, profiles: profiles, daemon: nil, address: busAddress, ownsConnection: true))
-    }
-
-    /// Starts on a private `dbus-daemon` of its own (stopped by ``stop()``).
-    public static func startWithPrivateBus(profiles: [SimulatedWiFiProfile]) async throws(DBusError) -> SimulatedNetworkManager {
-        let daemon = try PrivateBusDaemon()
-        do {
-            let connection = try await DBusConnection.open(.address(daemon.address))
-            return try await start(SimulatedNetworkManager(connection: connection, profiles: profiles, daemon: daemon, address: daemon.address, ownsConnection: true))
-        } catch {
-            daemon.stop()
-            throw error
-        }
+        return try await start(SimulatedNetworkManager(connection: connection, profiles: profiles, ownsConnection: true))
     }
 
     private static func start(_ simulation: SimulatedNetworkManager) async throws(DBusError) -> SimulatedNetworkManager {
@@ -117,12 +100,11 @@ public final class SimulatedNetworkManager: Sendable {
         state.withLock { $0.secretsGranted = granted }
     }
 
-    /// Releases the name and stops answering; stops the private bus if it started one.
+    /// Releases the name and stops answering; closes the connection if it opened it.
     public func stop() async {
         _ = try? await connection.releaseName(Self.service, timeout: .seconds(5))
         connection.setMethodCallHandler(nil)
         if ownsConnection { connection.close() }
-        ownedDaemon?.stop()
     }
 }
 
