@@ -45,7 +45,7 @@ fi
 W=$(mktemp -d /tmp/nm-record.XXXXXX)
 chmod 755 "$W"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 
 # Private copies of everything NetworkManager and polkitd write or read as configuration.
