@@ -38,6 +38,10 @@ let package = Package(
         .target(name: "BlueZ", dependencies: ["DBus", "Deadlines"], exclude: ["README.md"]),
         // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
         .target(name: "SimulatedBlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
+        // The host's Wi-Fi from NetworkManager over D-Bus (pair --host-wifi). Knows nothing of Bluetooth.
+        .target(name: "NetworkManager", dependencies: ["DBus"], exclude: ["README.md"]),
+        // A simulated NetworkManager for that subset, on a private bus (see its README.md).
+        .target(name: "SimulatedNetworkManager", dependencies: ["DBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",
@@ -95,6 +99,7 @@ let package = Package(
                 "SimulatedBlueZ", "Deadlines",
                 "SetupHistory",
                 "TraceDecoding",
+                "NetworkManager", "SimulatedNetworkManager",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
@@ -166,5 +171,8 @@ let package = Package(
             dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
         ),
         .testTarget(name: "TraceDecodingTests", dependencies: ["TraceDecoding", "SetupProtocol"], exclude: ["Fixtures"]),
+        // The NetworkManager client against the simulated NetworkManager; the simulation against
+        // the recordings of real NetworkManager (Tests/RealNetworkManager/reference).
+        .testTarget(name: "NetworkManagerTests", dependencies: ["NetworkManager", "SimulatedNetworkManager", "DBus", "TestSupport"]),
     ]
 )

@@ -52,6 +52,21 @@ public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
         case notAuthorized
         /// A secret was needed and no agent of the caller gave it.
         case noAgent
+        /// The host's own Wi-Fi could not be taken from NetworkManager (`--host-wifi`).
+        case hostWiFi(HostWiFiFailure)
+    }
+
+    /// Why the host's Wi-Fi could not be taken from NetworkManager; the raw value is the name of
+    /// its row in ``ExitCodeTable`` (codes 40-47).
+    public enum HostWiFiFailure: String, Sendable, Hashable, CaseIterable {
+        case notRunning = "nm-not-running"
+        case noWiFiActive = "no-host-wifi"
+        case severalActive = "several-host-wifi"
+        case connectionNotFound = "host-wifi-not-found"
+        case permissionDenied = "nm-permission-denied"
+        case secretNotStored = "nm-secret-not-stored"
+        case unsupportedSecurity = "host-wifi-unsupported"
+        case failed = "nm-failed"
     }
 
     /// What went wrong.
@@ -134,6 +149,14 @@ public enum ExitCodeTable {
         (53, "not-authorized", "the bus or the kiosk service refused the caller"),
         (54, "no-agent", "a secret was needed and no agent of the caller gave it"),
         (57, "no-history", "no provisioning history in --state-dir, or it cannot be read"),
+        (40, "nm-not-running", "--host-wifi: NetworkManager is not running"),
+        (41, "no-host-wifi", "--host-wifi: the host has no active Wi-Fi connection"),
+        (42, "several-host-wifi", "--host-wifi: several Wi-Fi connections active, none chosen"),
+        (43, "host-wifi-not-found", "--host-wifi-id: no saved Wi-Fi connection with that id or UUID"),
+        (44, "nm-permission-denied", "--host-wifi: NetworkManager/polkit refused the passphrase"),
+        (45, "nm-secret-not-stored", "--host-wifi: the passphrase is kept by a user's agent"),
+        (46, "host-wifi-unsupported", "--host-wifi: enterprise (802.1X), WEP or OWE network"),
+        (47, "nm-failed", "--host-wifi: NetworkManager failed or answered unexpectedly"),
     ]
 
     static func code(for kind: SetupError.Kind) -> Int32 {
@@ -163,6 +186,7 @@ public enum ExitCodeTable {
         case .serviceBusy: return "service-busy"
         case .notAuthorized: return "not-authorized"
         case .noAgent: return "no-agent"
+        case .hostWiFi(let failure): return failure.rawValue
         }
     }
 

@@ -11,7 +11,9 @@ struct PairCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
 
     @Option(help: "The network's SSID.")
-    var ssid: String
+    var ssid: String?
+
+    @OptionGroup var hostWiFi: HostWiFiOptions
 
     @Option(help: "Read the passphrase from the first line of this file.")
     var passphraseFile: String?
@@ -49,6 +51,7 @@ struct PairCommand: AsyncParsableCommand {
     var all = false
 
     func validate() throws {
+        try hostWiFi.validate(ssid: ssid, passphraseGiven: passphraseFile != nil || passphraseStdin, hidden: hidden)
         if passphrase != nil {
             throw ValidationError("--passphrase is refused: a passphrase on the command line shows in ps. Use --passphrase-file FILE, --passphrase-stdin, or type it at the prompt.")
         }
@@ -82,7 +85,7 @@ struct PairCommand: AsyncParsableCommand {
                 "paired",
                 ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
                  "roundTripsToAccepted": .int(result.untilAccepted.roundTrips)],
-                text: "✓ Printer \(result.printer.shortID) joined \"\(ssid)\" with address \(result.address)")
+                text: "✓ Printer \(result.printer.shortID) joined \(ssid.map { "\"\($0)\"" } ?? "the host's Wi-Fi network") with address \(result.address)")
         }
     }
 
@@ -101,9 +104,14 @@ struct PairCommand: AsyncParsableCommand {
         return PairRequest(target: try await target.target(), credentials: credentials, correctedPassphrase: corrected)
     }
 
-    /// The network's credentials (reading the passphrase from its file, stdin or the prompt) and,
-    /// on a terminal, the prompt for a corrected passphrase.
+    /// The network's credentials (from NetworkManager with --host-wifi, else reading the
+    /// passphrase from its file, stdin or the prompt) and, on a terminal, the prompt for a
+    /// corrected passphrase.
     func makeCredentials() async throws(SetupError) -> (WiFiCredentials, (@Sendable () async -> WiFiPassphrase?)?) {
+        if hostWiFi.isUsed {
+            return (try await hostWiFi.credentials(staticIPv4: try staticConfiguration(), hostname: hostname, disableWPS: disableWPS), nil)
+        }
+        let ssid = ssid ?? ""
         let security = Self.security(security) ?? .wpa2PSK
         var passphrase: WiFiPassphrase?
         if security != .open {

@@ -7,6 +7,7 @@ import SetupCentral
 import SetupLab
 import SetupProtocol
 import SimulatedBlueZ
+import SimulatedNetworkManager
 
 /// `smartsetup sim`: the simulated BlueZ, optionally with emulated printers.
 struct SimCommand: AsyncParsableCommand {
@@ -36,6 +37,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Use this bus instead of starting a dbus-daemon.")
     var bus: String?
 
+    @Option(name: .customLong("host-wifi"), help: ArgumentHelp("Also run a simulated NetworkManager whose active Wi-Fi is this network of the printers' table (for pair --host-wifi).", valueName: "SSID"))
+    var hostWiFi: String?
+
     func validate() throws {
         try NumberOptions.integer(mtu, "--mtu", in: 23...517)
         try NumberOptions.integer(printers, "--printers", in: 0...64)
@@ -48,10 +52,20 @@ struct SimCommand: AsyncParsableCommand {
         try await runReporting(console) { () throws(SetupError) in
             let lab = try await SimulatedPrinterLab.startForCommand(
                 printers: printers, freeAdapters: adapters, mtu: mtu, interval: .milliseconds(intervalMs), bus: bus, output: { console.note($0) })
+            var networkManager: SimulatedNetworkManager?
+            do throws(SetupError) {
+                if let hostWiFi {
+                    networkManager = try await SimulatedHostWiFi.start(busAddress: lab.busAddress, profile: try SimulatedHostWiFi.profile(ssid: hostWiFi))
+                }
+            } catch {
+                await lab.stop()
+                throw error
+            }
             console.line("export DBUS_SYSTEM_BUS_ADDRESS='\(lab.busAddress)'")
             console.note("free adapters: \(lab.freeAdapters.joined(separator: " "))")
             Self.closeStandardOutput()
             await Termination.wait()
+            await networkManager?.stop()
             await lab.stop()
         }
     }
