@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "BlueZ", targets: ["BlueZ"]),
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "SetupDoctor", targets: ["SetupDoctor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -64,12 +65,22 @@ let package = Package(
             dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
+        // libbluetooth (BlueZ's HCI library) through pkg-config; apt: libbluetooth-dev.
+        .systemLibrary(
+            name: "CBluetooth",
+            pkgConfig: "bluez",
+            providers: [.apt(["libbluetooth-dev"])]
+        ),
+        // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
+        // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
+        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
             dependencies: [
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
+                "SetupDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -120,5 +131,6 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
         ),
+        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
     ]
 )

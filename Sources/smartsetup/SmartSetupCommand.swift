@@ -17,6 +17,7 @@ struct SmartSetupCommand: AsyncParsableCommand {
         subcommands: [
             ScanCommand.self, PairCommand.self, WiFiScanCommand.self, IdentifyCommand.self, ResetCommand.self,
             EmulateCommand.self, SimCommand.self, DemoCommand.self,
+            DoctorCommand.self,
         ]
     )
 }
