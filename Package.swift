@@ -14,10 +14,13 @@ let package = Package(
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
         .library(name: "SetupDoctor", targets: ["SetupDoctor"]),
+        .library(name: "SetupMetrics", targets: ["SetupMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -74,6 +77,16 @@ let package = Package(
         // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
         // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
         .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ"], exclude: ["README.md"]),
+        // Fleet metrics: counters and histograms per outcome and phase, written atomically as a
+        // Prometheus text file for node_exporter (swift-metrics with swift-prometheus).
+        .target(
+            name: "SetupMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["README.md"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
@@ -131,6 +144,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
         ),
+        .testTarget(name: "SetupMetricsTests", dependencies: ["SetupMetrics"]),
         .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
     ]
 )
