@@ -1,3 +1,4 @@
+import Foundation
 import SetupDoctor
 import Testing
 
@@ -54,5 +55,26 @@ import Testing
         #expect(three[1].status == .warning && three[1].fix?.contains("must not exceed") == true)
         let outOfRange = BlueZMainConf.checks(BlueZMainConf(parsing: "[LE]\nMaxConnectionInterval = 5000\n"))
         #expect(outOfRange[1].status == .warning)
+    }
+}
+
+/// `bluetoothd --version`, bounded in time.
+@Suite struct InstalledBluetoothdTests {
+    @Test func theInstalledVersionIsRead() async throws {
+        if FileManager.default.isExecutableFile(atPath: "/usr/libexec/bluetooth/bluetoothd") {
+            let version = try #require(await InstalledBluetoothd.version())
+            #expect(version.wholeMatch(of: /5\.[0-9]+/) != nil, "\(version)")
+        }
+        #expect(await InstalledBluetoothd.version(paths: ["/nonexistent/bluetoothd"]) == nil)
+    }
+
+    @Test func aHungProgramIsKilledAtTheDeadline() async throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("hang-\(UUID()).sh").path
+        try "#!/bin/sh\nexec sleep 30\n".write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let start = ContinuousClock.now
+        #expect(await InstalledBluetoothd.version(paths: [script], timeout: .milliseconds(300)) == nil)
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 }

@@ -2,7 +2,7 @@
 # Scenario doctor: `smartsetup doctor --json` on btvirt's two controllers and real bluetoothd.
 # Asserts real values: the kernel has Bluetooth; each controller's address is btvirt's and the
 # one bluetoothd shows on D-Bus, it is up, supports LE, answers HCI_Read_Local_Version with a
-# named HCI version and manufacturer 1521 (Linux Foundation, btvirt's company id; the same as
+# named HCI version and manufacturer 1521 (The Linux Foundation, btvirt's company id; the same as
 # `btmgmt info` says, when btmgmt is installed); bluetoothd is running and this user may call it;
 # both adapters are powered and have the central role; the smartsetup daemon and NetworkManager
 # are reported as not running (information, not errors); the verdict is ready (0, or 30 with
@@ -34,7 +34,7 @@ for hci in hci0 hci1; do
     [ "${found%%,*}" = "${expected[$hci]}" ] || fail "$hci address: $found, expected ${expected[$hci]}"
     [ "${found%%,*}" = "$dbus_address" ] || fail "$hci address: $found, bluetoothd says $dbus_address"
     [[ $found == *", up, LE supported, HCI "* ]] || fail "$hci: not up with LE: $found"
-    [[ $found == *"manufacturer Linux Foundation (1521)"* ]] || fail "$hci manufacturer: $found"
+    [[ $found == *"manufacturer The Linux Foundation (1521)"* ]] || fail "$hci manufacturer: $found"
     hci_version=$(sed -n 's/.*HCI [^(]* (\([0-9]*\), revision.*/\1/p' <<<"$found")
     hci_name=$(sed -n 's/.*HCI \([^ ]*\) (.*/\1/p' <<<"$found")
     [ -n "$hci_version" ] && [ "$hci_name" != unknown ] || fail "$hci HCI version not read: $found"
