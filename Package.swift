@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
         .library(name: "SetupHistory", targets: ["SetupHistory"]),
+        .library(name: "SetupDoctor", targets: ["SetupDoctor"]),
+        .library(name: "SetupMetrics", targets: ["SetupMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -21,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -91,6 +95,25 @@ let package = Package(
         ),
         // Our protocol out of btmon captures (btsnoop, HCI, L2CAP, ATT): `smartsetup decode`. No I/O.
         .target(name: "TraceDecoding", dependencies: ["SetupProtocol"], exclude: ["README.md"]),
+        // libbluetooth (BlueZ's HCI library) through pkg-config; apt: libbluetooth-dev.
+        .systemLibrary(
+            name: "CBluetooth",
+            pkgConfig: "bluez",
+            providers: [.apt(["libbluetooth-dev"])]
+        ),
+        // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
+        // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
+        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ"], exclude: ["README.md"]),
+        // Fleet metrics: counters and histograms per outcome and phase, written atomically as a
+        // Prometheus text file for node_exporter (swift-metrics with swift-prometheus).
+        .target(
+            name: "SetupMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["README.md"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
@@ -100,6 +123,7 @@ let package = Package(
                 "SetupHistory",
                 "TraceDecoding",
                 "NetworkManager", "SimulatedNetworkManager",
+                "SetupDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
@@ -174,5 +198,7 @@ let package = Package(
         // The NetworkManager client against the simulated NetworkManager; the simulation against
         // the recordings of real NetworkManager (Tests/RealNetworkManager/reference).
         .testTarget(name: "NetworkManagerTests", dependencies: ["NetworkManager", "SimulatedNetworkManager", "DBus", "TestSupport"]),
+        .testTarget(name: "SetupMetricsTests", dependencies: ["SetupMetrics"]),
+        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
     ]
 )
