@@ -35,7 +35,7 @@ extension PairCommand {
                     }
                     console.event(
                         "result", ["shortId": .string(printer.shortID), "outcome": "succeeded", "exitCode": 0, "address": .string(result.address.description)],
-                        text: "✓ \(printer.shortID) joined \"\(ssid)\" with address \(result.address)")
+                        text: "✓ \(printer.shortID) joined \(networkLabel) with address \(result.address)")
                 } catch {
                     failures.append((printer, error))
                     console.event(

@@ -85,7 +85,7 @@ struct PairCommand: AsyncParsableCommand {
                 "paired",
                 ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
                  "roundTripsToAccepted": .int(result.untilAccepted.roundTrips)],
-                text: "✓ Printer \(result.printer.shortID) joined \(ssid.map { "\"\($0)\"" } ?? "the host's Wi-Fi network") with address \(result.address)")
+                text: "✓ Printer \(result.printer.shortID) joined \(networkLabel) with address \(result.address)")
         }
     }
 
@@ -97,6 +97,12 @@ struct PairCommand: AsyncParsableCommand {
         case "wpa2-wpa3": return .wpa2WPA3
         default: return nil
         }
+    }
+
+    /// The network as the final line names it: the SSID given, in quotes, or the host's network
+    /// (whose name `--host-wifi` keeps out of the output).
+    var networkLabel: String {
+        ssid.map { "\"\($0)\"" } ?? "the host's Wi-Fi network"
     }
 
     func makeRequest() async throws(SetupError) -> PairRequest {

@@ -52,7 +52,7 @@ extension PairCommand {
         let address = final["Address"]?.string ?? ""
         console.event(
             "paired", ["shortId": .string(shortID), "address": .string(address), "job": .string(job.rawValue)],
-            text: "✓ Printer \(shortID) joined \"\(ssid)\" with address \(address)")
+            text: "✓ Printer \(shortID) joined \(networkLabel) with address \(address)")
     }
 }
 
