@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "SetupDaemon",
             dependencies: [
-                "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory",
+                "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory", "SetupMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

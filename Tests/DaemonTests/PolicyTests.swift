@@ -8,19 +8,20 @@ import TestSupport
 /// `packaging/dbus/io.smartsetup1.conf` on a private dbus-daemon whose configuration includes
 /// it, with system-bus defaults (method calls denied unless allowed), the daemon running as one
 /// unprivileged user and clients as others (through `setpriv`). Needs root (CI runs as root on a
-/// fresh machine): it creates, idempotently, the group `smartsetup` (`groupadd -f`, as the Debian
-/// package does) and three system users without home or shell, `smartsetup-test-daemon`,
-/// `smartsetup-test-member` (in the group) and `smartsetup-test-stranger` (dbus-daemon resolves
-/// a client's groups from the user database, so bare numeric uids do not do). The daemon's user
-/// stands in for root through one extra test stanza (only root may own the name in the file).
+/// fresh machine): it creates, idempotently, the group and the system user `smartsetup` that the
+/// Debian package creates (packaging/sysusers.d) and the daemon runs as, and two more system
+/// users without home or shell, `smartsetup-test-member` (in the group) and
+/// `smartsetup-test-stranger` (dbus-daemon resolves a client's groups from the user database, so
+/// bare numeric uids do not do). The bus includes the shipped file and nothing else of ours.
 @Suite(.cleansUp, .enabled(if: getuid() == 0, "needs root to run processes as other uids"))
 struct PolicyTests {
-    static let daemonUID = "smartsetup-test-daemon", memberUID = "smartsetup-test-member", strangerUID = "smartsetup-test-stranger"
+    static let daemonUID = "smartsetup", memberUID = "smartsetup-test-member", strangerUID = "smartsetup-test-stranger"
 
     /// Creates the system user `name` unless it exists; adds it to `group` when given.
-    private func ensureUser(_ name: String, group: String? = nil) async throws {
+    private func ensureUser(_ name: String, group: String? = nil, primaryGroup: String? = nil) async throws {
         if try await Tool.run("id", ["-u", name], deadline: .seconds(10)).status != 0 {
-            let made = try await Tool.run("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], deadline: .seconds(30))
+            let primary = primaryGroup.map { ["-g", $0] } ?? []
+            let made = try await Tool.run("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin"] + primary + [name], deadline: .seconds(30))
             #expect(made.status == 0, "\(made)")
         }
         if let group {
@@ -58,11 +59,6 @@ struct PolicyTests {
             <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
           </policy>
           <include>\(policyFile)</include>
-          <policy user="\(Self.daemonUID)">
-            <allow own="io.smartsetup1"/>
-            <allow send_destination="io.smartsetup1"/>
-            <allow send_interface="io.smartsetup1.Agent1"/>
-          </policy>
         </busconfig>
         """
     }
@@ -77,7 +73,7 @@ struct PolicyTests {
         #expect(group.status == 0, "\(group)")
         let entry = try await Tool.run("getent", ["group", "smartsetup"], deadline: .seconds(10))
         let gid = try #require(entry.stdout.split(separator: ":").dropFirst(2).first.map(String.init))
-        try await ensureUser(Self.daemonUID)
+        try await ensureUser(Self.daemonUID, primaryGroup: "smartsetup")
         try await ensureUser(Self.memberUID, group: "smartsetup")
         try await ensureUser(Self.strangerUID)
 

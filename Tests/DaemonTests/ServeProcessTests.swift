@@ -33,7 +33,8 @@ func stateDirectory(owner: String? = nil) async throws -> String {
         let bench = try await DaemonBench.start(printers: 1, servingOn: nil)
         let state = try await stateDirectory()
         let serve = try RunningTool.start(
-            smartsetupExecutable, ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0", "--log-level", "debug", "--state-dir", state],
+            smartsetupExecutable, ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0", "--log-level", "debug", "--state-dir", state,
+                                   "--metrics-file", state + "/smartsetup.prom"],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bench.lab.busAddress])
         let client = try await bench.client()
         try await eventually("serve owns io.smartsetup1", within: .seconds(30)) {
@@ -64,6 +65,11 @@ func stateDirectory(owner: String? = nil) async throws -> String {
         let first = try await client.submit("Pair", request.merging(["PIN": .string(pin)]) { $1 })
         let done = try await client.finished(first)
         #expect(done["State"]?.string == "succeeded", "\(done) \(serve.stderr)")
+        // The metrics file for node_exporter counts it, with its phases.
+        let metrics = try String(contentsOfFile: state + "/smartsetup.prom", encoding: .utf8)
+        #expect(metrics.contains(#"smartsetup_jobs_total{kind="pair",outcome="succeeded",error="none"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"smartsetup_phase_reached_total{kind="pair",phase="handshake"} 1"#), "\(metrics)")
+        #expect(!metrics.contains(passphrase) && !metrics.contains(pin))
 
         // Then one job waiting for an agent that never answers, and one queued behind it (same printer).
         let agent = try TestAgent(on: client) { member, _ throws(DBusError) in

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import SetupCentral
 import SetupDaemon
 import SetupHistory
+import SetupMetrics
 
 /// `smartsetup serve`: the kiosk service, `io.smartsetup1` on the system bus (Protocol/dbus-api.md).
 struct ServeCommand: AsyncParsableCommand {
@@ -26,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Where the history of finished jobs is kept (history.sqlite; created 0700 if missing).")
     var stateDir: String = "/var/lib/smartsetup"
+
+    @Option(help: "A Prometheus text file rewritten (atomically) after every finished job, for node_exporter's textfile collector.")
+    var metricsFile: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -50,7 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let daemon = SetupDaemon(
             configuration: SetupDaemon.Configuration(
-                bus: bus.map(DBusBusAddress.address) ?? .system, adapters: adapters, history: StoreHistory(store: store)
+                bus: bus.map(DBusBusAddress.address) ?? .system, adapters: adapters,
+                history: MeteredHistory(
+                    inner: StoreHistory(store: store), metrics: MetricsRecorder(), file: metricsFile,
+                    report: { logger.warning("\($0)") })
             ) {
                 (name) async throws(SetupError) -> any SetupRadio in try await BlueZRadio.open(adapter: name)
             },
