@@ -93,9 +93,6 @@ public struct Device: Sendable, Hashable {
                 throw BlueZError(.deviceRemoved, message: "device \(path) was removed before its services resolved")
             }
             if properties.bool("ServicesResolved") == true { return () }
-            // The cache as well as the event: a disconnection applied before this wait began
-            // (while the Get above caught up with the router) shows only in the cache.
-            if properties.bool("Connected") == false { throw disconnected }
             if case .propertiesChanged(path, interface: BlueZInterface.device, let changed, _)? = event,
                 changed["Connected"]?.unwrappedVariant == .boolean(false)
             {

@@ -126,8 +126,11 @@ public final class BlueZSession: Sendable {
         _ name: String, of interface: String, at path: DBusObjectPath, timeout: Duration = .seconds(5)
     ) async throws(BlueZError) -> DBusValue? {
         do throws(BlueZError) {
+            // A read of bluetoothd's own state: no catch-up with the router, so that a wait begun
+            // right after it still sees the events that follow (bluetoothd emits
+            // PropertiesChanged from an idle callback, so its Get can be ahead of its signals).
             let reply = try await call(
-                path, "org.freedesktop.DBus.Properties", "Get", [.string(interface), .string(name)], timeout: timeout)
+                path, "org.freedesktop.DBus.Properties", "Get", [.string(interface), .string(name)], timeout: timeout, catchingUp: false)
             return reply.body.first?.unwrappedVariant
         } catch {
             // bluetoothd answers InvalidArgs "No such property"; D-Bus peers may say UnknownProperty.
@@ -142,7 +145,7 @@ public final class BlueZSession: Sendable {
     /// caller could see `Connect` return and the cache still say `Connected: false`.
     func call(
         _ path: DBusObjectPath, _ interface: String, _ member: String, _ body: [DBusValue] = [],
-        timeout: Duration = .seconds(25)
+        timeout: Duration = .seconds(25), catchingUp: Bool = true
     ) async throws(BlueZError) -> DBusMessage {
         let reply: DBusMessage
         do throws(DBusError) {
@@ -150,10 +153,10 @@ public final class BlueZSession: Sendable {
                 .methodCall(destination: BlueZInterface.service, path: path, interface: interface, member: member, body: body),
                 timeout: timeout)
         } catch {
-            await catchUp()
+            if catchingUp { await catchUp() }
             throw BlueZError(error)
         }
-        await catchUp()
+        if catchingUp { await catchUp() }
         return reply
     }
 
