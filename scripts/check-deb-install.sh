@@ -53,8 +53,8 @@ for path in /usr/bin/smartsetup /lib/systemd/system/smartsetup.service /usr/lib/
     /usr/share/fish/vendor_completions.d/smartsetup.fish /usr/share/doc/smartsetup/copyright /usr/share/doc/smartsetup/README.md; do
     [ -f "$CHROOT$path" ] || fail "$path missing"
 done
-zcat "$CHROOT/usr/share/man/man1/smartsetup.1.gz" | grep -q '^\.TH "\?SMARTSETUP' || fail "the man page has no .TH SMARTSETUP header"
-log "man page: $(zcat "$CHROOT/usr/share/man/man1/smartsetup.1.gz" | grep -m1 '^\.TH')"
+zcat "$CHROOT/usr/share/man/man1/smartsetup.1.gz" | grep -q "^\.Dt SMARTSETUP 1" || fail "the man page has no .Dt SMARTSETUP 1 header"
+log "man page: $(zcat "$CHROOT/usr/share/man/man1/smartsetup.1.gz" | grep -m1 '^\.Dt'), $(zcat "$CHROOT/usr/share/man/man1/smartsetup.1.gz" | wc -l) lines"
 log "user: $(in_root getent passwd smartsetup)" ; in_root getent passwd smartsetup >/dev/null || fail "no user smartsetup"
 set +e
 in_root smartsetup doctor >"$ROOT/.build-deb/doctor.txt" 2>&1
