@@ -6,17 +6,6 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// The built `smartsetup` executable, next to the test bundle.
-var smartsetupExecutable: String {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for directory in [beside, beside.deletingLastPathComponent()] {
-        let candidate = directory.appendingPathComponent("smartsetup")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-    }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/smartsetup").path
-}
-
 /// A fresh state directory for `serve --state-dir` (removed by the cleanup scope); `owner`
 /// (a user name) gets it when given.
 func stateDirectory(owner: String? = nil) async throws -> String {

@@ -20,7 +20,7 @@ import TestSupport
     @Test(arguments: targets) func theCorpusReplaysWithoutACrash(_ target: String) async throws {
         let directory = Self.corpus.appendingPathComponent(target)
         let inputs = try FileManager.default.contentsOfDirectory(atPath: directory.path).count
-        let replayer = smartsetupExecutable.deletingLastPathComponent().appendingPathComponent("SetupProtocolFuzzer")
+        let replayer = URL(fileURLWithPath: smartsetupExecutable).deletingLastPathComponent().appendingPathComponent("SetupProtocolFuzzer")
         let result = try await Tool.run(replayer.path, [target, directory.path], ending: .kill, deadline: .seconds(120))
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("\(target): replayed \(inputs) inputs without a crash"), "\(result)")

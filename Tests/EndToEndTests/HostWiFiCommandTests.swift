@@ -9,7 +9,7 @@ import TestSupport
 @Suite(.serialized, .cleansUp) struct HostWiFiCommandTests {
     @Test func pairHandsOverTheHostsWiFiAndThePrinterJoinsIt() async throws {
         let sim = try RunningTool.start(
-            smartsetupExecutable.path, ["sim", "--printers", "1", "--interval-ms", "2", "--host-wifi", "HomeNet"], ending: .smartsetup)
+            smartsetupExecutable, ["sim", "--printers", "1", "--interval-ms", "2", "--host-wifi", "HomeNet"], ending: .smartsetup)
         let prefix = "export DBUS_SYSTEM_BUS_ADDRESS='"
         var address: String?
         var pin: String?

@@ -83,7 +83,7 @@ private struct KioskBench {
 
         // exec: the shell becomes `smartsetup sim`, so SIGTERM reaches it and it stops its dbus-daemon.
         let sim = try RunningTool.start(
-            "/bin/sh", ["-c", "exec \"$0\" sim --printers 4 --interval-ms 2 2>\"$1\"", smartsetupExecutable.path, displays.path],
+            "/bin/sh", ["-c", "exec \"$0\" sim --printers 4 --interval-ms 2 2>\"$1\"", smartsetupExecutable, displays.path],
             ending: .smartsetup)
         let prefix = "export DBUS_SYSTEM_BUS_ADDRESS='"
         var address: String?
@@ -98,7 +98,7 @@ private struct KioskBench {
         }
 
         let serve = try RunningTool.start(
-            smartsetupExecutable.path, ["serve", "--bus", bus, "--state-dir", state.path],
+            smartsetupExecutable, ["serve", "--bus", bus, "--state-dir", state.path],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus], ending: .smartsetup)
         try await eventually("serve to answer on \(bus)", within: .seconds(30), every: .milliseconds(200)) {
             guard serve.isRunning else { throw ServeExited(stderr: serve.stderr) }

@@ -15,7 +15,7 @@ import TestSupport
     /// Starts `pair --all` on a pty against `bus`.
     func startPairAll(bus: String, passphrase: String) throws -> TerminalSession {
         try TerminalSession(
-            "\(smartsetupExecutable.path) pair --all --ssid HomeNet --passphrase-file \(passphrase) --scan-time 2 --timeout 60",
+            "\(smartsetupExecutable) pair --all --ssid HomeNet --passphrase-file \(passphrase) --scan-time 2 --timeout 60",
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus])
     }
 

@@ -6,7 +6,7 @@ import TestSupport
 /// and a clean stop on SIGTERM.
 @Suite(.serialized, .cleansUp) struct SimCommandTests {
     @Test func simPrintsTheBusAddressServesScansAndStopsOnSIGTERM() async throws {
-        let sim = try RunningTool.start(smartsetupExecutable.path, ["sim", "--printers", "1", "--interval-ms", "2"], ending: .smartsetup)
+        let sim = try RunningTool.start(smartsetupExecutable, ["sim", "--printers", "1", "--interval-ms", "2"], ending: .smartsetup)
         let prefix = "export DBUS_SYSTEM_BUS_ADDRESS='"
         var address: String?
         try await eventually("smartsetup sim's export line", within: .seconds(30), every: .milliseconds(50)) {
@@ -28,7 +28,7 @@ import TestSupport
 @Suite(.serialized, .cleansUp) struct SimAdaptersTests {
     /// Starts `sim` with `arguments` and returns its bus address and the process.
     func startSim(_ arguments: [String]) async throws -> (bus: String, sim: RunningTool) {
-        let sim = try RunningTool.start(smartsetupExecutable.path, ["sim", "--interval-ms", "2"] + arguments, ending: .smartsetup)
+        let sim = try RunningTool.start(smartsetupExecutable, ["sim", "--interval-ms", "2"] + arguments, ending: .smartsetup)
         let prefix = "export DBUS_SYSTEM_BUS_ADDRESS='"
         var address: String?
         try await eventually("smartsetup sim's export line", within: .seconds(30), every: .milliseconds(50)) {

@@ -3,17 +3,6 @@ import SetupHistory
 import Testing
 import TestSupport
 
-/// The built `smartsetup` executable, next to the test bundle.
-var smartsetupExecutable: String {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for directory in [beside, beside.deletingLastPathComponent()] {
-        let candidate = directory.appendingPathComponent("smartsetup")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-    }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/smartsetup").path
-}
-
 /// `smartsetup history` through the built executable, over a history the store wrote.
 @Suite struct HistoryCommandTests {
     func history(_ arguments: [String]) async throws -> ToolResult {
