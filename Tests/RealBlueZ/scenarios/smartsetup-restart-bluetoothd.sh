@@ -27,21 +27,9 @@ until [ "$(busctl --system tree --list org.bluez 2>/dev/null | grep -cE '^/org/b
 done
 figure adapters_back_ms $(($(now_ms) - stopped))
 
-deadline=$((SECONDS + 60))
-until grep -q "hci1 is back: GATT service and advertisement registered again" "$OUT/emulate.log"; do
-    [ "$SECONDS" -lt "$deadline" ] || { cat "$OUT/emulate.log"; fail "the emulator did not register again within 60 s"; }
-    sleep 0.2
-done
-figure registered_again_ms $(($(now_ms) - stopped))
+wait_registered_again "$stopped"
 busctl get-property org.bluez /org/bluez/hci1 org.bluez.LEAdvertisingManager1 ActiveInstances | grep -q '^y 1$' \
     || fail "hci1 has no active advertisement after the emulator registered again"
 
-scan_until_found
-printf '%s\n' "$pin" >/tmp/pin
-run_cli pair pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \
-    --pin-file /tmp/pin --scan-time 10 --timeout 120 --json
-[ "$RC" -eq 0 ] || fail "pair after the restart exited $RC, expected 0"
-expect_event pair paired ".address == \"192.168.1.57/24\" and .shortId == \"$SHORT_ID\""
-expect_no_secret "$pin" "$PASSPHRASE"
-pair_figures pair
+pair_once_after "$pin" "the restart"
 log "PASS"
