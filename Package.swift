@@ -46,6 +46,9 @@ let package = Package(
         .target(name: "NetworkManager", dependencies: ["DBus"], exclude: ["README.md"]),
         // A simulated NetworkManager for that subset, on a private bus (see its README.md).
         .target(name: "SimulatedNetworkManager", dependencies: ["DBus"], exclude: ["README.md"]),
+        // The host's Wi-Fi as a printer's credentials: NetworkManager's network and failures as
+        // SetupCentral's WiFiCredentials and SetupError (pair --host-wifi, the daemon's HostNetwork).
+        .target(name: "HostWiFi", dependencies: ["NetworkManager", "SetupCentral", "SetupProtocol", "DBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",
@@ -82,6 +85,7 @@ let package = Package(
             name: "SetupDaemon",
             dependencies: [
                 "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory", "SetupMetrics",
+                "HostWiFi", "NetworkManager",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,6 +128,7 @@ let package = Package(
                 "TraceDecoding",
                 "NetworkManager", "SimulatedNetworkManager",
                 "SetupDoctor",
+                "HostWiFi",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SetupDaemon", "SetupHistory",
                 .product(name: "Logging", package: "swift-log"),
@@ -192,7 +197,7 @@ let package = Package(
         // the built `smartsetup serve`.
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
+            dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport", "SimulatedNetworkManager", "NetworkManager"]
         ),
         .testTarget(name: "TraceDecodingTests", dependencies: ["TraceDecoding", "SetupProtocol"], exclude: ["Fixtures"]),
         // The NetworkManager client against the simulated NetworkManager; the simulation against

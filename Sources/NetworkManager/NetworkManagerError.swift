@@ -49,9 +49,9 @@ public struct NetworkManagerError: Error, Sendable, Hashable, CustomStringConver
     public var description: String { message }
 
     static let notRunning = NetworkManagerError(.notRunning, "NetworkManager is not running (nobody owns org.freedesktop.NetworkManager on the system bus)")
-    static let noWiFiActive = NetworkManagerError(.noWiFiActive, "this host has no active Wi-Fi connection in NetworkManager; name a saved one with --host-wifi=ID")
+    static let noWiFiActive = NetworkManagerError(.noWiFiActive, "this host has no active Wi-Fi connection in NetworkManager; name a saved one by id or UUID")
     static func severalActive(_ count: Int) -> NetworkManagerError {
-        NetworkManagerError(.severalActive(count), "\(count) Wi-Fi connections are active; choose one by id or UUID with --host-wifi=ID")
+        NetworkManagerError(.severalActive(count), "\(count) Wi-Fi connections are active; choose one by id or UUID")
     }
     static let connectionNotFound = NetworkManagerError(.connectionNotFound, "NetworkManager has no saved Wi-Fi connection with that id or UUID")
     static let permissionDenied = NetworkManagerError(

@@ -70,6 +70,8 @@ EXIT_CODES = {
     "wrong-pin": 14, "pin-locked-out": 15, "printer-refused": 16, "wifi-auth-failed": 17,
     "network-not-found": 18, "no-address": 19, "join-failed": 20, "timeout": 21, "printer-lost": 22,
     "message-lost": 23, "usage": 64, "cancelled": 50, "no-agent": 54,
+    "nm-not-running": 40, "no-host-wifi": 41, "several-host-wifi": 42, "host-wifi-not-found": 43,
+    "nm-permission-denied": 44, "nm-secret-not-stored": 45, "host-wifi-unsupported": 46, "nm-failed": 47,
 }
 
 

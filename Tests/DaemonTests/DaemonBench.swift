@@ -40,7 +40,9 @@ struct DaemonBench: Sendable {
         guard let adapters else { return DaemonBench(lab: lab, logs: logs) }
         let history = StoreHistory(store: try HistoryStore(directory: try await stateDirectory()))
         let daemon = SetupDaemon(
-            configuration: SetupDaemon.Configuration(bus: .address(address), adapters: adapters, limits: limits, history: history) {
+            configuration: SetupDaemon.Configuration(
+                bus: .address(address), adapters: adapters, limits: limits, history: history, networkManagerBus: .address(address)
+            ) {
                 (name) async throws(SetupError) -> any SetupRadio in try await BlueZRadio.open(adapter: name, bus: .address(address))
             },
             logger: Logger(label: "test") { label in JournalLogHandler(label: label, level: .debug, journald: false) { logs.append($0) } })

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DBus
+import NetworkManager
 import SetupDaemon
 import SetupProtocol
 import Testing
@@ -100,6 +101,22 @@ func passphrasePipe(_ octets: [UInt8], keepOpen: Bool = false) -> (DBusUnixFD, w
         defer { if let writer { close(writer) } }
         let open = await refusal(.pair, pair(["Passphrase": .unixFD(descriptor)], passphrase: nil))
         #expect(open?.description.hasPrefix("Passphrase: not readable to its end within") == true, "\(String(describing: open))")
+    }
+
+    @Test func hostNetworkTakesTheNetworkFromNetworkManager() async throws {
+        let active = try await parser.parse(.pair, ["HostNetwork": .boolean(true), "Hostname": .string("printer-1"), "DisableWPS": .boolean(true)])
+        #expect(active.credentials == nil && active.hostNetwork?.selection == .active)
+        #expect(active.hostNetwork?.hostname == "printer-1" && active.hostNetwork?.disableWPS == true)
+        #expect(try await parser.parse(.pair, ["HostNetworkId": .string("home")]).hostNetwork?.selection == .saved("home"))
+        #expect(try await parser.parse(.pair, ["HostNetwork": .boolean(true), "HostNetworkId": .string("home")]).hostNetwork?.selection == .saved("home"))
+        #expect(await refusal(.pair, ["HostNetwork": .boolean(false)])?.description == "HostNetwork: must be true when given")
+        #expect(await refusal(.pair, ["HostNetworkId": .string("")])?.description == "HostNetworkId: must be 1 to 255 octets")
+        #expect(await refusal(.pair, ["HostNetwork": .boolean(true), "Hostname": .string("-bad")])?.key == "Hostname")
+        let passphrase = DBusValue.unixFD(passphrasePipe(Array("correct horse battery".utf8)).0)
+        #expect(await refusal(.pair, ["HostNetwork": .boolean(true), "Passphrase": passphrase])?.description.hasPrefix("Passphrase: excludes HostNetwork") == true)
+        #expect(await refusal(.pair, pair(["HostNetworkId": .string("home")]))?.description.hasPrefix("SSID: excludes HostNetwork") == true)
+        #expect(await refusal(.pair, ["HostNetwork": .boolean(true), "Security": .string("open")])?.description.hasPrefix("Security: excludes HostNetwork") == true)
+        #expect(await refusal(.reset, ["HostNetwork": .boolean(true)])?.key == "HostNetwork")
     }
 
     @Test func identifyTakesAnActionAndTheOthersDoNot() async throws {

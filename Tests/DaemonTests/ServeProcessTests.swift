@@ -2,6 +2,7 @@ import DBus
 import Foundation
 import SetupDaemon
 import SetupHistory
+import SimulatedNetworkManager
 import Synchronization
 import Testing
 import TestSupport
@@ -100,6 +101,32 @@ func stateDirectory(owner: String? = nil) async throws -> String {
         for secret in [pin, String(pin.prefix(4)) + "-" + String(pin.suffix(4)), passphrase, "correct horse"] {
             #expect(!log.contains(secret), "a secret in the log")
         }
+    }
+
+    @Test func busMovesOnlyTheServicesNameBlueZAndNetworkManagerStayOnTheSystemBus() async throws {
+        // The lab (BlueZ) and a simulated NetworkManager on one bus, given as the system bus; the
+        // service's name on another.
+        let bench = try await DaemonBench.start(printers: 1, servingOn: nil)
+        let networkManager = try await SimulatedNetworkManager.start(busAddress: bench.lab.busAddress, profiles: [HostNetworkTests.home])
+        try CleanupScope.atEnd(of: "the simulated NetworkManager") { await networkManager.stop() }
+        try networkManager.activate("home")
+        let serviceBus = try await PrivateBus.start()
+        let serve = try RunningTool.start(
+            smartsetupExecutable, ["serve", "--bus", serviceBus.address, "--adapter", "hci0", "--state-dir", try await stateDirectory()],
+            environment: ["DBUS_SYSTEM_BUS_ADDRESS": bench.lab.busAddress])
+        let client = try await DBusConnection.open(.address(serviceBus.address))
+        try CleanupScope.atEnd(of: "a client") { client.close() }
+        try await eventually("serve owns io.smartsetup1 on its own bus", within: .seconds(30)) {
+            try #require(serve.isRunning, "serve exited: \(serve.stderr)")
+            return try await client.nameOwner(of: ServiceNames.busName) != nil
+        }
+        #expect(try await bench.client().nameOwner(of: ServiceNames.busName) == nil, "not on the system bus")
+        let job = try await client.submit("Pair", ["Printer": .string("3F0A"), "PIN": .string(try bench.pin()), "HostNetwork": .boolean(true)])
+        let done = try await client.finished(job)
+        #expect(done["State"]?.string == "succeeded" && done["Address"]?.string == "192.168.1.57/24", "\(done) \(serve.stderr)")
+        #expect(!serve.stderr.contains("correct horse"))
+        serve.terminate()
+        #expect(await serve.exitStatus() == 0)
     }
 
     @Test func journaldPrioritiesWhenJournalStreamIsSet() async throws {

@@ -38,7 +38,7 @@ struct NetworkManagerClientTests {
         let lab = try await Lab.start()
         let error = await failure { () throws(NetworkManagerError) in try await lab.client.hostWiFi() }
         #expect(error?.kind == .noWiFiActive)
-        #expect(error?.message.contains("--host-wifi=ID") == true)
+        #expect(error?.message.contains("name a saved one by id or UUID") == true)
     }
 
     @Test func severalActiveAndNoneChosen() async throws {

@@ -1,4 +1,5 @@
 import DBus
+import HostWiFi
 import Logging
 import SetupCentral
 import Synchronization
@@ -27,14 +28,17 @@ final class JobManager: Sendable {
     let history: (any DaemonHistory)?
     let printers: PrinterDirectory
     let radio: @Sendable (String) async throws(SetupError) -> any SetupRadio
+    /// NetworkManager, for `HostNetwork` requests.
+    let hostWiFi: HostWiFiSource
     let work: AsyncStream<@Sendable () async -> Void>.Continuation
     let state: Mutex<State>
 
     init(
         connection: DBusConnection, server: DBusObjectServer, adapters: [String], limits: DaemonLimits, logger: Logger,
-        history: (any DaemonHistory)?, radio: @escaping @Sendable (String) async throws(SetupError) -> any SetupRadio,
+        history: (any DaemonHistory)?, hostWiFi: HostWiFiSource, radio: @escaping @Sendable (String) async throws(SetupError) -> any SetupRadio,
         work: AsyncStream<@Sendable () async -> Void>.Continuation
     ) {
+        self.hostWiFi = hostWiFi
         self.connection = connection
         self.server = server
         self.limits = limits
@@ -142,7 +146,7 @@ final class JobManager: Sendable {
     private func record(_ job: Job) async {
         guard let history else { return }
         do {
-            try await history.record(FinishedJob(kind: job.request.kind, snapshot: job.snapshot, ssid: job.request.credentials?.ssid))
+            try await history.record(FinishedJob(kind: job.request.kind, snapshot: job.snapshot, ssid: job.snapshot.ssid))
         } catch {
             logger.error("could not record the job in the history", metadata: ["job": "\(job.id)", "reason": "\(error)"])
         }

@@ -1,4 +1,5 @@
 import Deadlines
+import HostWiFi
 import SetupCentral
 import SetupProtocol
 import Synchronization
@@ -47,8 +48,9 @@ final class JobRunner: Sendable {
                 cancelled: SetupError(.cancelled, "the job was cancelled")
             ) { () throws(SetupError) -> JobOutcome in
                 do throws(SetupError) {
+                    let credentials = try await self.credentials(for: job)
                     let target = try await self.target(for: job, service: service, failure: failure, progress: progress)
-                    return try await self.perform(job, service: service, target: target, failure: failure, progress: progress)
+                    return try await self.perform(job, service: service, target: target, credentials: credentials, failure: failure, progress: progress)
                 } catch {
                     // An agent's failure reaches the service as "no PIN given": report the real one.
                     throw failure.error ?? error
@@ -59,19 +61,35 @@ final class JobRunner: Sendable {
         }
     }
 
+    /// A pair job's credentials: the request's, or the host's network read from NetworkManager
+    /// now (`HostNetwork`), whose failures end the job with the CLI's `--host-wifi` errors.
+    private func credentials(for job: Job) async throws(SetupError) -> WiFiCredentials? {
+        guard let host = job.request.hostNetwork else { return job.request.credentials }
+        job.update { $0.message = "reading the host's Wi-Fi network from NetworkManager" }
+        let credentials = try await manager.hostWiFi.credentials(
+            host.selection, staticIPv4: host.staticIPv4, hostname: host.hostname, disableWPS: host.disableWPS)
+        job.update { $0.ssid = credentials.ssid }
+        return credentials
+    }
+
     private func perform(
-        _ job: Job, service: SmartSetup, target: PrinterTarget, failure: AgentFailure, progress: @escaping @Sendable (SetupProgress) -> Void
+        _ job: Job, service: SmartSetup, target: PrinterTarget, credentials: WiFiCredentials?, failure: AgentFailure,
+        progress: @escaping @Sendable (SetupProgress) -> Void
     ) async throws(SetupError) -> JobOutcome {
         let request = job.request
         switch request.kind {
         case .pair:
-            guard let credentials = request.credentials else { throw SetupError(.internalError, "a pair job without credentials") }
-            let corrected: @Sendable () async -> WiFiPassphrase? = { [self] in
-                guard let agent = manager.agent(of: job.owner) else { return nil }
-                markAsked(job)
-                do throws(SetupError) { return try await agent.requestPassphrase(job: job, ssid: credentials.ssid) } catch {
-                    failure.error = error
-                    return nil
+            guard let credentials else { throw SetupError(.internalError, "a pair job without credentials") }
+            // The host's own passphrase is not corrected through the agent: NetworkManager's is the one.
+            var corrected: (@Sendable () async -> WiFiPassphrase?)?
+            if request.hostNetwork == nil {
+                corrected = { [self] in
+                    guard let agent = manager.agent(of: job.owner) else { return nil }
+                    markAsked(job)
+                    do throws(SetupError) { return try await agent.requestPassphrase(job: job, ssid: credentials.ssid) } catch {
+                        failure.error = error
+                        return nil
+                    }
                 }
             }
             let result = try await service.pair(PairRequest(target: target, credentials: credentials, correctedPassphrase: corrected), progress: progress)

@@ -1,4 +1,5 @@
 import DBus
+import HostWiFi
 import Logging
 import ServiceLifecycle
 import SetupCentral
@@ -21,13 +22,17 @@ public final class SetupDaemon: Service, Sendable {
         public var radio: @Sendable (String) async throws(SetupError) -> any SetupRadio
         /// Where finished jobs are recorded, if anywhere.
         public var history: (any DaemonHistory)?
+        /// The bus NetworkManager is reached on for `HostNetwork` requests: the system bus
+        /// (`DBUS_SYSTEM_BUS_ADDRESS` selects another), not ``bus``.
+        public var networkManagerBus: DBusBusAddress
 
         /// A configuration.
         public init(
             bus: DBusBusAddress, adapters: [String], limits: DaemonLimits = DaemonLimits(), history: (any DaemonHistory)? = nil,
-            radio: @escaping @Sendable (String) async throws(SetupError) -> any SetupRadio
+            networkManagerBus: DBusBusAddress = .system, radio: @escaping @Sendable (String) async throws(SetupError) -> any SetupRadio
         ) {
             self.bus = bus
+            self.networkManagerBus = networkManagerBus
             self.adapters = adapters
             self.limits = limits
             self.history = history
@@ -62,7 +67,9 @@ public final class SetupDaemon: Service, Sendable {
         let (stream, work) = AsyncStream<@Sendable () async -> Void>.makeStream()
         let manager = JobManager(
             connection: connection, server: server, adapters: configuration.adapters, limits: configuration.limits, logger: logger,
-            history: configuration.history, radio: configuration.radio, work: work)
+            history: configuration.history,
+            hostWiFi: HostWiFiSource(bus: configuration.networkManagerBus, howToChoose: "choose it with the request key HostNetworkId"),
+            radio: configuration.radio, work: work)
         do {
             server.addObjectManager(at: .root)
             try server.register([ManagerInterface.make(manager)], at: try DBusObjectPath(ServiceNames.managerPath))

@@ -39,6 +39,9 @@ public final class Job: Sendable {
         public var phases: [JobState: Double] = [:]
         /// The printer chosen (for the history).
         public var chosen: DiscoveredPrinter?
+        /// The SSID handed over (pair; for the history, not a property): the request's, or the
+        /// host's once read from NetworkManager.
+        public var ssid: [UInt8]?
     }
 
     /// The job's number (`/io/smartsetup1/jobs/<id>`).
@@ -68,7 +71,8 @@ public final class Job: Sendable {
         self.request = request
         self.owner = owner
         self.onChange = onChange
-        state = Mutex(State(snapshot: Snapshot(printer: request.printer ?? "", created: WallClock.microseconds()), enteredState: .now))
+        state = Mutex(State(
+            snapshot: Snapshot(printer: request.printer ?? "", created: WallClock.microseconds(), ssid: request.credentials?.ssid), enteredState: .now))
     }
 
     /// The current properties.

@@ -1,3 +1,4 @@
+import NetworkManager
 import SetupCentral
 import SetupProtocol
 
@@ -24,10 +25,33 @@ public struct JobRequest: Sendable {
     public var authentication: Authentication
     /// The job's deadline from when it leaves the queue.
     public var timeout: Duration
-    /// The credentials (pair only).
+    /// The credentials (pair only), unless they come from the host (``hostNetwork``).
     public var credentials: WiFiCredentials?
+    /// The `HostNetwork` / `HostNetworkId` keys (pair only): the network is read from
+    /// NetworkManager when the job runs.
+    public var hostNetwork: HostNetwork?
     /// The identify action (identify only).
     public var action: IdentifyAction
+
+    /// A pair job's network taken from the host's NetworkManager, with the request's other settings.
+    public struct HostNetwork: Sendable {
+        /// The active Wi-Fi connection, or a saved one by id or UUID (`HostNetworkId`).
+        public var selection: HostWiFiSelection
+        /// `StaticIPv4`.
+        public var staticIPv4: StaticIPv4?
+        /// `Hostname`.
+        public var hostname: String?
+        /// `DisableWPS`.
+        public var disableWPS: Bool
+
+        /// The keys' values.
+        public init(selection: HostWiFiSelection, staticIPv4: StaticIPv4? = nil, hostname: String? = nil, disableWPS: Bool = false) {
+            self.selection = selection
+            self.staticIPv4 = staticIPv4
+            self.hostname = hostname
+            self.disableWPS = disableWPS
+        }
+    }
 
     /// Creates a request.
     public init(

@@ -1,4 +1,5 @@
 import DBus
+import NetworkManager
 import SetupCentral
 import SetupProtocol
 
@@ -20,7 +21,7 @@ public struct RequestParser: Sendable {
     public static func keys(for kind: JobKind) -> [String] {
         let common = ["Printer", "Adapter", "PIN", "Button", "Timeout"]
         switch kind {
-        case .pair: return common + ["SSID", "Security", "Passphrase", "Hidden", "StaticIPv4", "Hostname", "DisableWPS"]
+        case .pair: return common + ["SSID", "Security", "Passphrase", "Hidden", "StaticIPv4", "Hostname", "DisableWPS", "HostNetwork", "HostNetworkId"]
         case .identify: return common + ["Action"]
         case .wifiScan, .reset: return common
         }
@@ -45,7 +46,8 @@ public struct RequestParser: Sendable {
         }
         var parsed = JobRequest(kind: kind, printer: printer, adapter: adapter, authentication: authentication, timeout: timeout)
         switch kind {
-        case .pair: parsed.credentials = try await credentials(values)
+        case .pair:
+            if let host = try Self.hostNetwork(values) { parsed.hostNetwork = host } else { parsed.credentials = try await credentials(values) }
         case .identify:
             if let action = try values.string("Action") {
                 guard let value = Self.actions[action] else { throw RequestError("Action", "must be blink, beep or print-pin-page") }
@@ -72,6 +74,28 @@ public struct RequestParser: Sendable {
         case (nil, .some): return .button
         case (nil, nil): return .agent
         }
+    }
+
+    /// The `HostNetwork` / `HostNetworkId` keys, or nil when the request gives the network itself.
+    static func hostNetwork(_ values: Values) throws(RequestError) -> JobRequest.HostNetwork? {
+        let flag = try values.bool("HostNetwork")
+        if flag == false { throw RequestError("HostNetwork", "must be true when given") }
+        let id = try values.string("HostNetworkId")
+        if let id { guard (1...255).contains(id.utf8.count) else { throw RequestError("HostNetworkId", "must be 1 to 255 octets") } }
+        guard flag == true || id != nil else { return nil }
+        for key in ["SSID", "Security", "Passphrase", "Hidden"] where values.rawValue(key) != nil {
+            throw RequestError(key, "excludes HostNetwork (the network's SSID, security, hidden flag and passphrase come from NetworkManager)")
+        }
+        let staticIPv4 = try Self.staticIPv4(values)
+        let hostname = try values.string("Hostname")
+        if let hostname {
+            // The rule of WiFiCredentials, checked now: the credentials are made when the job runs.
+            do { _ = try WiFiCredentials(ssid: [0x78], security: .open, passphrase: nil, hostname: hostname) } catch {
+                throw RequestError("Hostname", "must be 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen")
+            }
+        }
+        return JobRequest.HostNetwork(
+            selection: id.map { .saved($0) } ?? .active, staticIPv4: staticIPv4, hostname: hostname, disableWPS: try values.bool("DisableWPS") ?? false)
     }
 
     func credentials(_ values: Values) async throws(RequestError) -> WiFiCredentials {

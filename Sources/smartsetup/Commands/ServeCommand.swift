@@ -13,8 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the kiosk service: the io.smartsetup1 D-Bus API with jobs, agents and discovery.",
         discussion: """
-            Owns io.smartsetup1 on the system bus (or --bus) and talks to BlueZ on the system bus \
-            (DBUS_SYSTEM_BUS_ADDRESS selects another). SIGTERM or SIGINT stops it: queued and running \
+            Owns io.smartsetup1 on the system bus (or --bus) and talks to BlueZ, and to NetworkManager \
+            for HostNetwork requests, on the system bus (DBUS_SYSTEM_BUS_ADDRESS selects another; \
+            --bus moves only the service's own name). SIGTERM or SIGINT stops it: queued and running \
             jobs are cancelled and recorded, the name is released, and it exits 0. Logs go to stderr, \
             with journald priority prefixes when JOURNAL_STREAM is set. The API: Protocol/dbus-api.md.
             """)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DBus
+import HostWiFi
 import NetworkManager
 import SetupCentral
 import SetupProtocol
@@ -30,52 +31,12 @@ struct HostWiFiOptions: ParsableArguments {
 
     /// The credentials of the host's network, with the command's other settings.
     func credentials(staticIPv4: StaticIPv4?, hostname: String?, disableWPS: Bool) async throws(SetupError) -> WiFiCredentials {
-        let bus: DBusConnection
-        do throws(DBusError) {
-            bus = try await DBusConnection.open(.system, timeout: .seconds(10))
-        } catch {
-            throw SetupError(.hostWiFi(.notRunning), "cannot reach the system bus to ask NetworkManager", cause: error)
-        }
-        defer { bus.close() }
-        let network: HostWiFiNetwork
-        do throws(NetworkManagerError) {
-            network = try await NetworkManagerClient(connection: bus).hostWiFi(connection.map { .saved($0) } ?? .active)
-        } catch {
-            throw Self.setupError(error)
-        }
-        return try Self.credentials(network, staticIPv4: staticIPv4, hostname: hostname, disableWPS: disableWPS)
+        try await Self.source(.system).credentials(
+            connection.map { .saved($0) } ?? .active, staticIPv4: staticIPv4, hostname: hostname, disableWPS: disableWPS)
     }
 
-    /// The request's credentials for `network`; a passphrase NetworkManager holds that the
-    /// protocol refuses is a usage error that never shows it.
-    static func credentials(_ network: HostWiFiNetwork, staticIPv4: StaticIPv4?, hostname: String?, disableWPS: Bool) throws(SetupError) -> WiFiCredentials {
-        let security: WiFiSecurity = switch network.security {
-        case .open: .open
-        case .wpa2: .wpa2PSK
-        case .wpa3: .wpa3SAE
-        }
-        do throws(ProtocolError) {
-            let passphrase = try network.passphrase.map { (text) throws(ProtocolError) in try WiFiPassphrase(text) }
-            return try WiFiCredentials(
-                ssid: network.ssid, security: security, passphrase: passphrase, isHidden: network.hidden,
-                staticIPv4: staticIPv4, hostname: hostname, disableWPS: disableWPS)
-        } catch {
-            throw SetupError(.hostWiFi(.failed), "NetworkManager's settings for this network cannot be sent: \(error.message)", cause: error)
-        }
-    }
-
-    /// Each NetworkManager failure as the error with its own exit code (40-47).
-    static func setupError(_ error: NetworkManagerError) -> SetupError {
-        let failure: SetupError.HostWiFiFailure = switch error.kind {
-        case .notRunning: .notRunning
-        case .noWiFiActive: .noWiFiActive
-        case .severalActive: .severalActive
-        case .connectionNotFound: .connectionNotFound
-        case .permissionDenied: .permissionDenied
-        case .secretNotStored: .secretNotStored
-        case .unsupportedSecurity: .unsupportedSecurity
-        case .failed: .failed
-        }
-        return SetupError(.hostWiFi(failure), error.message, cause: error)
+    /// NetworkManager on `bus`, its errors telling to choose a saved connection with `--host-wifi-id`.
+    static func source(_ bus: DBusBusAddress) -> HostWiFiSource {
+        HostWiFiSource(bus: bus, howToChoose: "choose it with --host-wifi-id ID")
     }
 }

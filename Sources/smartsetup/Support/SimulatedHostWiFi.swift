@@ -37,17 +37,6 @@ enum SimulatedHostWiFi {
 
     /// The credentials `pair --host-wifi` would send, read from NetworkManager on `busAddress`.
     static func credentials(busAddress: String) async throws(SetupError) -> WiFiCredentials {
-        let bus: DBusConnection
-        do throws(DBusError) { bus = try await DBusConnection.open(.address(busAddress)) } catch {
-            throw SetupError(.hostWiFi(.notRunning), "cannot reach the simulated NetworkManager's bus", cause: error)
-        }
-        defer { bus.close() }
-        let network: HostWiFiNetwork
-        do throws(NetworkManagerError) {
-            network = try await NetworkManagerClient(connection: bus).hostWiFi()
-        } catch {
-            throw HostWiFiOptions.setupError(error)
-        }
-        return try HostWiFiOptions.credentials(network, staticIPv4: nil, hostname: nil, disableWPS: false)
+        try await HostWiFiOptions.source(.address(busAddress)).credentials(.active, staticIPv4: nil, hostname: nil, disableWPS: false)
     }
 }
