@@ -140,6 +140,9 @@ final class JobManager: Sendable {
         schedule()
     }
 
+    /// Whether ``ended(_:wasRunning:)`` took `job` (its record is written or being written).
+    func hasEnded(_ job: Job) -> Bool { state.withLock { $0.ended.contains(job.id) } }
+
     /// Whether finished jobs are still being written to the history.
     var isRecording: Bool { state.withLock { $0.pendingRecords > 0 } }
 
@@ -228,7 +231,7 @@ final class JobManager: Sendable {
             state.shares = [:]
             if state.discoveryGeneration % 2 == 1 { state.discoveryGeneration += 1 }
             let queued = state.scheduler.removeAll().compactMap { state.jobs[$0.id] }
-            let running = state.jobs.values.filter { job in !job.snapshot.state.isFinal && !queued.contains { $0 === job } }
+            let running = state.jobs.values.filter { job in !state.ended.contains(job.id) && !queued.contains { $0 === job } }
             return (queued, running)
         }
         for job in queued {

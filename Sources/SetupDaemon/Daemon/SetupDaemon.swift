@@ -135,10 +135,12 @@ public final class SetupDaemon: Service, Sendable {
         logger.notice("stopping: new requests are refused, queued and running jobs are cancelled")
         let jobs = manager.stop()
         let deadline = ContinuousClock.now + configuration.limits.stopGrace
-        while ContinuousClock.now < deadline, !Task.isCancelled, jobs.contains(where: { !$0.snapshot.state.isFinal }) {
+        // Ended, not only final: a job's runner reaches the final state a moment before it hands
+        // the job to `ended`, which queues its record; the record must be queued before the stream ends.
+        while ContinuousClock.now < deadline, !Task.isCancelled, jobs.contains(where: { !manager.hasEnded($0) }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for job in jobs where !job.snapshot.state.isFinal {
+        for job in jobs where !manager.hasEnded(job) {
             job.finish(.cancelled("the service is stopping"))
             manager.ended(job, wasRunning: false)
         }
