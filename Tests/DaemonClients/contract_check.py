@@ -473,7 +473,22 @@ class Contract:
             ("WifiScan",) + ("SSID", "WifiScan does not take it") + (simple("WifiScan", SSID=dbus.ByteArray(b"x"))[1],),
             ("Identify", "Action", "dance", simple("Identify", Action=s("dance"))[1]),
             ("Reset", "Hostname", "Reset does not take it", simple("Reset", Hostname=s("h"))[1]),
+            ("Pair", "SSID", "with HostNetwork", pair(HostNetwork=dbus.Boolean(True), Security=None)),
+            ("Pair", "Security", "with HostNetwork", pair(HostNetwork=dbus.Boolean(True), SSID=None)),
+            ("Pair", "Passphrase", "with HostNetworkId", pair(HostNetworkId=s("home"), SSID=None, Security=None,
+                                                             Passphrase=lambda: self.fd_holding(b"correct horse"))),
+            ("Pair", "Hidden", "with HostNetwork", pair(HostNetwork=dbus.Boolean(True), SSID=None, Security=None, Hidden=dbus.Boolean(True))),
+            ("Pair", "HostNetwork", "false", pair(HostNetwork=dbus.Boolean(False))),
+            ("Pair", "HostNetworkId", "empty", pair(HostNetworkId=s(""), SSID=None, Security=None)),
+            ("Identify", "HostNetwork", "Identify does not take it", simple("Identify", HostNetwork=dbus.Boolean(True))[1]),
         ]
+
+    def fd_holding(self, data):
+        """A pipe's read end holding `data` (write end closed), as a D-Bus fd."""
+        read_end, _ = pipe_holding(data)
+        fd = dbus.types.UnixFd(read_end)
+        os.close(read_end)
+        return fd
 
     def check_invalid(self, method, key, rule, build):
         before = len([p for p, i in self.daemon.added if p.startswith(MANAGER_PATH + "/jobs/")])

@@ -1,6 +1,7 @@
 import DBus
 import SetupDaemon
 import SetupProtocol
+import Synchronization
 import Testing
 import TestSupport
 
@@ -16,6 +17,28 @@ import TestSupport
         let confirm = agent.log.entries.withLock { $0.first { $0.0 == "ConfirmButton" }?.1 }
         #expect(confirm?[1] == .string("3F0A"))
         #expect(!agent.members.contains("RequestPIN"))
+    }
+
+    @Test func requestPINComesInStateAuthenticatingWithTheAttemptItAsksFor() async throws {
+        let bench = try await DaemonBench.start()
+        let client = try await bench.client()
+        let right = try bench.pin()
+        let wrong = TestSupport.wrongPIN(not: bench.lab.printers[0].presentedPIN).revealedForDisplay()
+        let seen = Mutex<[String]>([])
+        _ = try TestAgent(on: client) { member, arguments throws(DBusError) in
+            guard member == "RequestPIN", case .objectPath(let job) = arguments[0], case .uint32(let attempt) = arguments[2] else { return [] }
+            let properties: [String: DBusValue]
+            do { properties = try await client.jobProperties(job.rawValue) } catch { throw DBusError(.failed, message: "\(error)") }
+            let state = properties["State"]?.string ?? "?"
+            var property = "?"
+            if case .uint32(let value)? = properties["Attempt"] { property = "\(value)" }
+            seen.withLock { $0.append("attempt \(attempt): \(state) Attempt \(property)") }
+            return [.string(attempt == 1 ? wrong : right)]
+        }
+        _ = try await client.callService(ServiceNames.managerPath, ServiceNames.manager, "RegisterAgent", [.objectPath(try DBusObjectPath("/test/agent"))])
+        let done = try await client.finished(try await client.submit("Identify", ["Printer": .string("3F0A")]))
+        #expect(done["State"]?.string == "succeeded", "\(done)")
+        #expect(seen.withLock { $0 } == ["attempt 1: authenticating Attempt 1", "attempt 2: authenticating Attempt 2"])
     }
 
     @Test func anAgentThatDeclinesCancelsTheJob() async throws {

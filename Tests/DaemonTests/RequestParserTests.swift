@@ -131,5 +131,13 @@ func passphrasePipe(_ octets: [UInt8], keepOpen: Bool = false) -> (DBusUnixFD, w
         #expect(throws: RequestError("Outcome", "must be succeeded, failed or cancelled")) { try HistoryQuery(["Outcome": .variant(.string("queued"))]) }
         #expect(throws: RequestError("Limit", "must be 1 to 1000 (u)")) { try HistoryQuery(["Limit": .variant(.uint32(0))]) }
         #expect(throws: RequestError("Colour", "unknown key (GetHistory takes Printer, Outcome, Since, Limit)")) { try HistoryQuery(["Colour": .variant(.string(""))]) }
+        // Printer: a short id or an address, either case, and nothing else.
+        #expect(try HistoryQuery(["Printer": .variant(.string("3f0a"))]).printer == "3f0a")
+        #expect(try HistoryQuery(["Printer": .variant(.string("02:53:4d:00:00:01"))]).printer == "02:53:4d:00:00:01")
+        for bad in ["zz", "3F0", "3F0AB", "3F0G", "Printer-3F0A", "02:53:4D:00:00", "02:53:4D:00:00:0G", "025:3:4D:00:00:01"] {
+            #expect(throws: RequestError("Printer", "must be a short id (4 hexadecimal digits) or a Bluetooth address (XX:XX:XX:XX:XX:XX), either case")) {
+                try HistoryQuery(["Printer": .variant(.string(bad))])
+            }
+        }
     }
 }

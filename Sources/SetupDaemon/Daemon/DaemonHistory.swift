@@ -21,11 +21,11 @@ public struct FinishedJob: Sendable {
 
 /// A checked `GetHistory` filter.
 public struct HistoryQuery: Sendable, Equatable {
-    /// Only this printer (short id or address).
+    /// Only this printer (short id or address, either case).
     public var printer: String?
     /// Only this outcome.
     public var outcome: JobState?
-    /// Only records finished at or after this time (microseconds since the epoch).
+    /// Only records of jobs started at or after this time (microseconds since the epoch).
     public var since: UInt64?
     /// At most this many.
     public var limit: Int = 100
@@ -37,6 +37,9 @@ public struct HistoryQuery: Sendable, Equatable {
         }
         let values = RequestParser.Values(filter)
         printer = try values.string("Printer")
+        if let printer, !Self.isPrinterID(printer) {
+            throw RequestError("Printer", "must be a short id (4 hexadecimal digits) or a Bluetooth address (XX:XX:XX:XX:XX:XX), either case")
+        }
         if let text = try values.string("Outcome") {
             guard let state = JobState(rawValue: text), state.isFinal else { throw RequestError("Outcome", "must be succeeded, failed or cancelled") }
             outcome = state
@@ -49,5 +52,13 @@ public struct HistoryQuery: Sendable, Equatable {
             guard case .uint32(let count) = value, (1...1000).contains(count) else { throw RequestError("Limit", "must be 1 to 1000 (u)") }
             limit = Int(count)
         }
+    }
+
+    /// Whether `text` is a short id (4 hex digits) or a Bluetooth address, in either case.
+    static func isPrinterID(_ text: String) -> Bool {
+        let hex = Set("0123456789abcdefABCDEF")
+        if text.count == 4 { return text.allSatisfy(hex.contains) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(hex.contains) }
     }
 }

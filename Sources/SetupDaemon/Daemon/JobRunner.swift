@@ -135,7 +135,10 @@ final class JobRunner: Sendable {
                 value += 1
                 return value
             }
+            // Asking for attempt N's PIN is part of attempt N: the state and Attempt say so before the agent is asked.
             job.update { snapshot in
+                snapshot.state = .authenticating
+                snapshot.attempt = attempt
                 snapshot.message = attempt == 1
                     ? "waiting for the PIN" : "wrong PIN" + (left.map { ", \($0) attempts left" } ?? "") + "; waiting for another"
             }
