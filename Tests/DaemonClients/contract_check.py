@@ -370,9 +370,10 @@ class Contract:
         want, got = self.shape(self.contract_interface(name)), self.shape(found[0])
         for kind, w, g in zip(("methods", "properties", "signals"), want, got):
             expect(w == g, "%s differ: the XML has %s, the daemon %s" % (kind, sorted(w.items()), sorted(g.items())))
-        for standard in (PROPERTIES, INTROSPECTABLE):
-            expect(any(i.get("name") == standard for i in node.findall("interface")), "%s lacks %s" % (path, standard))
-        # "Every object also answers ... Peer": answering is the promise, not listing it.
+        listed = [i.get("name") for i in node.findall("interface")]
+        # Conventions: introspection lists Introspectable, Properties and the object's own
+        # interface, never Peer; Peer answers on every object anyway.
+        expect(sorted(listed) == sorted([INTROSPECTABLE, PROPERTIES, name]), "%s introspects %s" % (path, listed))
         self.daemon.proxy(path).Ping(dbus_interface=PEER, timeout=CALL)
 
     def check_root(self):
@@ -592,11 +593,12 @@ class Contract:
             expect(full["Created"] <= full["Started"] <= full["Finished"], "Created/Started/Finished out of order")
         final = [c for i, c, _ in self.daemon.changes.get(path, []) if i == JOB and c.get("State") in FINAL]
         expect(final, "no PropertiesChanged carried the final State")
-        # "State reaching a final state comes in the same signal as Error, ExitCode, Message,
-        # Finished and, on success, Address or Networks": Error only where it changes from "".
-        together = {"State", "ExitCode", "Message", "Finished"} | ({"Error"} if error else set())
-        together |= ({"Address"} if outcome == "succeeded" and full["Kind"] == "pair" else set())
-        together |= {"Networks"} if outcome == "succeeded" and full["Kind"] == "wifi-scan" else set()
+        # "The signal that carries a final State always carries Error ("" on success), ExitCode,
+        # Message and Finished too, and the job's result: Address for a pair job, Networks for a
+        # wifi-scan job ... whether or not its value changed".
+        together = {"State", "Error", "ExitCode", "Message", "Finished"}
+        together |= {"Address"} if full["Kind"] == "pair" else set()
+        together |= {"Networks"} if full["Kind"] == "wifi-scan" else set()
         if not together <= set(final[-1]):
             # Checked once for all jobs at the end (check_final_signals), so that the other
             # checks of this job still say what they saw.
@@ -764,7 +766,7 @@ class Contract:
 
     # History ------------------------------------------------------------------------------------
 
-    HISTORY_TYPES = {"Finished": dbus.UInt64, "Kind": dbus.String, "ShortId": dbus.String, "Name": dbus.String,
+    HISTORY_TYPES = {"Started": dbus.UInt64, "Finished": dbus.UInt64, "Kind": dbus.String, "ShortId": dbus.String, "Name": dbus.String,
                      "Address": dbus.String, "SSID": dbus.Array, "Outcome": dbus.String, "Error": dbus.String,
                      "IPAddress": dbus.String, "Duration": dbus.Double, "Phases": dbus.Dictionary}
 
@@ -775,15 +777,17 @@ class Contract:
         records = self.history()
         expect(isinstance(records, dbus.Array) and records.signature == "a{sv}", "GetHistory returned %r" % type(records))
         expect(len(records) >= len(self.jobs) - 1, "%d records for %d finished jobs" % (len(records), len(self.jobs)))
-        # "newest first (by start)": a record has no start time of its own; Finished - Duration is
-        # its start (records without a Duration, jobs that never started, are left out).
-        starts = [int(r["Finished"]) - int(float(r["Duration"]) * 1e6) for r in records if "Duration" in r]
-        expect(all(a >= b - 2000 for a, b in zip(starts, starts[1:])), "not newest first by start: %s" % starts[:10])
+        # "newest first by their Started"; "Duration: seconds from the record's Started to Finished".
+        starts = [int(r["Started"]) for r in records]
+        expect(all(a >= b for a, b in zip(starts, starts[1:])), "not newest first by Started: %s" % starts[:10])
+        for r in records:
+            expect(int(r["Started"]) <= int(r["Finished"]) and abs((int(r["Finished"]) - int(r["Started"])) / 1e6 - float(r["Duration"])) < 0.001,
+                   "Started/Finished/Duration disagree: %r" % dict(r))
         for r in records:
             for key, value in r.items():
                 expect(key in self.HISTORY_TYPES, "unknown record key %r" % key)
                 expect(isinstance(value, self.HISTORY_TYPES[key]), "%s is %s" % (key, type(value).__name__))
-            for key in ("Finished", "Kind", "Outcome"):
+            for key in ("Started", "Finished", "Kind", "Outcome", "Duration"):
                 expect(key in r, "a record lacks %s: %r" % (key, dict(r)))
             expect(r["Outcome"] in FINAL, "Outcome %r" % r["Outcome"])
             expect(("Error" in r) == (r["Outcome"] != "succeeded"), "Error present/absent wrongly: %r" % dict(r))

@@ -62,5 +62,9 @@ import TestSupport
         }
         #expect(Self.members(of: ServiceNames.printer, in: try await introspect(printer)) == Self.members(of: ServiceNames.printer, in: contract))
         #expect(Self.members(of: ServiceNames.printer, in: contract).count == 9)
+        // Introspection lists the standard interfaces the object has, never Peer; Peer answers anyway.
+        let interfaces = try await introspect(printer).matches(of: /<interface name="([^"]+)"/).map { String($0.output.1) }
+        #expect(interfaces == ["org.freedesktop.DBus.Introspectable", "org.freedesktop.DBus.Properties", ServiceNames.printer], "\(interfaces)")
+        _ = try await client.callService(printer, "org.freedesktop.DBus.Peer", "Ping")
     }
 }

@@ -40,6 +40,21 @@ import TestSupport
         #expect(onlyFailed.count == 1 && onlyFailed.first?["Error"]?.string == "wrong-pin" && onlyFailed.first?["Kind"]?.string == "identify")
         #expect(try await history(client, ["Limit": .uint32(1)]).count == 1)
         #expect(try await history(client, ["Printer": .string("FFFF")]).isEmpty)
+        // Newest first by Started; Duration runs from Started to Finished.
+        let starts = records.compactMap { record -> UInt64? in if case .uint64(let time)? = record["Started"] { time } else { nil } }
+        #expect(starts.count == 2 && starts[0] >= starts[1], "\(records)")
+        for record in records {
+            guard case .uint64(let started)? = record["Started"], case .uint64(let finished)? = record["Finished"],
+                case .double(let seconds)? = record["Duration"]
+            else { Issue.record("Started, Finished or Duration missing: \(record)"); continue }
+            #expect(started <= finished && abs(Double(finished - started) / 1e6 - seconds) < 0.001, "\(record)")
+        }
+        do {
+            _ = try await history(client, ["Printer": .string("zz")])
+            Issue.record("Printer zz was accepted")
+        } catch let error as DBusError {
+            #expect(error.name == "io.smartsetup1.Error.InvalidArguments" && error.message.hasPrefix("Printer: must be a short id"), "\(error)")
+        }
         do {
             _ = try await history(client, ["Limit": .uint32(0)])
             Issue.record("Limit 0 was accepted")

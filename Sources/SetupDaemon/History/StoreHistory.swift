@@ -37,7 +37,7 @@ public struct StoreHistory: DaemonHistory {
 
     static func dictionary(_ record: ProvisioningRecord) -> [String: DBusValue] {
         var values: [String: DBusValue] = [
-            "Finished": .uint64(microseconds(record.finished)), "Kind": .string(record.kind), "Outcome": .string(record.outcome),
+            "Started": .uint64(microseconds(record.started)), "Finished": .uint64(microseconds(record.finished)), "Kind": .string(record.kind), "Outcome": .string(record.outcome),
             "Duration": .double(record.finished.timeIntervalSince(record.started)),
             "Phases": .dictionary(key: .string, value: .double, entries: record.phaseDurations.sorted { $0.key < $1.key }.map {
                 DBusDictionaryEntry(key: .string($0.key), value: .double($0.value))

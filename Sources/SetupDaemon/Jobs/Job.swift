@@ -81,6 +81,12 @@ public final class Job: Sendable {
     /// Changes the properties with `change`; the state only moves forward and a final state
     /// never changes. Reports the changed property names to ``onChange``.
     public func update(_ change: (inout Snapshot) -> Void) {
+        update(reporting: [], change)
+    }
+
+    /// ``update(_:)`` that also reports `always` (with their values, changed or not) when
+    /// anything changed.
+    private func update(reporting always: [String], _ change: (inout Snapshot) -> Void) {
         let changed: [String] = state.withLock { state in
             let before = state.snapshot
             guard !before.state.isFinal else { return [] }
@@ -96,15 +102,23 @@ public final class Job: Sendable {
                 if after.state.isFinal { after.finished = WallClock.microseconds() }
             }
             state.snapshot = after
-            return Self.differences(before, after)
+            let differences = Self.differences(before, after)
+            return differences.isEmpty ? [] : differences + always.filter { !differences.contains($0) }
         }
         if !changed.isEmpty { onChange(self, changed) }
     }
 
     /// Ends the job with `outcome` (no effect on a finished job): one change, so one
-    /// `PropertiesChanged` carries the final state with its error, message and result.
+    /// `PropertiesChanged` carries the final state with `Error`, `ExitCode`, `Message` and
+    /// `Finished`, and the result (`Address` of a pair job, `Networks` of a wifi-scan job), each
+    /// also when its value did not change (`Error` `""` on success).
     public func finish(_ outcome: JobOutcome) {
-        update { snapshot in
+        let result = switch request.kind {
+        case .pair: ["Address"]
+        case .wifiScan: ["Networks"]
+        case .identify, .reset: [String]()
+        }
+        update(reporting: ["State", "Error", "ExitCode", "Message", "Finished"] + result) { snapshot in
             snapshot.address = outcome.address
             snapshot.networks = outcome.networks
             snapshot.state = outcome.state
