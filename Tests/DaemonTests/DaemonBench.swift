@@ -18,8 +18,8 @@ final class LogLines: Sendable {
 }
 
 /// A lab (simulated BlueZ with `printers` emulated printers on hci1...) on a private bus, and a
-/// `SetupDaemon` serving io.smartsetup1 on that bus over hci0; both stopped by the test case's
-/// cleanup scope.
+/// `SetupDaemon` serving io.smartsetup1 on that bus over hci0 (and asking NetworkManager on that
+/// bus for `HostNetwork`); both stopped by the test case's cleanup scope.
 struct DaemonBench: Sendable {
     let lab: SimulatedPrinterLab
     let logs: LogLines
