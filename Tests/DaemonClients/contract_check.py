@@ -624,6 +624,16 @@ class Contract:
         self.paired = (printer, str(full["PrinterAddress"]))
         return "%s %s" % (states, full["Address"])
 
+    def check_host_network(self):
+        """Request keys, HostNetwork: the network (SSID, security, passphrase) comes from
+        NetworkManager; the printer joins it as with the keys given."""
+        printer = self.printer_ids[0]
+        path = self.start_job("Pair", self.request(Printer=dbus.String(printer), PIN=dbus.String(self.pin(printer)),
+                                                   HostNetwork=dbus.Boolean(True), Timeout=dbus.Double(60)))
+        full = self.check_finished(path, "succeeded")
+        expect(re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", full["Address"]), "Address %r" % full["Address"])
+        return "%s %s" % (self.daemon.job_states(path), full["Address"])
+
     def check_wifi_scan(self):
         printer = self.printer_ids[0]
         path = self.start_job("WifiScan", self.request(Printer=dbus.String(printer.lower()), PIN=dbus.String(self.pin(printer).replace("-", " "))))
@@ -873,6 +883,10 @@ class Contract:
         r.check("Pair without PIN by a caller with no agent: failed no-agent 54", self.check_no_agent)
         r.check("a rejected passphrase corrected through RequestPassphrase (an fd): succeeded", self.check_passphrase_corrected)
         r.check("RequestPassphrase declined: failed wifi-auth-failed 17", self.check_passphrase_declined)
+        if self.args.host_network:
+            r.check("Pair with HostNetwork (the host's Wi-Fi from NetworkManager): succeeded, Address", self.check_host_network)
+        else:
+            r.skip("Pair with HostNetwork", "no --host-network: no NetworkManager with an active Wi-Fi connection beside the daemon")
         self.check_cancel_and_busy()
         r.check("QueuedJobs and RunningJobs back to 0", self.check_counters)
         r.check("Reset with the PIN in the request", self.check_reset)
@@ -888,6 +902,8 @@ def main(argv):
     parser = argparse.ArgumentParser(description="Check a running smartsetup serve against Protocol/dbus-api.md.")
     parser.add_argument("--bus", required=True, help="the D-Bus address the daemon and the simulated BlueZ are on")
     parser.add_argument("--pins", required=True, help="the simulator's stderr (its printers' displays)")
+    parser.add_argument("--host-network", action="store_true",
+                        help="NetworkManager on the daemon's system bus has an active Wi-Fi connection the printers can join (smartsetup sim --host-wifi HomeNet)")
     parser.add_argument("--xml", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Protocol", "io.smartsetup1.xml"))
     args = parser.parse_args(argv)
     DBusGMainLoop(set_as_default=True)

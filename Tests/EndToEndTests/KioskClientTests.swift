@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The kiosk service as a kiosk meets it: `smartsetup sim` with four printers, the built
+/// The kiosk service as a kiosk meets it: `smartsetup sim` with four printers (and a simulated
+/// NetworkManager whose active Wi-Fi is HomeNet, for `HostNetwork`), the built
 /// `smartsetup serve` on the simulator's bus, and the two Python clients written from
 /// `Protocol/dbus-api.md` alone (`examples/kiosk.py`, `Tests/DaemonClients/contract_check.py`).
 @Suite(.serialized, .cleansUp) struct KioskClientTests {
@@ -30,7 +31,7 @@ import TestSupport
         let run = try await Tool.run(
             "/usr/bin/python3",
             [KioskBench.repository.appendingPathComponent("Tests/DaemonClients/contract_check.py").path,
-             "--bus", bench.bus, "--pins", bench.displays.path],
+             "--bus", bench.bus, "--pins", bench.displays.path, "--host-network"],
             deadline: .seconds(240))
         let lines = run.stdout.split(separator: "\n").map(String.init)
         let failed = Set(lines.filter { $0.hasPrefix("FAIL ") }.map(Self.checkName))
@@ -77,7 +78,7 @@ private struct KioskBench {
 
         // exec: the shell becomes `smartsetup sim`, so SIGTERM reaches it and it stops its dbus-daemon.
         let sim = try RunningTool.start(
-            "/bin/sh", ["-c", "exec \"$0\" sim --printers 4 --interval-ms 2 2>\"$1\"", smartsetupExecutable, displays.path],
+            "/bin/sh", ["-c", "exec \"$0\" sim --printers 4 --interval-ms 2 --host-wifi HomeNet 2>\"$1\"", smartsetupExecutable, displays.path],
             ending: .smartsetup)
         let prefix = "export DBUS_SYSTEM_BUS_ADDRESS='"
         var address: String?
