@@ -628,7 +628,12 @@ class Contract:
         """Request keys, HostNetwork: the network (SSID, security, passphrase) comes from
         NetworkManager; the printer joins it as with the keys given."""
         printer = self.printer_ids[0]
+        # On an adapter that hears the printer (its Printer1 Adapter): the daemon may use the
+        # simulator's printer adapters too, and a printer is not heard on its own adapter.
+        heard = [p for p in self.daemon.printers().values() if str(p.get("ShortId")) == printer]
+        expect(heard, "no Printer1 object for %s" % printer)
         path = self.start_job("Pair", self.request(Printer=dbus.String(printer), PIN=dbus.String(self.pin(printer)),
+                                                   Adapter=dbus.String(str(heard[0]["Adapter"])),
                                                    HostNetwork=dbus.Boolean(True), Timeout=dbus.Double(60)))
         full = self.check_finished(path, "succeeded")
         expect(re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", full["Address"]), "Address %r" % full["Address"])
