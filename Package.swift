@@ -203,6 +203,8 @@ let package = Package(
         // The NetworkManager client against the simulated NetworkManager; the simulation against
         // the recordings of real NetworkManager (Tests/RealNetworkManager/reference).
         .testTarget(name: "NetworkManagerTests", dependencies: ["NetworkManager", "SimulatedNetworkManager", "DBus", "TestSupport"]),
+        // The one mapping of the host's Wi-Fi to credentials and exit codes 40-47, against the simulation.
+        .testTarget(name: "HostWiFiTests", dependencies: ["HostWiFi", "NetworkManager", "SimulatedNetworkManager", "SetupCentral", "SetupProtocol", "DBus", "TestSupport"]),
         .testTarget(name: "SetupMetricsTests", dependencies: ["SetupMetrics"]),
         .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
     ]

@@ -47,7 +47,7 @@ public struct HostWiFiSource: Sendable {
 
     /// The credentials for `network`; a passphrase NetworkManager holds that the protocol refuses
     /// fails as `nm-failed` without showing it.
-    public static func credentials(_ network: HostWiFiNetwork, staticIPv4: StaticIPv4?, hostname: String?, disableWPS: Bool) throws(SetupError) -> WiFiCredentials {
+    static func credentials(_ network: HostWiFiNetwork, staticIPv4: StaticIPv4?, hostname: String?, disableWPS: Bool) throws(SetupError) -> WiFiCredentials {
         let security: WiFiSecurity = switch network.security {
         case .open: .open
         case .wpa2: .wpa2PSK
@@ -65,7 +65,7 @@ public struct HostWiFiSource: Sendable {
 
     /// Each NetworkManager failure as the error with its own exit code (40-47); the two that ask
     /// for a saved connection say how to name one.
-    public func setupError(_ error: NetworkManagerError) -> SetupError {
+    func setupError(_ error: NetworkManagerError) -> SetupError {
         let failure: SetupError.HostWiFiFailure
         var message = error.message
         switch error.kind {
