@@ -49,6 +49,10 @@ if [ -f "$POLICY" ]; then
 else
     log "WARNING: $POLICY is missing (it comes with the daemon): the package has no D-Bus policy"
 fi
+# The polkit rule grants the smartsetup user NetworkManager's settings.modify.system (the only
+# action that reads a Wi-Fi passphrase, and it also allows changing the host's profiles): shipped
+# as an example, enabled by the administrator where --host-wifi is wanted (packaging/polkit/README.md).
+put 644 packaging/polkit/50-smartsetup-networkmanager.rules usr/share/doc/smartsetup/examples/50-smartsetup-networkmanager.rules
 
 # Man page: swift-argument-parser's generate-manual tool, the engine of its generate-manual plugin,
 # run on the staged binary. `plugin generate-manual --help` builds the tool from the package's own
