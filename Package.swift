@@ -103,7 +103,7 @@ let package = Package(
         ),
         // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
         // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
-        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ"], exclude: ["README.md"]),
+        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ", "SetupProtocol", "NetworkManager"], exclude: ["README.md"]),
         // Fleet metrics: counters and histograms per outcome and phase, written atomically as a
         // Prometheus text file for node_exporter (swift-metrics with swift-prometheus).
         .target(
@@ -199,6 +199,6 @@ let package = Package(
         // the recordings of real NetworkManager (Tests/RealNetworkManager/reference).
         .testTarget(name: "NetworkManagerTests", dependencies: ["NetworkManager", "SimulatedNetworkManager", "DBus", "TestSupport"]),
         .testTarget(name: "SetupMetricsTests", dependencies: ["SetupMetrics"]),
-        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
+        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport", "SimulatedNetworkManager"]),
     ]
 )
