@@ -5,41 +5,54 @@ import Testing
 /// BlueZ's GATT cache of printers (`/var/lib/bluetooth/<adapter>/cache/<device>`, in the format
 /// of BlueZ's `store_gatt_db`): a printer's cached setup service against SPEC §5.1.
 @Suite struct DeviceCacheTests {
-    /// A printer's cache file as bluetoothd 5.66 writes it: GAP, GATT with Service Changed and a
-    /// Database Hash, then the setup service. `events` is the Events line (nil leaves it out).
-    static func cacheFile(request properties: String = "0c", events: String? = "0017=2803:0018:10:6fa9a0e7-3710-4ad4-b6d7-2f426d4f9725") -> String {
+    /// A printer's cache file as bluetoothd 5.66 wrote it in the VM tier (scenario
+    /// smartsetup-pair, after a pairing with the emulated printer on hci1: never paired, still
+    /// cached): GAP, GATT with Service Changed, Client Features, Database Hash and Server Features,
+    /// Device Information, then the setup service. `request` is Request's properties octet;
+    /// `events` the Events line (nil leaves it out).
+    static func cacheFile(request properties: String = "0c", events: String? = "001c=2803:001d:10:6fa9a0e7-3710-4ad4-b6d7-2f426d4f9725") -> String {
         """
         [General]
-        Name=Printer 3F0A
+        Name=Printer-3F0A
 
         [Attributes]
         0001=2800:0007:00001800-0000-1000-8000-00805f9b34fb
         0002=2803:0003:02:00002a00-0000-1000-8000-00805f9b34fb
         0004=2803:0005:02:00002a01-0000-1000-8000-00805f9b34fb
-        0008=2800:000e:00001801-0000-1000-8000-00805f9b34fb
+        0006=2803:0007:02:00002aa6-0000-1000-8000-00805f9b34fb
+        0008=2800:0011:00001801-0000-1000-8000-00805f9b34fb
         0009=2803:000a:20:00002a05-0000-1000-8000-00805f9b34fb
         000b=00002902-0000-1000-8000-00805f9b34fb
-        000c=2803:000d:02:5ef1c7aa1b6d2d0c9e0e1e2a3b4c5d6e:00002b2a-0000-1000-8000-00805f9b34fb
-        0010=2800:001a:6FA9A0E4-3710-4AD4-B6D7-2F426D4F9725
-        0011=2803:0012:02:6fa9a0e5-3710-4ad4-b6d7-2f426d4f9725
-        0013=00002901-0000-1000-8000-00805f9b34fb
-        0014=2803:0015:\(properties):6fa9a0e6-3710-4ad4-b6d7-2f426d4f9725
-        0016=00002901-0000-1000-8000-00805f9b34fb
+        000c=2803:000d:0a:00002b29-0000-1000-8000-00805f9b34fb
+        000e=2803:000f:02:0b68948490261887f5c173300fbdcc65:00002b2a-0000-1000-8000-00805f9b34fb
+        0010=2803:0011:02:00002b3a-0000-1000-8000-00805f9b34fb
+        0012=2800:0014:0000180a-0000-1000-8000-00805f9b34fb
+        0013=2803:0014:02:00002a50-0000-1000-8000-00805f9b34fb
+        0015=2800:001f:6fa9a0e4-3710-4ad4-b6d7-2f426d4f9725
+        0016=2803:0017:02:6fa9a0e5-3710-4ad4-b6d7-2f426d4f9725
+        0018=00002901-0000-1000-8000-00805f9b34fb
+        0019=2803:001a:\(properties):6fa9a0e6-3710-4ad4-b6d7-2f426d4f9725
+        001b=00002901-0000-1000-8000-00805f9b34fb
         \(events ?? "")
-        0019=00002902-0000-1000-8000-00805f9b34fb
-        001a=00002901-0000-1000-8000-00805f9b34fb
+        001e=00002902-0000-1000-8000-00805f9b34fb
+        001f=00002901-0000-1000-8000-00805f9b34fb
 
         """
     }
 
     @Test func aPrintersCacheFileIsParsed() throws {
         let cache = BlueZDeviceCache(parsing: Self.cacheFile())
-        #expect(cache.services.map(\.start) == [0x0001, 0x0008, 0x0010])
+        #expect(cache.services.map(\.start) == [0x0001, 0x0008, 0x0012, 0x0015])
         let setup = try #require(cache.setupService)
-        #expect(setup.start == 0x0010 && setup.end == 0x001A)
-        #expect(setup.characteristics.map(\.valueHandle) == [0x0012, 0x0015, 0x0018])
+        #expect(setup.start == 0x0015 && setup.end == 0x001F)
+        #expect(setup.characteristics.map(\.valueHandle) == [0x0017, 0x001A, 0x001D])
         #expect(setup.characteristics.map(\.properties) == [0x02, 0x0C, 0x10])
-        #expect(cache.services[1].characteristics.map(\.uuid) == ["00002a05-0000-1000-8000-00805f9b34fb", "00002b2a-0000-1000-8000-00805f9b34fb"])
+        #expect(cache.services[1].characteristics.map(\.uuid) == [
+            "00002a05-0000-1000-8000-00805f9b34fb", "00002b29-0000-1000-8000-00805f9b34fb",
+            "00002b2a-0000-1000-8000-00805f9b34fb", "00002b3a-0000-1000-8000-00805f9b34fb",
+        ])
+        #expect(BlueZDeviceCache(parsing: Self.cacheFile().uppercased().replacingOccurrences(of: "ATTRIBUTES", with: "Attributes")).setupService?.start == 0x0015,
+                "UUIDs and handles in upper case are read too")
         #expect(cache.setupServiceProblems.isEmpty)
         #expect(BlueZDeviceCache(parsing: "[General]\nName=Headset\n[ServiceRecords]\n0x10000=3601\n").setupService == nil)
     }
@@ -49,8 +62,8 @@ import Testing
         #expect(noEvents.setupServiceProblems == ["no Events characteristic"])
         let readOnlyRequest = BlueZDeviceCache(parsing: Self.cacheFile(request: "02"))
         #expect(readOnlyRequest.setupServiceProblems == ["Request without write"])
-        let outside = BlueZDeviceCache(parsing: Self.cacheFile(events: "0017=2803:0030:10:6fa9a0e7-3710-4ad4-b6d7-2f426d4f9725"))
-        #expect(outside.setupServiceProblems == ["Events with value handle 0x0030, outside the service 0x0010-0x001a"])
+        let outside = BlueZDeviceCache(parsing: Self.cacheFile(events: "001c=2803:0030:10:6fa9a0e7-3710-4ad4-b6d7-2f426d4f9725"))
+        #expect(outside.setupServiceProblems == ["Events with value handle 0x0030, outside the service 0x0015-0x001f"])
     }
 
     /// A storage tree like bluetoothd's: one adapter with a good printer, a stale one, a headset
