@@ -16,14 +16,16 @@ log() { echo "build-deb: $*" >&2; }
 cd "$ROOT"
 
 log "release build (static Swift runtime) in $SCRATCH/swift"
-swift build -c release --product smartsetup --static-swift-stdlib --scratch-path "$SCRATCH/swift"
+# -z now: full RELRO, all symbols bound at start (lintian: hardening-no-bindnow).
+RELEASE=(swift build -c release --product smartsetup --static-swift-stdlib -Xlinker -z -Xlinker now --scratch-path "$SCRATCH/swift")
+"${RELEASE[@]}"
 BIN=$SCRATCH/swift/release/smartsetup
 # SwiftPM does not relink when only --static-swift-stdlib changed: a binary linked otherwise in
 # this scratch path (e.g. by the generate-manual plugin's own build) would be taken as it is.
 if ldd "$BIN" | grep -q 'libswift\|libFoundation\|libdispatch'; then
     log "$BIN links the Swift runtime dynamically: relinking"
     rm -f "$BIN"
-    swift build -c release --product smartsetup --static-swift-stdlib --scratch-path "$SCRATCH/swift"
+    "${RELEASE[@]}"
     ! ldd "$BIN" | grep -q 'libswift\|libFoundation\|libdispatch' || { log "still dynamic: $(ldd "$BIN")"; exit 1; }
 fi
 VERSION=$("$BIN" --version)
