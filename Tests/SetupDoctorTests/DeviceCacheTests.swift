@@ -1,6 +1,9 @@
 import Foundation
 import SetupDoctor
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// BlueZ's GATT cache of printers (`/var/lib/bluetooth/<adapter>/cache/<device>`, in the format
 /// of BlueZ's `store_gatt_db`): a printer's cached setup service against SPEC §5.1.
@@ -66,8 +69,8 @@ import Testing
         #expect(outside.setupServiceProblems == ["Events with value handle 0x0030, outside the service 0x0015-0x001f"])
     }
 
-    /// A storage tree like bluetoothd's: one adapter with a good printer, a stale one, a headset
-    /// and a file whose name is no address; a second adapter without a cache directory.
+    /// A storage tree like bluetoothd's: one adapter with a good printer, a stale one, a headset,
+    /// a file whose name is no address and a FIFO; a second adapter without a cache directory.
     @Test func theStorageIsScannedAndStalePrintersNamedWithTheFix() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-bluez-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -78,6 +81,7 @@ import Testing
         try Self.cacheFile(events: nil).write(toFile: "\(cache)/C0:FF:EE:00:00:02", atomically: true, encoding: .utf8)
         try "[General]\nName=Headset\n".write(toFile: "\(cache)/11:22:33:44:55:66", atomically: true, encoding: .utf8)
         try Self.cacheFile(events: nil).write(toFile: "\(cache)/not-an-address", atomically: true, encoding: .utf8)
+        #expect(mkfifo("\(cache)/C0:FF:EE:00:00:09", 0o600) == 0, "a FIFO is skipped, never opened")
 
         guard case .printers(let printers) = BlueZCacheCheck.scan(root: root) else {
             Issue.record("the storage was not scanned")

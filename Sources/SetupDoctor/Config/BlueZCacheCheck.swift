@@ -53,9 +53,7 @@ public enum BlueZCacheCheck {
             }
             for device in devices where read < maximumFiles {
                 read += 1
-                guard let handle = FileHandle(forReadingAtPath: "\(directory)/\(device)"),
-                      let data = try? handle.read(upToCount: maximumFileSize) else { continue }
-                try? handle.close()
+                guard let data = readRegularFile("\(directory)/\(device)") else { continue }
                 let cache = BlueZDeviceCache(parsing: String(decoding: data, as: UTF8.self))
                 if cache.setupService != nil {
                     printers.append(CachedPrinter(adapter: adapter, device: device, cache: cache))
@@ -98,6 +96,16 @@ public enum BlueZCacheCheck {
     /// A Bluetooth address as bluetoothd names its directories and files (`00:1A:7D:DA:71:13`).
     static func isAddress(_ name: String) -> Bool {
         name.utf8.count == 17 && name.split(separator: ":", omittingEmptySubsequences: false).allSatisfy { $0.count == 2 && UInt8($0, radix: 16) != nil }
+    }
+
+    /// At most ``maximumFileSize`` octets of `path` when it is a regular file (never a FIFO or a
+    /// device, whose open or read could block); nil otherwise or when it cannot be read.
+    static func readRegularFile(_ path: String) -> Data? {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+              let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: maximumFileSize)) ?? Data()
     }
 
     struct ListingError: Error {

@@ -37,11 +37,6 @@ public struct BlueZDeviceCache: Sendable, Hashable {
     /// The cached services, by handle.
     public var services: [Service]
 
-    /// A cache with these services.
-    public init(services: [Service]) {
-        self.services = services
-    }
-
     /// Parses the key file's text; lines outside `[Attributes]` and lines it cannot read are skipped.
     public init(parsing text: String) {
         var group = ""
