@@ -107,7 +107,7 @@ let package = Package(
         ),
         // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
         // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
-        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ"], exclude: ["README.md"]),
+        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ", "SetupProtocol", "NetworkManager"], exclude: ["README.md"]),
         // Fleet metrics: counters and histograms per outcome and phase, written atomically as a
         // Prometheus text file for node_exporter (swift-metrics with swift-prometheus).
         .target(
@@ -206,6 +206,6 @@ let package = Package(
         // The one mapping of the host's Wi-Fi to credentials and exit codes 40-47, against the simulation.
         .testTarget(name: "HostWiFiTests", dependencies: ["HostWiFi", "NetworkManager", "SimulatedNetworkManager", "SetupCentral", "SetupProtocol", "DBus", "TestSupport"]),
         .testTarget(name: "SetupMetricsTests", dependencies: ["SetupMetrics"]),
-        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
+        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport", "SimulatedNetworkManager"]),
     ]
 )

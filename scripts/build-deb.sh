@@ -16,14 +16,16 @@ log() { echo "build-deb: $*" >&2; }
 cd "$ROOT"
 
 log "release build (static Swift runtime) in $SCRATCH/swift"
-swift build -c release --product smartsetup --static-swift-stdlib --scratch-path "$SCRATCH/swift"
+# -z now: full RELRO, all symbols bound at start (lintian: hardening-no-bindnow).
+RELEASE=(swift build -c release --product smartsetup --static-swift-stdlib -Xlinker -z -Xlinker now --scratch-path "$SCRATCH/swift")
+"${RELEASE[@]}"
 BIN=$SCRATCH/swift/release/smartsetup
 # SwiftPM does not relink when only --static-swift-stdlib changed: a binary linked otherwise in
 # this scratch path (e.g. by the generate-manual plugin's own build) would be taken as it is.
 if ldd "$BIN" | grep -q 'libswift\|libFoundation\|libdispatch'; then
     log "$BIN links the Swift runtime dynamically: relinking"
     rm -f "$BIN"
-    swift build -c release --product smartsetup --static-swift-stdlib --scratch-path "$SCRATCH/swift"
+    "${RELEASE[@]}"
     ! ldd "$BIN" | grep -q 'libswift\|libFoundation\|libdispatch' || { log "still dynamic: $(ldd "$BIN")"; exit 1; }
 fi
 VERSION=$("$BIN" --version)
@@ -49,6 +51,10 @@ if [ -f "$POLICY" ]; then
 else
     log "WARNING: $POLICY is missing (it comes with the daemon): the package has no D-Bus policy"
 fi
+# The polkit rule grants the smartsetup user NetworkManager's settings.modify.system (the only
+# action that reads a Wi-Fi passphrase, and it also allows changing the host's profiles): shipped
+# as an example, enabled by the administrator where --host-wifi is wanted (packaging/polkit/README.md).
+put 644 packaging/polkit/50-smartsetup-networkmanager.rules usr/share/doc/smartsetup/examples/50-smartsetup-networkmanager.rules
 
 # Man page: swift-argument-parser's generate-manual tool, the engine of its generate-manual plugin,
 # run on the staged binary. `plugin generate-manual --help` builds the tool from the package's own

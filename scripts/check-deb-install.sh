@@ -2,7 +2,8 @@
 # Installs a built smartsetup .deb for real into a throw-away Debian 12 root (debootstrap, under
 # .build-deb/root, git-ignored) and checks it there: apt resolves its Depends, the maintainer
 # scripts run (systemd-sysusers creates the user), `smartsetup --version` runs (the static Swift
-# runtime needs nothing else), the man page, completions, unit, sysusers, D-Bus files land where
+# runtime needs nothing else) and matches the package's version, the man page, completions, unit,
+# sysusers, D-Bus policy and activation files and the polkit rule (an example) land where
 # `dpkg -L` says, and `smartsetup doctor` runs to its verdict. Touches nothing outside that root.
 #
 # Usage: scripts/check-deb-install.sh DEB     (needs root, debootstrap, network to deb.debian.org
@@ -39,6 +40,8 @@ grep -E "Setting up (smartsetup|bluez|libbluetooth3|libdbus-1-3)" "$ROOT/.build-
 version=$(in_root smartsetup --version)
 log "smartsetup --version: $version"
 [ "$(basename "$DEB")" = "smartsetup_${version}_amd64.deb" ] || fail "package name and --version disagree"
+package_version=$(in_root dpkg-query -W -f '${Version}' smartsetup)
+[ "$package_version" = "$version" ] || fail "dpkg says version $package_version, --version says $version"
 in_root ldd /usr/bin/smartsetup | grep -q "not found" && fail "unresolved libraries: $(in_root ldd /usr/bin/smartsetup)"
 log "linked: $(in_root ldd /usr/bin/smartsetup | awk '{print $1}' | tr '\n' ' ')"
 
@@ -48,7 +51,8 @@ in_root dpkg -L smartsetup | while read -r path; do
     [ -f "$CHROOT$path" ] && echo "  $path"
 done
 for path in /usr/bin/smartsetup /lib/systemd/system/smartsetup.service /usr/lib/sysusers.d/smartsetup.conf \
-    /usr/share/dbus-1/system-services/io.smartsetup1.service /usr/share/man/man1/smartsetup.1.gz \
+    /usr/share/dbus-1/system-services/io.smartsetup1.service /usr/share/dbus-1/system.d/io.smartsetup1.conf \
+    /usr/share/doc/smartsetup/examples/50-smartsetup-networkmanager.rules /usr/share/man/man1/smartsetup.1.gz \
     /usr/share/bash-completion/completions/smartsetup /usr/share/zsh/vendor-completions/_smartsetup \
     /usr/share/fish/vendor_completions.d/smartsetup.fish /usr/share/doc/smartsetup/copyright /usr/share/doc/smartsetup/README.md; do
     [ -f "$CHROOT$path" ] || fail "$path missing"

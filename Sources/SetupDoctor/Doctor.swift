@@ -12,6 +12,8 @@ public struct Doctor: Sendable {
         public var bus: DBusBusAddress = .system
         /// BlueZ's configuration file.
         public var mainConfPath: String = BlueZMainConf.defaultPath
+        /// bluetoothd's storage directory (its GATT cache of remote devices).
+        public var bluetoothStorage: String = BlueZCacheCheck.defaultRoot
         /// The rfkill class directory.
         public var rfkillRoot: String = "/sys/class/rfkill"
         /// The deadline of each D-Bus call and of `bluetoothd --version`.
@@ -43,6 +45,7 @@ public struct Doctor: Sendable {
         let version = await InstalledBluetoothd.version(timeout: options.timeout)
         checks.append(contentsOf: await SystemBusChecks(bus: options.bus, adapter: options.adapter, timeout: options.timeout).run(bluetoothdVersion: version))
         checks.append(contentsOf: BlueZMainConf.checks(BlueZMainConf.read(path: options.mainConfPath), path: options.mainConfPath))
+        checks.append(BlueZCacheCheck.check(BlueZCacheCheck.scan(root: options.bluetoothStorage), root: options.bluetoothStorage))
         return DoctorReport(checks: checks)
     }
 }

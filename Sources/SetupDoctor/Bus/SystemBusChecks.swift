@@ -2,7 +2,8 @@ import BlueZ
 import DBus
 
 /// The checklist lines that ask the system bus: bluetoothd (reachable, may this user call it,
-/// its adapters powered and able to be a central), the smartsetup daemon and NetworkManager.
+/// its adapters powered and able to be a central), the smartsetup daemon and NetworkManager (and
+/// whether it gives this user the Wi-Fi passphrase, for `--host-wifi`).
 /// Every call has a deadline of `timeout`.
 public struct SystemBusChecks: Sendable {
     /// The bus (`.system` honours `DBUS_SYSTEM_BUS_ADDRESS`).
@@ -41,6 +42,7 @@ public struct SystemBusChecks: Sendable {
         var checks = await bluezChecks(connection, bluetoothdVersion: bluetoothdVersion)
         checks.append(await daemonCheck(connection))
         checks.append(await networkManagerCheck(connection))
+        if let secrets = await hostWiFiSecretsCheck(connection) { checks.append(secrets) }
         return checks
     }
 
