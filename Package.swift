@@ -130,7 +130,7 @@ let package = Package(
                 "SetupDoctor",
                 "HostWiFi",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "SetupDaemon", "SetupHistory",
+                "SetupDaemon",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
