@@ -27,13 +27,16 @@ public final class SimulatedPrinterLab: Sendable {
     }
 
     /// Starts the simulator (on its own dbus-daemon, or on `bus`) with `count` printers made by
-    /// `configuration(i)`; their display lines go to `output`.
+    /// `configuration(i)`; their display lines go to `output`. `extraCentralAdapters` more
+    /// adapters follow the printers' (hci*count+1* ...), for more centrals: see ``centralRadio(adapter:)``.
     public static func start(
         printers count: Int, mtu: Int = 517, interval: Duration = .milliseconds(30), bus: String? = nil,
         configuration: (Int) -> EmulatorConfiguration = { EmulatorConfiguration(shortID: ShortID(UInt16(0x3F0A + $0))) },
+        extraCentralAdapters: Int = 0,
         output: @escaping @Sendable (String) -> Void
     ) async throws(LabError) -> SimulatedPrinterLab {
-        let simulatorConfiguration = SimulatorConfiguration(adapterCount: count + 1, mtu: UInt16(clamping: mtu), connectionInterval: interval)
+        let simulatorConfiguration = SimulatorConfiguration(
+            adapterCount: count + 1 + max(0, extraCentralAdapters), mtu: UInt16(clamping: mtu), connectionInterval: interval)
         let simulator: SimulatedBlueZ
         do {
             if let bus {
@@ -83,9 +86,10 @@ public final class SimulatedPrinterLab: Sendable {
         }
     }
 
-    /// A central radio on hci0 of the simulated BlueZ.
-    public func centralRadio() async throws(SetupError) -> BlueZRadio {
-        try await BlueZRadio.open(adapter: "hci0", bus: .address(busAddress))
+    /// A central radio on `adapter` of the simulated BlueZ: hci0, or one of the extra central
+    /// adapters after the printers'.
+    public func centralRadio(adapter: String = "hci0") async throws(SetupError) -> BlueZRadio {
+        try await BlueZRadio.open(adapter: adapter, bus: .address(busAddress))
     }
 
     /// Stops the printers and the simulator.

@@ -34,8 +34,8 @@ import TestSupport
             PairRequest(target: try pinTarget(printer), credentials: try credentials())) { event in events.withLock { $0.append(event) } }
         #expect(result.address.description == "192.168.1.57/24")
         #expect(result.mtu == mtu)
-        #expect(result.untilAccepted.roundTrips == 2)
-        #expect(result.untilAccepted.operations == (mtu == 23 ? 17 : 3))
+        #expect(result.untilAccepted.roundTrips == 3)
+        #expect(result.untilAccepted.operations == (mtu == 23 ? 18 : 4))
         #expect(events.withLock { $0.contains { if case .credentialsAccepted(2) = $0 { true } else { false } } })
     }
 

@@ -18,10 +18,11 @@ public final class BlueZPrinterHost: Sendable {
     private let advertising: AdvertisingController
     private let links: LinkTable
     private let alias: AliasRestorer
+    private let connections: Task<Void, Never>
 
     private init(
         printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable,
-        alias: AliasRestorer
+        alias: AliasRestorer, connections: Task<Void, Never>
     ) {
         self.printer = printer
         self.adapter = adapter
@@ -29,6 +30,7 @@ public final class BlueZPrinterHost: Sendable {
         self.advertising = advertising
         self.links = links
         self.alias = alias
+        self.connections = connections
     }
 
     /// How long setting or restoring the adapter's alias may take.
@@ -62,13 +64,7 @@ public final class BlueZPrinterHost: Sendable {
             uuid: SetupGATT.requestCharacteristicUUID.description, flags: ["write", "write-without-response"],
             descriptors: [Self.userDescription(SetupGATT.requestDescription)],
             onWrite: { value, options throws(BlueZError) in
-                let key = options.device?.rawValue ?? "unknown"
-                let (link, isNew) = links.link(for: key) {
-                    BlueZServerLink(device: options.device.map { Device(session: session, path: $0) }, events: events)
-                }
-                if isNew {
-                    links.own(Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links), for: link)
-                }
+                let link = Self.link(for: options.device, events: events, session: session, printer: printer, links: links)
                 // bluetoothd 5.66 passes no `type` whatever ATT operation carried the write, so
                 // every WriteValue is answered once the session has handled the write: bluetoothd
                 // turns the reply into the Write Response of a Write Request and drops it for a
@@ -78,7 +74,7 @@ public final class BlueZPrinterHost: Sendable {
         let info = LocalCharacteristic(
             uuid: SetupGATT.infoCharacteristicUUID.description, flags: ["read"],
             descriptors: [Self.userDescription(SetupGATT.infoDescription)],
-            onRead: { _ throws(BlueZError) in printer.infoValue() })
+            onRead: { options throws(BlueZError) in try Self.infoValue(printer.infoValue(), from: options.offset) })
         let service = LocalService(uuid: SetupGATT.serviceUUID.description, characteristics: [info, request, events])
         let application = try await GattApplication.register([service], on: adapter)
         let advertising = AdvertisingController(printer: printer, adapter: adapter)
@@ -87,17 +83,65 @@ public final class BlueZPrinterHost: Sendable {
             throw error
         }
         printer.onAdvertisementChange { try? await advertising.refresh() }
-        return BlueZPrinterHost(printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias)
+        // Subscribed before the task starts: a central connecting from now on is not missed.
+        let adapterEvents = session.events(.subtree(adapter.path))
+        let connections = Task {
+            for await event in adapterEvents {
+                guard let device = Self.connectedDevice(event) else { continue }
+                _ = Self.link(for: device, events: events, session: session, printer: printer, links: links)
+            }
+        }
+        return BlueZPrinterHost(
+            printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias,
+            connections: connections)
+    }
+
+    /// The link (and session) of the central `device`, started on its connection or first write.
+    /// Starting it on the connection runs the ClientHello deadline (SPEC §12) from then, so a
+    /// central that connects and never writes is told `timedOut` and disconnected.
+    private static func link(
+        for device: DBusObjectPath?, events: LocalCharacteristic, session: BlueZSession, printer: EmulatedPrinter, links: LinkTable
+    ) -> BlueZServerLink {
+        let key = device?.rawValue ?? "unknown"
+        let (link, isNew) = links.link(for: key) {
+            BlueZServerLink(device: device.map { Device(session: session, path: $0) }, events: events)
+        }
+        if isNew {
+            links.own(Self.serve(link, key: key, device: device, session: session, printer: printer, links: links), for: link)
+        }
+        return link
+    }
+
+    /// The central whose device object on the printer's adapter just became connected.
+    static func connectedDevice(_ event: BlueZEvent) -> DBusObjectPath? {
+        switch event {
+        case .propertiesChanged(let path, BlueZInterface.device, let changed, _):
+            return changed["Connected"]?.unwrappedVariant == .boolean(true) ? path : nil
+        case .interfacesAdded(let path, let interfaces):
+            return interfaces[BlueZInterface.device]?["Connected"]?.unwrappedVariant == .boolean(true) ? path : nil
+        default:
+            return nil
+        }
     }
 
     /// Unregisters the advertisement and the application, ends every session and restores the
     /// adapter's alias (best effort, within a deadline; a failure is logged).
     public func stop() async {
         printer.onAdvertisementChange {}
+        connections.cancel()
+        await connections.value
         await advertising.stop()
         await application.unregister()
         await links.closeAll()
         await alias.restore()
+    }
+
+    /// The Info value from `offset` on (SPEC §5.2: ATT Read, then Read Blob at MTU 23: bluetoothd
+    /// passes each Read Blob's offset to ReadValue and expects the value from there), or
+    /// InvalidOffset past its end, as bluetoothd's own attributes answer.
+    static func infoValue(_ value: [UInt8], from offset: UInt16) throws(BlueZError) -> [UInt8] {
+        guard Int(offset) <= value.count else { throw BlueZError(.invalidOffset, message: "Invalid offset") }
+        return Array(value[Int(offset)...])
     }
 
     private static func userDescription(_ text: String) -> LocalDescriptor {

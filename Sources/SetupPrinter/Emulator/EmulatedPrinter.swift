@@ -31,6 +31,10 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
     /// Enters setup mode: shows (or prints) the first PIN, or opens the button window.
     public func start() async { await driver.startSetupMode() }
 
+    /// The owner pressed the setup button: button mode opens its window again (also after it
+    /// closed), PIN modes show a new PIN (SPEC §11.3 owner action).
+    public func pressButton() async { await driver.pressButton() }
+
     /// The PIN presented now, for in-process callers that play the owner (tests, the demo).
     public var presentedPIN: SetupPIN? { application.state.withLock { $0.pin } }
 
@@ -142,12 +146,19 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
         }
 
         func sessionEvent(_ event: PrinterEvent) async {
+            await sessionEvent(event, central: "a central", mtu: ATTLimits.minimumMTU)
+        }
+
+        /// Logs the event with the connection it happened on (which central, which MTU).
+        func sessionEvent(_ event: PrinterEvent, central: String, mtu: Int) async {
+            let prefix = "[printer \(shortID)] \(central) (MTU \(mtu)):"
             switch event {
-            case .authenticated: output("[printer \(shortID)] client authenticated")
-            case .authenticationFailed(let left): output("[printer \(shortID)] wrong PIN, \(left) attempts left")
-            case .pinRotated: output("[printer \(shortID)] attempts used up: PIN rotated, locked for \(ProtocolTimeouts.lockout) s")
-            case .pinExpired: output("[printer \(shortID)] PIN expired")
-            case .failed(let error): output("[printer \(shortID)] session ended: \(error.message)")
+            case .authenticated: output("\(prefix) client authenticated")
+            case .authenticationFailed(let left): output("\(prefix) wrong PIN, \(left) attempts left")
+            case .pinRotated: output("\(prefix) attempts used up: PIN rotated, attempts locked out for a while")
+            case .setupModeEnded: output("\(prefix) attempts used up too often: setup mode ended until the owner acts")
+            case .pinExpired: output("\(prefix) PIN expired")
+            case .failed(let error): output("\(prefix) session ended: \(error.message)")
             case .scanRequested, .joinRequested, .identifyRequested, .resetRequested: break
             }
         }

@@ -25,8 +25,12 @@ public enum ProtocolTimeouts {
     public static let reassembly: UInt64 = Reassembler.messageTimeoutSeconds
     /// Printer: a PIN expires this long after it was shown or printed.
     public static let pinLifetime: UInt64 = 120
-    /// Printer: after the last allowed wrong attempt, new attempts are refused this long.
+    /// Printer: after the last allowed wrong attempt, new attempts are refused this long; the
+    /// lock-out doubles with each further rotation in a row (SPEC §11.3).
     public static let lockout: UInt64 = 30
+    /// Printer: setup mode ends (no new PIN until the owner acts) this long after the owner
+    /// entered it (SPEC §11.3).
+    public static let setupMode: UInt64 = 1800
     /// Printer: button mode accepts a ClientHello this long after the button press.
     public static let buttonWindow: UInt64 = 120
 }
