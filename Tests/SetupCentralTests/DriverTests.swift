@@ -91,7 +91,7 @@ import TestSupport
         try await pair.central.send(.setCredentials(try credentials()))
         let second = try await events(pair.central) { if case .joinStatus(let status) = $0 { return status.isFinal } else { return false } }
         guard case .joinStatus(.connected) = second.last else { Issue.record("expected connected, got \(second)"); return }
-        #expect(await pair.central.statistics.roundTrips == 3)
+        #expect(await pair.central.statistics.roundTrips == 4)  // the CCC write + 3 protocol round trips
         await pair.central.close()
     }
 
