@@ -13,10 +13,18 @@ let package = Package(
         .library(name: "BlueZ", targets: ["BlueZ"]),
         .library(name: "DBus", targets: ["DBus"]),
         .library(name: "SetupProtocol", targets: ["SetupProtocol"]),
+        .library(name: "SetupHistory", targets: ["SetupHistory"]),
+        .library(name: "SetupDoctor", targets: ["SetupDoctor"]),
+        .library(name: "SetupMetrics", targets: ["SetupMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libdbus-1 through pkg-config; apt: libdbus-1-dev.
@@ -34,6 +42,10 @@ let package = Package(
         .target(name: "BlueZ", dependencies: ["DBus", "Deadlines"], exclude: ["README.md"]),
         // The simulated bluetoothd: owns org.bluez on a private bus (see its README.md).
         .target(name: "SimulatedBlueZ", dependencies: ["DBus"], exclude: ["README.md"]),
+        // The host's Wi-Fi from NetworkManager over D-Bus (pair --host-wifi). Knows nothing of Bluetooth.
+        .target(name: "NetworkManager", dependencies: ["DBus"], exclude: ["README.md"]),
+        // A simulated NetworkManager for that subset, on a private bus (see its README.md).
+        .target(name: "SimulatedNetworkManager", dependencies: ["DBus"], exclude: ["README.md"]),
         // The handoff protocol core: codec, crypto, state machines. No I/O.
         .target(
             name: "SetupProtocol",
@@ -64,13 +76,58 @@ let package = Package(
             dependencies: ["SimulatedBlueZ", "SetupPrinter", "SetupCentral", "SetupProtocol", "BlueZ", "DBus"],
             exclude: ["README.md"]
         ),
+        // The kiosk service (`smartsetup serve`): the io.smartsetup1 D-Bus API over the service
+        // the CLI uses: jobs, queue, agents, discovery (see its README.md and Protocol/dbus-api.md).
+        .target(
+            name: "SetupDaemon",
+            dependencies: [
+                "SetupCentral", "SetupProtocol", "DBus", "Deadlines", "SetupHistory", "SetupMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // The provisioning history: one record per finished job in SQLite (GRDB), crash-safe.
+        .target(
+            name: "SetupHistory",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
+        ),
+        // Our protocol out of btmon captures (btsnoop, HCI, L2CAP, ATT): `smartsetup decode`. No I/O.
+        .target(name: "TraceDecoding", dependencies: ["SetupProtocol"], exclude: ["README.md"]),
+        // libbluetooth (BlueZ's HCI library) through pkg-config; apt: libbluetooth-dev.
+        .systemLibrary(
+            name: "CBluetooth",
+            pkgConfig: "bluez",
+            providers: [.apt(["libbluetooth-dev"])]
+        ),
+        // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
+        // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
+        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ"], exclude: ["README.md"]),
+        // Fleet metrics: counters and histograms per outcome and phase, written atomically as a
+        // Prometheus text file for node_exporter (swift-metrics with swift-prometheus).
+        .target(
+            name: "SetupMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["README.md"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "smartsetup",
             dependencies: [
                 "SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "BlueZ", "DBus",
                 "SimulatedBlueZ", "Deadlines",
+                "SetupHistory",
+                "TraceDecoding",
+                "NetworkManager", "SimulatedNetworkManager",
+                "SetupDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SetupDaemon", "SetupHistory",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["README.md"]
         ),
@@ -91,6 +148,14 @@ let package = Package(
             path: "Benchmarks/EndToEnd",
             exclude: ["RESULTS.md"]
         ),
+        // Figures: N sequential pairings against one long-running simulator and printer (fds,
+        // threads, RSS of both over the run).
+        .executableTarget(
+            name: "SoakBenchmark",
+            dependencies: ["SetupCentral", "SetupProtocol"],
+            path: "Benchmarks/Soak",
+            exclude: ["RESULTS.md"]
+        ),
 
         // What the test targets share: the private-bus fixture and the cleanup scope that stops
         // what a test case starts, the polling helper, the process runner (and its pty variant),
@@ -102,6 +167,9 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "DBus"]),
+        // Test-only child of SetupHistoryTests' crash test: appends records until SIGKILLed.
+        .executableTarget(name: "HistoryCrashWriter", dependencies: ["SetupHistory"], path: "Tests/HistoryCrashWriter"),
+        .testTarget(name: "SetupHistoryTests", dependencies: ["SetupHistory", "HistoryCrashWriter", "TestSupport"]),
 
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "TestSupport"]),
@@ -120,5 +188,17 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["SetupCentral", "SetupPrinter", "SetupLab", "SetupLink", "SetupProtocol", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]
         ),
+        // The kiosk service over the simulated BlueZ on a private bus, in process and through
+        // the built `smartsetup serve`.
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["SetupDaemon", "SetupHistory", "SetupCentral", "SetupLab", "SetupProtocol", "DBus", "TestSupport"]
+        ),
+        .testTarget(name: "TraceDecodingTests", dependencies: ["TraceDecoding", "SetupProtocol"], exclude: ["Fixtures"]),
+        // The NetworkManager client against the simulated NetworkManager; the simulation against
+        // the recordings of real NetworkManager (Tests/RealNetworkManager/reference).
+        .testTarget(name: "NetworkManagerTests", dependencies: ["NetworkManager", "SimulatedNetworkManager", "DBus", "TestSupport"]),
+        .testTarget(name: "SetupMetricsTests", dependencies: ["SetupMetrics"]),
+        .testTarget(name: "SetupDoctorTests", dependencies: ["SetupDoctor", "SimulatedBlueZ", "BlueZ", "DBus", "TestSupport"]),
     ]
 )

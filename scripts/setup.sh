@@ -13,6 +13,10 @@ packages=(
     libglib2.0-bin    # gdbus: a real client in the tests
     bluez             # bluetoothctl: a real BlueZ client driven against the simulated BlueZ
     python3-cryptography  # the independent Python implementation that checks Protocol/vectors
+    libsqlite3-dev    # SQLite for GRDB (SetupHistory: the provisioning history)
+    python3-dbus      # examples/kiosk.py and Tests/DaemonClients: D-Bus clients of `serve`
+    python3-gi        # their GLib main loop
+    tshark            # runs Tools/wireshark/smartsetup.lua on the committed captures in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,7 +6,8 @@ import SetupProtocol
 import SimulatedBlueZ
 
 /// The simulated BlueZ with emulated printers on it: adapter hci0 is left for the central,
-/// printer *i* advertises on hci*i+1*. What `smartsetup sim`, `smartsetup demo`, the end-to-end
+/// printer *i* advertises on hci*i+1*, and any further free adapters come after the printers'.
+/// What `smartsetup sim`, `smartsetup demo`, the end-to-end
 /// tests and the benchmark run on.
 public final class SimulatedPrinterLab: Sendable {
     /// The simulated bluetoothd.
@@ -15,28 +16,35 @@ public final class SimulatedPrinterLab: Sendable {
     public let busAddress: String
     /// The printers, in adapter order.
     public let printers: [EmulatedPrinter]
+    /// The adapters no printer uses, for centrals or a caller's own peripherals: hci0, then
+    /// those after the printers' (`hci<printers+1>`, ...).
+    public let freeAdapters: [String]
     private let hosts: [BlueZPrinterHost]
     private let session: BlueZSession?
 
-    private init(simulator: SimulatedBlueZ, busAddress: String, printers: [EmulatedPrinter], hosts: [BlueZPrinterHost], session: BlueZSession?) {
+    private init(
+        simulator: SimulatedBlueZ, busAddress: String, printers: [EmulatedPrinter], freeAdapters: [String], hosts: [BlueZPrinterHost],
+        session: BlueZSession?
+    ) {
         self.simulator = simulator
         self.busAddress = busAddress
         self.printers = printers
+        self.freeAdapters = freeAdapters
         self.hosts = hosts
         self.session = session
     }
 
     /// Starts the simulator (on its own dbus-daemon, or on `bus`) with `count` printers made by
-    /// `configuration(i)`; their display lines go to `output`. `extraCentralAdapters` more
-    /// adapters follow the printers' (hci*count+1* ...), for more centrals: see ``centralRadio(adapter:)``.
+    /// `configuration(i)` and `freeAdapters` adapters no printer uses (at least 1: hci0, the
+    /// central's; values below 1 count as 1); the printers' display lines go to `output`.
     public static func start(
-        printers count: Int, mtu: Int = 517, interval: Duration = .milliseconds(30), bus: String? = nil,
+        printers count: Int, freeAdapters free: Int = 1, mtu: Int = 517, interval: Duration = .milliseconds(30), bus: String? = nil,
         configuration: (Int) -> EmulatorConfiguration = { EmulatorConfiguration(shortID: ShortID(UInt16(0x3F0A + $0))) },
-        extraCentralAdapters: Int = 0,
         output: @escaping @Sendable (String) -> Void
     ) async throws(LabError) -> SimulatedPrinterLab {
-        let simulatorConfiguration = SimulatorConfiguration(
-            adapterCount: count + 1 + max(0, extraCentralAdapters), mtu: UInt16(clamping: mtu), connectionInterval: interval)
+        let free = max(free, 1)
+        let freeAdapters = ["hci0"] + (0..<(free - 1)).map { "hci\(count + 1 + $0)" }
+        let simulatorConfiguration = SimulatorConfiguration(adapterCount: count + free, mtu: UInt16(clamping: mtu), connectionInterval: interval)
         let simulator: SimulatedBlueZ
         do {
             if let bus {
@@ -52,7 +60,7 @@ public final class SimulatedPrinterLab: Sendable {
             throw LabError.simulatorUnavailable("the simulated BlueZ has no bus address", cause: nil)
         }
         guard count > 0 else {
-            return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: [], hosts: [], session: nil)
+            return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: [], freeAdapters: freeAdapters, hosts: [], session: nil)
         }
         do throws(LabError) {
             let session: BlueZSession
@@ -79,15 +87,15 @@ public final class SimulatedPrinterLab: Sendable {
                 }
                 printers.append(printer)
             }
-            return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: printers, hosts: hosts, session: session)
+            return SimulatedPrinterLab(
+                simulator: simulator, busAddress: address, printers: printers, freeAdapters: freeAdapters, hosts: hosts, session: session)
         } catch {
             await simulator.stop()
             throw error
         }
     }
 
-    /// A central radio on `adapter` of the simulated BlueZ: hci0, or one of the extra central
-    /// adapters after the printers'.
+    /// A central radio on `adapter` of the simulated BlueZ: hci0, or another of ``freeAdapters``.
     public func centralRadio(adapter: String = "hci0") async throws(SetupError) -> BlueZRadio {
         try await BlueZRadio.open(adapter: adapter, bus: .address(busAddress))
     }

@@ -45,16 +45,20 @@ final class SimulatorCore: Sendable {
 
     /// (Re-)creates the state and objects of a freshly started bluetoothd.
     func registerBluetoothd() throws(DBusError) {
-        state.withLock { state in
-            for index in 0..<configuration.adapterCount {
-                state.adapters[index] = AdapterState(
-                    index: index, address: .adapter(index), name: configuration.adapterName, alias: configuration.adapterName)
-            }
-        }
         try server.register(bluezRootInterfaces(), at: try DBusObjectPath("/org/bluez"))
         for index in 0..<configuration.adapterCount {
-            try server.register(adapterInterfaces(index), at: try BlueZPath.adapter(index))
+            try plugAdapter(index)
         }
+    }
+
+    /// Creates adapter `hci<index>` as a controller that was just plugged in (powered, knowing
+    /// no device) and exports it.
+    func plugAdapter(_ index: Int) throws(DBusError) {
+        state.withLock { state in
+            state.adapters[index] = AdapterState(
+                index: index, address: .adapter(index), name: configuration.adapterName, alias: configuration.adapterName)
+        }
+        try server.register(adapterInterfaces(index), at: try BlueZPath.adapter(index))
     }
 
     func ownName() async throws(DBusError) {

@@ -13,9 +13,14 @@ struct SmartSetupCommand: AsyncParsableCommand {
             EXIT CODES
             \(ExitCodeTable.text)
             """,
+        version: SmartSetupVersion.string,
         subcommands: [
             ScanCommand.self, PairCommand.self, WiFiScanCommand.self, IdentifyCommand.self, ResetCommand.self,
             EmulateCommand.self, SimCommand.self, DemoCommand.self,
+            ServeCommand.self,
+            HistoryCommand.self,
+            DecodeCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -135,6 +135,36 @@ import TestSupport
         }
     }
 
+    @Test func registerAgainRegistersTheSameObjectsOnlyWhileRegistered() async throws {
+        try await withFakeBlueZ(device: false) { fake, session in
+            let characteristic = LocalCharacteristic(uuid: "2a00", flags: ["read"], value: [1])
+            let app = try await GattApplication.register([LocalService(uuid: "180a", characteristics: [characteristic])], on: try session.adapter())
+            fake.application.withLock { $0 = nil }  // as a restarted bluetoothd: it knows nothing
+            try await app.registerAgain()
+            let again = try #require(fake.application.withLock { $0 })
+            #expect(again.root == app.root)
+            #expect(again.objects.contains { $0.value[BlueZInterface.gattCharacteristic]?["UUID"] == .string("00002a00-0000-1000-8000-00805f9b34fb") })
+            #expect(fake.count("RegisterApplication") == 2)
+            await app.unregister()
+            try await app.registerAgain()
+            #expect(fake.count("RegisterApplication") == 2)
+        }
+    }
+
+    @Test func aDroppedApplicationAndAdvertisementAreReleasedOnTheSessionsTask() async throws {
+        try await withFakeBlueZ(device: false) { fake, session in
+            let adapter = try session.adapter()
+            do {
+                let characteristic = LocalCharacteristic(uuid: "2a00", flags: ["read"], value: [1])
+                _ = try await GattApplication.register([LocalService(uuid: "180a", characteristics: [characteristic])], on: adapter)
+                _ = try await adapter.advertise(Advertisement(serviceUUIDs: [FakeBlueZ.serviceUUID]))
+            }
+            try await eventually("both released") {
+                fake.count("UnregisterApplication") == 1 && fake.count("UnregisterAdvertisement") == 1
+            }
+        }
+    }
+
     @Test func aRejectedRegistrationUnexportsAgain() async throws {
         try await withFakeBlueZ(device: false) { _, session in
             await #expect {

@@ -35,7 +35,7 @@ import Testing
     func pairReadingThePassphraseFromStdin(_ input: ToolInput, timeout: String) async throws -> ToolResult {
         let pinFile = try temporaryFile("12345670\n")
         return try await Tool.run(
-            smartsetupExecutable.path, ["pair", "--ssid", "HomeNet", "--pin-file", pinFile, "--passphrase-stdin", "--timeout", timeout],
+            smartsetupExecutable, ["pair", "--ssid", "HomeNet", "--pin-file", pinFile, "--passphrase-stdin", "--timeout", timeout],
             input: input, deadline: .seconds(30))
     }
 
@@ -74,7 +74,7 @@ import Testing
         let run = try await Tool.run(
             "/bin/sh",
             ["-c", #"exec "$0" pair --ssid "$(printf 'Home\377\376')" --security open --pin-file "$1" --printer 3F0A --scan-time 3 --json"#,
-             smartsetupExecutable.path, pinFile],
+             smartsetupExecutable, pinFile],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": lab.busAddress], deadline: .seconds(60))
         // The emulated printer knows no such network: it received 6 octets, not the 10 of a UTF-8 repair.
         #expect(run.status == 18, "\(run)")

@@ -15,7 +15,7 @@ import TestSupport
         let bus = try #require(simulator.busAddress)
         let page = FileManager.default.temporaryDirectory.appendingPathComponent("page-\(UUID()).txt").path
         let emulator = try RunningTool.start(
-            smartsetupExecutable.path, ["emulate", "--adapter", "hci1", "--auth", "printed", "--page", page, "--short-id", "BEEF"],
+            smartsetupExecutable, ["emulate", "--adapter", "hci1", "--auth", "printed", "--page", page, "--short-id", "BEEF"],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus], ending: .smartsetup)
 
         var pin: String?

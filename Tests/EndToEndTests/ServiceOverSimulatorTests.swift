@@ -22,6 +22,26 @@ import TestSupport
         await lab.stop()
     }
 
+    @Test func thePrinterIsBackOnTheFirstTryAfterBluetoothdRestarts() async throws {
+        let lab = try await startLab()
+        try await lab.simulator.faults.restartBluetoothd()
+        // Straight away, as a kiosk retries: the printer host registers again by itself.
+        let result = try await service(lab).pair(PairRequest(target: try target(lab.printers[0]), credentials: try credentials()))
+        #expect(result.printer.shortID == "3F0A")
+        #expect(lab.printers[0].isProvisioned)
+        await lab.stop()
+    }
+
+    @Test func thePrinterIsBackOnTheFirstTryAfterItsAdapterIsPluggedInAgain() async throws {
+        let lab = try await startLab()
+        #expect(await lab.simulator.faults.removeAdapter(1))
+        #expect(lab.simulator.faults.addAdapter(1))
+        #expect(!lab.simulator.faults.addAdapter(1))
+        let result = try await service(lab).pair(PairRequest(target: try target(lab.printers[0]), credentials: try credentials()))
+        #expect(result.printer.shortID == "3F0A")
+        await lab.stop()
+    }
+
     @Test func twoPrintersOnePickedByShortID() async throws {
         let lab = try await startLab(printers: 2)
         let result = try await service(lab).pair(PairRequest(target: try target(lab.printers[1]), credentials: try credentials()))

@@ -32,17 +32,6 @@ func target(_ printer: EmulatedPrinter) throws -> PrinterTarget {
     return PrinterTarget(selector: PrinterSelector(printer.configuration.shortID.description), authentication: .pin(pin))
 }
 
-/// The built `smartsetup` executable, next to the test bundle.
-var smartsetupExecutable: URL {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for directory in [beside, beside.deletingLastPathComponent()] {
-        let candidate = directory.appendingPathComponent("smartsetup")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-    }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/smartsetup")
-}
-
 extension ToolResult {
     /// The stdout lines parsed as JSON objects.
     var jsonLines: [[String: Any]] {
@@ -55,7 +44,7 @@ extension ToolResult {
 /// Runs `smartsetup` with `arguments` (and `environment`: DBUS_SYSTEM_BUS_ADDRESS points nowhere
 /// unless it names a bus); past `deadline` it gets SIGTERM, then SIGKILL (no hang).
 func runSmartsetup(_ arguments: [String], environment: [String: String] = [:], deadline: Duration = .seconds(90)) async throws -> ToolResult {
-    try await Tool.run(smartsetupExecutable.path, arguments, environment: environment, ending: .smartsetup, deadline: deadline)
+    try await Tool.run(smartsetupExecutable, arguments, environment: environment, ending: .smartsetup, deadline: deadline)
 }
 
 extension ToolEnding {

@@ -27,9 +27,9 @@ import TestSupport
         let bus = try await PrivateBus.start()
         let lines = Lines()
         let lab = try await SimulatedPrinterLab.start(
-            printers: 1, mtu: 247, interval: .milliseconds(2), bus: bus.address,
+            printers: 1, freeAdapters: 1 + extra, mtu: 247, interval: .milliseconds(2), bus: bus.address,
             configuration: { _ in testPrinterConfiguration(networks: NetworkTable(networks: [steady])) },
-            extraCentralAdapters: extra, output: { line in lines.append(line) })
+            output: { line in lines.append(line) })
         try CleanupScope.atEnd(of: "a lab") { await lab.stop() }
         return (lab, lines)
     }

@@ -67,6 +67,29 @@ struct FaultTests {
         #expect(harness.log.interfacesRemoved(at: "/org/bluez/hci1"))
         #expect(try await harness.managedObjects()[try path("/org/bluez/hci1")] == nil)
         #expect(!(await harness.simulator.faults.removeAdapter(7)))
+        // Plugged in again over the control interface: fresh, powered, announced.
+        _ = try await controlCall(harness, "AddAdapter", [.string("hci1")])
+        try await eventually("InterfacesAdded of hci1") { harness.log.interfacesAdded(at: "/org/bluez/hci1") }
+        #expect(try await harness.property("/org/bluez/hci1", "org.bluez.Adapter1", "Powered") == .boolean(true))
+        #expect(!harness.simulator.faults.addAdapter(1))
+        #expect(!harness.simulator.faults.addAdapter(7))
+        let error = await harness.failure("/io/smartsetup/Simulator", "io.smartsetup.Simulator1", "AddAdapter", [.string("hci1")])
+        #expect(error?.name == "org.freedesktop.DBus.Error.InvalidArgs")
+    }
+
+    @Test func removingThePeersAdapterWhileConnectingFailsTheConnectAndLeavesNoneInProgress() async throws {
+        let harness = try await SimulatorHarness.start(configuration: .init(connectionInterval: .milliseconds(300)))
+        let app = try TestPeripheral(connection: harness.peripheral)
+        let device = try await harness.discoverPeripheral(app)
+        async let connecting = harness.failure(device, "org.bluez.Device1", "Connect")
+        try await Task.sleep(for: .milliseconds(100))  // inside the connection's one interval
+        #expect(await harness.simulator.faults.removeAdapter(1))
+        #expect(await connecting?.message == "le-connection-abort-by-local")
+        // The device is not stuck connecting: the next Connect tries again (and fails the same way,
+        // as the peer is gone), never "In Progress".
+        let again = await harness.failure(device, "org.bluez.Device1", "Connect")
+        #expect(again?.name == "org.bluez.Error.Failed")
+        #expect(again?.message == "le-connection-abort-by-local")
     }
 
     @Test func countersOverDBus() async throws {

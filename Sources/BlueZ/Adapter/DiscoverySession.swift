@@ -2,8 +2,8 @@ import DBus
 import Synchronization
 
 /// A share of an adapter's discovery: discovery runs while at least one session of this
-/// process is alive. End it with ``stop()``; a session dropped without it stops in the
-/// background.
+/// process is alive. End it with ``stop()``; a session dropped without it is left on the
+/// BlueZ session's own task.
 public final class DiscoverySession: Sendable {
     /// The adapter discovering.
     public let adapter: Adapter
@@ -23,7 +23,10 @@ public final class DiscoverySession: Sendable {
     deinit {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let (controller, id, session) = (controller, id, adapter.session)
-        Task { await controller.leave(id, session: session) }
+        session.releaseInBackground { [weak session] in
+            guard let session else { return }
+            await controller.leave(id, session: session)
+        }
     }
 
     /// Leaves the discovery; the last session to leave stops it (`StopDiscovery`).

@@ -13,7 +13,7 @@ import Synchronization
 /// `.bluetoothdRestarted` when bluetoothd leaves the bus. (bluetoothd 5.66 keeps a disconnected
 /// device's GATT objects until the device is removed, up to its TemporaryTimeout of 30 s later
 /// or never for a bonded one: `Connected` is what tells.) A session dropped without ``stop()``
-/// leaves in the background.
+/// leaves on the BlueZ session's own task.
 public final class Notifications: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
     public typealias Failure = BlueZError
@@ -42,7 +42,10 @@ public final class Notifications: AsyncSequence, Sendable {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         characteristic.session.finishValues(subscriber)
         let (controller, session, timeout) = (controller, characteristic.session, timeout)
-        Task { await controller.leaveNotifications(session: session, timeout: timeout) }
+        session.releaseInBackground { [weak session] in
+            guard let session else { return }
+            await controller.leaveNotifications(session: session, timeout: timeout)
+        }
     }
 
     /// Ends ``values`` and leaves the notification session; the last subscriber calls

@@ -81,7 +81,7 @@ public struct Advertisement: Sendable, Hashable {
 ///
 /// The advertisement is exported at ``path`` on the session's connection. BlueZ calls
 /// `Release` when it drops the advertisement itself (``isReleased`` turns true).
-/// ``unregister()`` unregisters and unexports; dropping it does that in the background.
+/// ``unregister()`` unregisters and unexports; dropping it does that on the session's own task.
 public final class AdvertisementRegistration: Sendable {
     /// The adapter advertising.
     public let adapter: Adapter
@@ -104,7 +104,7 @@ public final class AdvertisementRegistration: Sendable {
     deinit {
         guard registered.exchange(false, ordering: .acquiringAndReleasing) else { return }
         let (adapter, path, timeout) = (adapter, path, timeout)
-        Task { await Self.tearDown(adapter: adapter, path: path, timeout: timeout) }
+        adapter.session.releaseInBackground { await Self.tearDown(adapter: adapter, path: path, timeout: timeout) }
     }
 
     /// True once BlueZ called `Release` (it stopped advertising this on its own).

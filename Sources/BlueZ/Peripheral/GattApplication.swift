@@ -24,8 +24,8 @@ public struct LocalService: Sendable {
 /// ObjectManager at ``root``: `root/serviceN` (GattService1), `root/serviceN/charM`
 /// (GattCharacteristic1), `root/serviceN/charM/descK` (GattDescriptor1). BlueZ reads them with
 /// GetManagedObjects during registration and then calls ReadValue/WriteValue/StartNotify/
-/// StopNotify. ``unregister()`` unregisters and unexports; dropping the application does it in
-/// the background.
+/// StopNotify. ``unregister()`` unregisters and unexports; dropping the application does it on
+/// the session's own task.
 public final class GattApplication: Sendable {
     /// The adapter the application is registered on.
     public let adapter: Adapter
@@ -46,7 +46,7 @@ public final class GattApplication: Sendable {
     deinit {
         guard registered.exchange(false, ordering: .acquiringAndReleasing) else { return }
         let (adapter, root, timeout, services) = (adapter, root, timeout, services)
-        Task { await Self.tearDown(adapter: adapter, root: root, services: services, timeout: timeout) }
+        adapter.session.releaseInBackground { await Self.tearDown(adapter: adapter, root: root, services: services, timeout: timeout) }
     }
 
     /// Exports `services` below `root` (default: a fresh path of this session) and registers
@@ -76,6 +76,16 @@ public final class GattApplication: Sendable {
             throw error
         }
         return GattApplication(adapter: adapter, root: root, services: services, timeout: timeout)
+    }
+
+    /// Registers the still-exported objects with BlueZ again: bluetoothd forgets every
+    /// application when it stops, so after a restart the owner calls this once the adapter is
+    /// back. Does nothing after ``unregister()``.
+    public func registerAgain() async throws(BlueZError) {
+        guard registered.load(ordering: .acquiring) else { return }
+        _ = try await adapter.session.call(
+            adapter.path, BlueZInterface.gattManager, "RegisterApplication",
+            [.objectPath(root), .propertyDictionary([:])], timeout: timeout)
     }
 
     /// Unregisters from BlueZ and unexports the objects. Idempotent.

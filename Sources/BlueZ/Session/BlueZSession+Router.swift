@@ -2,17 +2,26 @@ import DBus
 
 extension BlueZSession {
     /// Starts the one router task: it applies org.bluez's signals to the cache in arrival
-    /// order and follows org.bluez's owner (drop on loss, re-sync on return).
+    /// order, follows org.bluez's owner (drop on loss, re-sync on return) and runs the releases
+    /// of dropped objects one after another.
     func startRouter(signals: DBusSignalStream, owners: DBusNameOwnerChanges, timeout: Duration) {
+        let releases = releases.stream
+        progress.withLock { $0.signals = signals }
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await release in releases { await release() }
+                }
                 group.addTask { [weak self] in
                     do {
                         for try await signal in signals {
                             guard let self else { return }
                             self.receive(signal)
+                            self.signalApplied()
                         }
+                        self?.routerStopped()
                     } catch {
+                        self?.routerStopped()
                         self?.connectionLost()
                     }
                 }

@@ -21,6 +21,11 @@ public final class BlueZSession: Sendable {
     let server: DBusObjectServer
     let state: Mutex<SessionState>
     let router = Mutex<Task<Void, Never>?>(nil)
+    /// Releases of objects dropped without their async stop, run by the router task (see
+    /// ``releaseInBackground(_:)``).
+    let releases = AsyncStream<@Sendable () async -> Void>.makeStream()
+    /// How far the router got with org.bluez's signals, for ``catchUp()``.
+    let progress = Mutex(RouterProgress())
 
     private init(connection: DBusConnection) {
         self.connection = connection
@@ -62,12 +67,23 @@ public final class BlueZSession: Sendable {
     /// Stops the router and ends every event stream. The connection stays open (close it
     /// yourself); exported objects stop being served.
     public func close() {
+        releases.continuation.finish()
         router.withLock { task in
             task?.cancel()
             task = nil
         }
         connection.setMethodCallHandler(nil)
+        routerStopped()
         finishAllStreams()
+    }
+
+    /// Runs `release` on the session's own task, after every release handed over before it:
+    /// how an object dropped without its async stop (a discovery session, a notification
+    /// subscription, a GATT application, an advertisement) tells bluetoothd, without a task that
+    /// outlives the session. After ``close()`` a release is dropped: bluetoothd forgets a
+    /// client's discoveries, notifications and registrations when its connection leaves the bus.
+    func releaseInBackground(_ release: @escaping @Sendable () async -> Void) {
+        releases.continuation.yield(release)
     }
 
     /// Ends every event stream. The continuations finish outside the lock: finishing runs the
@@ -110,8 +126,11 @@ public final class BlueZSession: Sendable {
         _ name: String, of interface: String, at path: DBusObjectPath, timeout: Duration = .seconds(5)
     ) async throws(BlueZError) -> DBusValue? {
         do throws(BlueZError) {
+            // A read of bluetoothd's own state: no catch-up with the router, so that a wait begun
+            // right after it still sees the events that follow (bluetoothd emits
+            // PropertiesChanged from an idle callback, so its Get can be ahead of its signals).
             let reply = try await call(
-                path, "org.freedesktop.DBus.Properties", "Get", [.string(interface), .string(name)], timeout: timeout)
+                path, "org.freedesktop.DBus.Properties", "Get", [.string(interface), .string(name)], timeout: timeout, catchingUp: false)
             return reply.body.first?.unwrappedVariant
         } catch {
             // bluetoothd answers InvalidArgs "No such property"; D-Bus peers may say UnknownProperty.
@@ -120,17 +139,61 @@ public final class BlueZSession: Sendable {
         }
     }
 
+    /// Calls a method of org.bluez and returns once the cache reflects every signal bluetoothd
+    /// sent before its reply: D-Bus keeps one sender's messages in order, but the reply resumes
+    /// the caller directly while the signals go through the router, so without ``catchUp()`` a
+    /// caller could see `Connect` return and the cache still say `Connected: false`.
     func call(
         _ path: DBusObjectPath, _ interface: String, _ member: String, _ body: [DBusValue] = [],
-        timeout: Duration = .seconds(25)
+        timeout: Duration = .seconds(25), catchingUp: Bool = true
     ) async throws(BlueZError) -> DBusMessage {
+        let reply: DBusMessage
         do throws(DBusError) {
-            return try await connection.call(
+            reply = try await connection.call(
                 .methodCall(destination: BlueZInterface.service, path: path, interface: interface, member: member, body: body),
                 timeout: timeout)
         } catch {
+            if catchingUp { await catchUp() }
             throw BlueZError(error)
         }
+        if catchingUp { await catchUp() }
+        return reply
+    }
+
+    /// Waits until the router has applied every org.bluez signal the connection received so far
+    /// (at once when it has, or when the router stopped).
+    func catchUp() async {
+        guard let target = progress.withLock({ $0.signals?.deliveredCount }) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = progress.withLock { progress -> Bool in
+                guard !progress.stopped, progress.applied < target else { return true }
+                progress.waiters.append((target, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// The router applied one more signal: resumes the callers waiting for it.
+    func signalApplied() {
+        let ready = progress.withLock { progress -> [CheckedContinuation<Void, Never>] in
+            progress.applied += 1
+            let applied = progress.applied
+            let ready = progress.waiters.filter { $0.target <= applied }.map(\.continuation)
+            progress.waiters.removeAll { $0.target <= applied }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// The router stopped taking signals: nobody waits for it any more.
+    func routerStopped() {
+        let waiting = progress.withLock { progress -> [CheckedContinuation<Void, Never>] in
+            progress.stopped = true
+            defer { progress.waiters = [] }
+            return progress.waiters.map(\.continuation)
+        }
+        for continuation in waiting { continuation.resume() }
     }
 
     /// Sets a property of an org.bluez object (`org.freedesktop.DBus.Properties.Set`).
@@ -177,6 +240,15 @@ public final class BlueZSession: Sendable {
             await discovery.rearm(session: self)
         }
     }
+}
+
+/// The router's count of applied signals and the callers waiting for it (``BlueZSession/catchUp()``).
+struct RouterProgress: Sendable {
+    /// The router's signal stream (nil before the router starts).
+    var signals: DBusSignalStream?
+    var applied: UInt64 = 0
+    var stopped = false
+    var waiters: [(target: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
 }
 
 /// Everything the session guards with its one lock.

@@ -25,6 +25,14 @@ public struct DBusSignalStream: AsyncSequence, Sendable {
         Iterator(token: token)
     }
 
+    /// How many signals the connection has handed to this stream so far, counted on its I/O
+    /// thread in arrival order. A reply the connection received after a signal is delivered
+    /// after that signal was counted here, so a consumer that has taken this many signals has
+    /// seen every signal sent before a reply its caller holds (see BlueZ's session catch-up).
+    public var deliveredCount: UInt64 {
+        token.buffer.acceptedCount
+    }
+
     /// Ends the stream and releases its match rule.
     public func cancel() {
         token.buffer.cancel()

@@ -18,6 +18,7 @@ final class EventBuffer<Element: Sendable>: Sendable {
         var end: End?
         var waiters: [CheckedContinuation<Result<Element?, DBusError>, Never>] = []
         var onEnd: (@Sendable () -> Void)?
+        var accepted: UInt64 = 0
     }
 
     let limit: Int
@@ -34,17 +35,26 @@ final class EventBuffer<Element: Sendable>: Sendable {
         state.withLock { $0.onEnd = onEnd }
     }
 
+    /// How many elements the buffer accepted so far (handed over or queued), in yield order.
+    var acceptedCount: UInt64 {
+        state.withLock { $0.accepted }
+    }
+
     /// Hands `element` to a waiting consumer or queues it; overflows past `limit`.
     func yield(_ element: Element) {
         let (waiter, onEnd) = state.withLock { s -> (CheckedContinuation<Result<Element?, DBusError>, Never>?, (@Sendable () -> Void)?) in
             guard s.end == nil else { return (nil, nil) }
-            if !s.waiters.isEmpty { return (s.waiters.removeFirst(), nil) }
+            if !s.waiters.isEmpty {
+                s.accepted += 1
+                return (s.waiters.removeFirst(), nil)
+            }
             if s.elements.count - s.head >= limit {
                 s.end = .failed(DBusError(.failed, message: "event buffer overflowed: more than \(limit) events not consumed"))
                 defer { s.onEnd = nil }
                 return (nil, s.onEnd)
             }
             s.elements.append(element)
+            s.accepted += 1
             return (nil, nil)
         }
         waiter?.resume(returning: .success(element))

@@ -43,6 +43,11 @@ public final class BlueZRadio: SetupRadio {
         for duration: Duration, scope: ScanScope, until enough: @escaping @Sendable ([DiscoveredPrinter]) -> Bool
     ) async throws(SetupError) -> [DiscoveredPrinter] {
         let filter = DiscoveryFilter(uuids: [SetupGATT.serviceUUID.description], transport: .le, duplicateData: true)
+        // An adapter that is gone for a moment (bluetoothd restarting, the controller plugged in
+        // again) is waited for within the scan time, so that a retry right after works.
+        do { _ = try await adapter.session.waitForAdapter(named: adapter.name, deadline: .now + duration) } catch {
+            throw SetupError(.noAdapter, "adapter \(adapter.name) is not there (unplugged, or bluetoothd is not running)", cause: error)
+        }
         let discovery: DiscoverySession
         do { discovery = try await adapter.discover(filter) } catch {
             throw error.kind == .adapterPoweredOff || error.kind == .notReady

@@ -32,25 +32,30 @@ public actor CentralDriver {
     /// The notifications of the message being reassembled, counted apart until it yields events.
     private var currentMessage = LinkStatistics()
     private var lastEventTraffic = LinkStatistics()
+    /// The opt-in session key log (SPEC §18); nil unless `SMARTSETUP_KEYLOGFILE` is set.
+    private let keyLog: SessionKeyLog?
 
     /// Opens a driver on a connected link: reads the MTU and subscribes to Events before anything
     /// is written.
     ///
     /// - Throws: `.disconnected` when the link is gone.
     public static func open(
-        link: any GATTClientLink, configuration: CentralConfiguration, clock: any SessionClock = SystemSessionClock()
+        link: any GATTClientLink, configuration: CentralConfiguration, clock: any SessionClock = SystemSessionClock(),
+        keyLog: SessionKeyLog? = SessionKeyLog.fromEnvironment()
     ) async throws(ProtocolError) -> CentralDriver {
         let mtu = await link.mtu()
         let notifications: AsyncThrowingStream<[UInt8], any Error>
         do { notifications = try await link.subscribeToEvents() } catch {
             throw ProtocolError(.disconnected, detail: "subscribing to Events: \(error)")
         }
-        let driver = CentralDriver(link: link, session: CentralSession(configuration: configuration, mtu: mtu), clock: clock)
+        let driver = CentralDriver(
+            link: link, session: CentralSession(configuration: configuration, mtu: mtu), clock: clock, keyLog: keyLog)
         await driver.start(notifications: notifications)
         return driver
     }
 
-    private init(link: any GATTClientLink, session: CentralSession, clock: any SessionClock) {
+    private init(link: any GATTClientLink, session: CentralSession, clock: any SessionClock, keyLog: SessionKeyLog?) {
+        self.keyLog = keyLog
         self.link = link
         self.session = session
         self.clock = clock
@@ -208,6 +213,7 @@ public actor CentralDriver {
                 }
                 outbound.yield(.write(operations))
             case .event(let event):
+                if case .authenticated = event, let keyLog, let entry = session.keyLogEntry { keyLog.append(entry) }
                 mailbox.post(EventMailbox.Entry(event: event, trafficBefore: trafficBefore ?? counters))
             case .setTimer(let deadline):
                 timer?.cancel()

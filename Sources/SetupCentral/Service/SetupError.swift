@@ -41,6 +41,32 @@ public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
         case usage
         /// Anything else (a protocol violation, an internal failure).
         case internalError
+        /// The operation was cancelled (a kiosk service job: by its requester, its agent, or
+        /// the service stopping).
+        case cancelled
+        /// The kiosk service (`io.smartsetup1`) is not on the bus.
+        case serviceUnavailable
+        /// The kiosk service's queue is full.
+        case serviceBusy
+        /// The bus or the kiosk service refused the caller.
+        case notAuthorized
+        /// A secret was needed and no agent of the caller gave it.
+        case noAgent
+        /// The host's own Wi-Fi could not be taken from NetworkManager (`--host-wifi`).
+        case hostWiFi(HostWiFiFailure)
+    }
+
+    /// Why the host's Wi-Fi could not be taken from NetworkManager; the raw value is the name of
+    /// its row in ``ExitCodeTable`` (codes 40-47).
+    public enum HostWiFiFailure: String, Sendable, Hashable, CaseIterable {
+        case notRunning = "nm-not-running"
+        case noWiFiActive = "no-host-wifi"
+        case severalActive = "several-host-wifi"
+        case connectionNotFound = "host-wifi-not-found"
+        case permissionDenied = "nm-permission-denied"
+        case secretNotStored = "nm-secret-not-stored"
+        case unsupportedSecurity = "host-wifi-unsupported"
+        case failed = "nm-failed"
     }
 
     /// What went wrong.
@@ -117,6 +143,20 @@ public enum ExitCodeTable {
         (21, "timeout", "a deadline passed"),
         (22, "printer-lost", "the connection to the printer was lost"),
         (23, "message-lost", "the link lost or damaged a message; the session ended safely (retry)"),
+        (50, "cancelled", "the kiosk service's job was cancelled"),
+        (51, "service-unavailable", "the kiosk service (io.smartsetup1) is not on the bus"),
+        (52, "service-busy", "the kiosk service's queue is full"),
+        (53, "not-authorized", "the bus or the kiosk service refused the caller"),
+        (54, "no-agent", "a secret was needed and no agent of the caller gave it"),
+        (57, "no-history", "no provisioning history in --state-dir, or it cannot be read"),
+        (40, "nm-not-running", "--host-wifi: NetworkManager is not running"),
+        (41, "no-host-wifi", "--host-wifi: the host has no active Wi-Fi connection"),
+        (42, "several-host-wifi", "--host-wifi: several Wi-Fi connections active, none chosen"),
+        (43, "host-wifi-not-found", "--host-wifi-id: no saved Wi-Fi connection with that id or UUID"),
+        (44, "nm-permission-denied", "--host-wifi: NetworkManager/polkit refused the passphrase"),
+        (45, "nm-secret-not-stored", "--host-wifi: the passphrase is kept by a user's agent"),
+        (46, "host-wifi-unsupported", "--host-wifi: enterprise (802.1X), WEP or OWE network"),
+        (47, "nm-failed", "--host-wifi: NetworkManager failed or answered unexpectedly"),
     ]
 
     static func code(for kind: SetupError.Kind) -> Int32 {
@@ -141,6 +181,12 @@ public enum ExitCodeTable {
         case .timedOut: return "timeout"
         case .printerLost: return "printer-lost"
         case .messageLost: return "message-lost"
+        case .cancelled: return "cancelled"
+        case .serviceUnavailable: return "service-unavailable"
+        case .serviceBusy: return "service-busy"
+        case .notAuthorized: return "not-authorized"
+        case .noAgent: return "no-agent"
+        case .hostWiFi(let failure): return failure.rawValue
         }
     }
 

@@ -29,6 +29,15 @@ actor AdvertisingController {
         registered = payload
     }
 
+    /// Registers the current advertisement again after bluetoothd restarted and forgot the
+    /// old registration (whose object is dropped).
+    func registerAgain() async throws(BlueZError) {
+        await registration?.unregister()
+        registration = nil
+        registered = nil
+        try await refresh()
+    }
+
     /// Unregisters for good.
     func stop() async {
         stopped = true

@@ -8,7 +8,8 @@ import Synchronization
 /// service (Info, Request, Events with their user descriptions) registered with
 /// `GattManager1.RegisterApplication`, and the setup advertisement (SPEC §4.1: service UUID +
 /// manufacturer data, name in the scan response) with `LEAdvertisingManager1`. While it runs,
-/// the adapter's alias is the printer's name (see ``start(_:on:)``).
+/// the adapter's alias is the printer's name (see ``start(_:on:)``). When bluetoothd restarts,
+/// the host registers both again once the adapter is back.
 public final class BlueZPrinterHost: Sendable {
     /// The printer.
     public let printer: EmulatedPrinter
@@ -19,10 +20,12 @@ public final class BlueZPrinterHost: Sendable {
     private let links: LinkTable
     private let alias: AliasRestorer
     private let connections: Task<Void, Never>
+    /// Registers again after a bluetoothd restart (see ``RegistrationKeeper``).
+    private let keeper: Task<Void, Never>
 
     private init(
         printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable,
-        alias: AliasRestorer, connections: Task<Void, Never>
+        alias: AliasRestorer, connections: Task<Void, Never>, keeper: Task<Void, Never>
     ) {
         self.printer = printer
         self.adapter = adapter
@@ -31,6 +34,7 @@ public final class BlueZPrinterHost: Sendable {
         self.links = links
         self.alias = alias
         self.connections = connections
+        self.keeper = keeper
     }
 
     /// How long setting or restoring the adapter's alias may take.
@@ -91,9 +95,10 @@ public final class BlueZPrinterHost: Sendable {
                 _ = Self.link(for: device, events: events, session: session, printer: printer, links: links)
             }
         }
+        let keeper = RegistrationKeeper.keep(application, advertising, on: adapter, printer: printer)
         return BlueZPrinterHost(
             printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias,
-            connections: connections)
+            connections: connections, keeper: keeper)
     }
 
     /// The link (and session) of the central `device`, started on its connection or first write.
@@ -127,6 +132,8 @@ public final class BlueZPrinterHost: Sendable {
     /// Unregisters the advertisement and the application, ends every session and restores the
     /// adapter's alias (best effort, within a deadline; a failure is logged).
     public func stop() async {
+        keeper.cancel()
+        await keeper.value
         printer.onAdvertisementChange {}
         connections.cancel()
         await connections.value

@@ -58,12 +58,16 @@ public actor PrinterDriver {
     private var nextConnectionID = 0
     private var credentialTimer: Task<Void, Never>?
     private var advertisedBusy = false
+    /// The opt-in session key log (SPEC §18); nil unless `SMARTSETUP_KEYLOGFILE` is set.
+    private let keyLog: SessionKeyLog?
 
     /// Creates a driver; call ``startSetupMode()`` to show the first PIN.
     public init(
         configuration: PrinterConfiguration, authMethod: AuthMethod, application: any PrinterApplication,
-        maximumAttempts: UInt8 = 3, clock: any SessionClock = SystemSessionClock()
+        maximumAttempts: UInt8 = 3, clock: any SessionClock = SystemSessionClock(),
+        keyLog: SessionKeyLog? = SessionKeyLog.fromEnvironment()
     ) {
+        self.keyLog = keyLog
         self.configuration = configuration
         self.application = application
         self.clock = clock
@@ -238,6 +242,7 @@ public actor PrinterDriver {
                 connections[id]?.timer?.cancel()
                 connections[id]?.timer = nil
             case .event(let event):
+                if case .authenticated = event, let keyLog, let entry = connections[id]?.session.keyLogEntry { keyLog.append(entry) }
                 handle(event, on: connection)
             }
         }

@@ -13,8 +13,12 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
     public let driver: PrinterDriver
     private let application: Application
 
-    /// Creates a printer; `output` receives display and log lines. Call ``start()``.
-    public init(configuration: EmulatorConfiguration, output: @escaping @Sendable (String) -> Void) throws(ProtocolError) {
+    /// Creates a printer; `output` receives display and log lines. Call ``start()``. `keyLog`
+    /// is the opt-in session key log (SPEC §18), by default the one `SMARTSETUP_KEYLOGFILE` names.
+    public init(
+        configuration: EmulatorConfiguration, keyLog: SessionKeyLog? = SessionKeyLog.fromEnvironment(),
+        output: @escaping @Sendable (String) -> Void
+    ) throws(ProtocolError) {
         self.configuration = configuration
         let info = try DeviceInfo(
             model: configuration.model, serial: configuration.serial, firmware: configuration.firmware,
@@ -25,7 +29,7 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             shortID: configuration.shortID, output: output)
         driver = PrinterDriver(
             configuration: PrinterConfiguration(deviceInfo: info, shortID: configuration.shortID),
-            authMethod: configuration.authMethod, application: application)
+            authMethod: configuration.authMethod, application: application, keyLog: keyLog)
     }
 
     /// Enters setup mode: shows (or prints) the first PIN, or opens the button window.

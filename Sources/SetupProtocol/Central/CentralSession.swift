@@ -33,6 +33,8 @@ public struct CentralSession: Sendable {
     private var reassembler = Reassembler()
     private var writes = WriteQueue()
     private var armedTimer: MonotonicInstant?
+    /// The keys of the authenticated session, for the opt-in key log only (SPEC §18).
+    public private(set) var keyLogEntry: SessionKeyLogEntry?
 
     /// Creates a session for a connection whose services are resolved.
     public init(configuration: CentralConfiguration, mtu: Int = ATTLimits.minimumMTU) {
@@ -189,6 +191,7 @@ public struct CentralSession: Sendable {
                 return
             }
             var channel = keys.clientChannel()
+            keyLogEntry = SessionKeyLogEntry(sessionID: handshake.sessionID, keys: keys)
             let sealed = try firstRequest.map { (request: CentralRequest) throws(ProtocolError) -> [UInt8] in
                 try channel.seal(try request.message.encoded(), recordType: Record.TypeCode.clientFinish)
             }

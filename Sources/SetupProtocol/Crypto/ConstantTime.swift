@@ -5,6 +5,11 @@ public enum ConstantTime {
     /// Whether `lhs` and `rhs` hold the same bytes, without an early exit on the first
     /// difference. Inputs of different lengths compare unequal (the length is not secret).
     public static func isEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        lhs.withUnsafeBufferPointer { left in rhs.withUnsafeBufferPointer { right in isEqual(left, right) } }
+    }
+
+    /// The same over two buffers, without copying them (for secrets in ``SecretBytes``).
+    static func isEqual(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }
         var difference: UInt8 = 0
         for index in lhs.indices {

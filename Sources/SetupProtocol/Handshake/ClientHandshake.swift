@@ -6,6 +6,9 @@ public struct ClientHandshake: Sendable {
     private let hello: ClientHello
     private let initiatorData: [UInt8]
 
+    /// ClientHello's session id (sid, field 2).
+    public var sessionID: [UInt8] { hello.sessionID }
+
     /// Draws sid and the scalar from `random` and builds the ClientHello.
     ///
     /// - Parameters:

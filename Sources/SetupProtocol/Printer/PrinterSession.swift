@@ -19,7 +19,7 @@ public struct PrinterSession: Sendable {
         /// Waiting for ClientHello.
         case awaitingHello(deadline: MonotonicInstant)
         /// ServerHello sent; waiting for ClientFinish.
-        case awaitingFinish(KeySchedule, deadline: MonotonicInstant)
+        case awaitingFinish(KeySchedule, sessionID: [UInt8], deadline: MonotonicInstant)
         /// Secure channel up.
         case authenticated(SecureChannel, Activity)
         /// Ended.
@@ -35,6 +35,8 @@ public struct PrinterSession: Sendable {
     private var armedTimer: MonotonicInstant?
     /// The write being handled was a ClientHello refused because another session holds the printer.
     private var refusedBusy = false
+    /// The keys of the authenticated session, for the opt-in key log only (SPEC §18).
+    public private(set) var keyLogEntry: SessionKeyLogEntry?
 
     /// Creates a session for a new connection at `now`.
     public init(configuration: PrinterConfiguration, setup: inout PrinterSetupState, now: MonotonicInstant) {
@@ -136,7 +138,7 @@ public struct PrinterSession: Sendable {
         } else {
             switch state {
             case .awaitingHello(let deadline) where deadline <= now,
-                 .awaitingFinish(_, let deadline) where deadline <= now:
+                 .awaitingFinish(_, _, let deadline) where deadline <= now:
                 fail(ProtocolError(.timedOut), now: now, setup: &setup, random: &random, actions: &actions)
             case .authenticated(_, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
                 fail(ProtocolError(.timedOut, detail: "idle"), now: now, setup: &setup, random: &random, actions: &actions)
@@ -179,13 +181,14 @@ public struct PrinterSession: Sendable {
         switch (state, record) {
         case (.awaitingHello, .clientHello(let hello)):
             try answer(hello, record: raw, now: now, setup: &setup, random: &random, actions: &actions)
-        case (.awaitingFinish(let keys, _), .clientFinish(let finish)):
+        case (.awaitingFinish(let keys, let sessionID, _), .clientFinish(let finish)):
             guard keys.verifyClientConfirmation(finish.confirmation) else {
                 concludeFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
                 return
             }
             setup.attemptSucceeded()
             var channel = keys.printerChannel()
+            keyLogEntry = SessionKeyLogEntry(sessionID: sessionID, keys: keys)
             state = .authenticated(channel, .idle(since: now))
             actions.append(.event(.authenticated))
             if let sealed = finish.sealedMessage {
@@ -237,7 +240,7 @@ public struct PrinterSession: Sendable {
         }
         setup.beginAttempt()
         try sendRecord(.serverHello(handshake.serverHello), actions: &actions)
-        state = .awaitingFinish(handshake.keys, deadline: now.adding(seconds: ProtocolTimeouts.clientFinish))
+        state = .awaitingFinish(handshake.keys, sessionID: hello.sessionID, deadline: now.adding(seconds: ProtocolTimeouts.clientFinish))
     }
 
     /// Counts a failed attempt, tells the client, and waits for a new ClientHello.
@@ -365,7 +368,7 @@ public struct PrinterSession: Sendable {
     private var currentDeadline: MonotonicInstant? {
         let stateDeadline: MonotonicInstant?
         switch state {
-        case .awaitingHello(let deadline), .awaitingFinish(_, let deadline): stateDeadline = deadline
+        case .awaitingHello(let deadline), .awaitingFinish(_, _, let deadline): stateDeadline = deadline
         case .authenticated(_, .idle(let since)): stateDeadline = since.adding(seconds: ProtocolTimeouts.authenticatedIdle)
         case .authenticated(_, .scanning(let deadline)), .authenticated(_, .joining(let deadline)): stateDeadline = deadline
         case .closed: return nil

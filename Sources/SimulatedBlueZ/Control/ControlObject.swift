@@ -30,6 +30,12 @@ extension SimulatorCore {
                     else { throw DBusError(.invalidArguments, message: "no such adapter") }
                     return []
                 },
+                DBusExportedMethod("AddAdapter", inputs: [.init("adapter", .string)]) { invocation throws(DBusError) in
+                    guard let name = invocation.arguments[0].string, name.hasPrefix("hci"), let index = Int(name.dropFirst(3)),
+                        faults.addAdapter(index)
+                    else { throw DBusError(.invalidArguments, message: "no such adapter, or it is already there") }
+                    return []
+                },
                 DBusExportedMethod("GetCounters", outputs: [.init("total", dictionary), .init("links", .dictionary(key: .string, value: dictionary))]) {
                     [weak self] _ in
                     guard let snapshot = self?.countersSnapshot() else { return [.propertyDictionary([:]), .dictionary(key: .string, value: dictionary, entries: [])] }

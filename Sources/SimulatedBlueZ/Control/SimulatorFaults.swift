@@ -57,4 +57,15 @@ public struct SimulatorFaults: Sendable {
         try? core.server.unregisterObject(at: adapterPath)
         return true
     }
+
+    /// Plugs adapter `hci<index>` back in after ``removeAdapter(_:)``: a fresh controller with
+    /// the same address, powered, knowing no device (InterfacesAdded, as bluetoothd announces a
+    /// controller that appears). Returns false when it is there already or is not one of the
+    /// configured adapters.
+    @discardableResult
+    public func addAdapter(_ index: Int) -> Bool {
+        guard (0..<core.configuration.adapterCount).contains(index), core.state.withLock({ $0.adapters[index] == nil }) else { return false }
+        do { try core.plugAdapter(index) } catch { return false }
+        return true
+    }
 }

@@ -30,7 +30,12 @@ extension SimulatorCore {
         let made = state.withLock { state -> (link: LinkState, peerKnown: Bool)? in
             guard let centralAdapter = state.adapters[central], let peerAdapter = state.adapters[peripheral],
                 centralAdapter.devices[peripheralAddress]?.connecting == true
-            else { return nil }
+            else {
+                // The peer's adapter went away (or the attempt was ended) during the interval:
+                // the attempt is over, so a later Connect tries again instead of "In Progress".
+                state.adapters[central]?.devices[peripheralAddress]?.connecting = false
+                return nil
+            }
             let link = LinkState(
                 id: state.nextLinkID, central: central, peripheral: peripheral, centralAddress: centralAdapter.address,
                 peripheralAddress: peripheralAddress, parameters: parameters,

@@ -18,6 +18,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "ATT MTU (23...517).")
     var mtu: Int = 247
 
+    @Flag(name: .customLong("host-wifi"), help: "Take the network from a simulated NetworkManager (the host's own Wi-Fi), as pair --host-wifi does.")
+    var hostWiFi = false
+
     func validate() throws {
         try NumberOptions.integer(mtu, "--mtu", in: 23...517)
         try NumberOptions.integer(intervalMs, "--interval-ms", in: 0...NumberOptions.maximumIntervalMs)
@@ -39,10 +42,22 @@ struct DemoCommand: AsyncParsableCommand {
                 console.event("owner", text: "The owner reads the PIN from the printer's display and types it in.")
                 let service = SmartSetup(radio: try await lab.centralRadio())
                 let credentials: WiFiCredentials
-                do throws(ProtocolError) {
-                    credentials = try WiFiCredentials(ssid: Array("HomeNet".utf8), security: .wpa2PSK, passphrase: try WiFiPassphrase("correct horse battery"))
-                } catch {
-                    throw SetupError(.internalError, "the demo's credentials are invalid: \(error.message)", cause: error)
+                if hostWiFi {
+                    console.event("host-wifi", text: "The host's NetworkManager (simulated) is on HomeNet: its SSID, security and passphrase are taken from it, nothing typed.")
+                    let networkManager = try await SimulatedHostWiFi.start(busAddress: lab.busAddress, profile: try SimulatedHostWiFi.profile(ssid: "HomeNet"))
+                    do throws(SetupError) {
+                        credentials = try await SimulatedHostWiFi.credentials(busAddress: lab.busAddress)
+                    } catch {
+                        await networkManager.stop()
+                        throw error
+                    }
+                    await networkManager.stop()
+                } else {
+                    do throws(ProtocolError) {
+                        credentials = try WiFiCredentials(ssid: Array("HomeNet".utf8), security: .wpa2PSK, passphrase: try WiFiPassphrase("correct horse battery"))
+                    } catch {
+                        throw SetupError(.internalError, "the demo's credentials are invalid: \(error.message)", cause: error)
+                    }
                 }
                 let request = PairRequest(target: PrinterTarget(selector: PrinterSelector(printer.configuration.shortID.description), authentication: .pin(pin)), credentials: credentials)
                 let result = try await CommandDeadline(seconds: 120).run { () throws(SetupError) in

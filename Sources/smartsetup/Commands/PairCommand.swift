@@ -11,7 +11,9 @@ struct PairCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
 
     @Option(help: "The network's SSID.")
-    var ssid: String
+    var ssid: String?
+
+    @OptionGroup var hostWiFi: HostWiFiOptions
 
     @Option(help: "Read the passphrase from the first line of this file.")
     var passphraseFile: String?
@@ -43,7 +45,13 @@ struct PairCommand: AsyncParsableCommand {
     @Flag(help: "Ask the printer to turn WPS off after joining.")
     var disableWPS = false
 
+    @Flag(help: "Pair through the kiosk service (io.smartsetup1, `smartsetup serve`) instead of the adapter directly.")
+    var service = false
+    @Flag(help: "Pair every printer in setup mode heard during --scan-time, one after another, asking for each one's PIN on the terminal (or --button); --timeout is per printer. Exit 0 only if all succeeded, else the first failure's code.")
+    var all = false
+
     func validate() throws {
+        try hostWiFi.validate(ssid: ssid, passphraseGiven: passphraseFile != nil || passphraseStdin, hidden: hidden)
         if passphrase != nil {
             throw ValidationError("--passphrase is refused: a passphrase on the command line shows in ps. Use --passphrase-file FILE, --passphrase-stdin, or type it at the prompt.")
         }
@@ -55,10 +63,16 @@ struct PairCommand: AsyncParsableCommand {
         if !dns.isEmpty && staticIP == nil { throw ValidationError("--dns goes with --static-ip (with DHCP the network gives the DNS servers)") }
         guard Self.security(security) != nil else { throw ValidationError("--security must be open, wpa2, wpa3 or wpa2-wpa3") }
         if (staticIP == nil) != (gateway == nil) { throw ValidationError("--static-ip and --gateway go together") }
+        if all && service { throw ValidationError("--all and --service exclude each other") }
+        if all && (target.printer != nil || target.pin != nil || target.pinFile != nil || target.pinStdin) {
+            throw ValidationError("--all asks for each printer's PIN on the terminal (or uses --button): it takes no --printer, --pin, --pin-file or --pin-stdin")
+        }
     }
 
     func run() async throws {
         let console = Console(json: target.json)
+        if service { return try await runReporting(console) { () throws(SetupError) in try await pairThroughService(console) } }
+        if all { return try await runAll(console) }
         try await runReporting(console) { () throws(SetupError) in
             // Secrets may come from a pipe: reading them is bounded by the deadline too.
             let deadline = CommandDeadline(seconds: target.timeout)
@@ -71,7 +85,7 @@ struct PairCommand: AsyncParsableCommand {
                 "paired",
                 ["shortId": .string(result.printer.shortID), "address": .string(result.address.description), "mtu": .int(result.mtu),
                  "roundTripsToAccepted": .int(result.untilAccepted.roundTrips)],
-                text: "✓ Printer \(result.printer.shortID) joined \"\(ssid)\" with address \(result.address)")
+                text: "✓ Printer \(result.printer.shortID) joined \(networkLabel) with address \(result.address)")
         }
     }
 
@@ -85,7 +99,25 @@ struct PairCommand: AsyncParsableCommand {
         }
     }
 
-    private func makeRequest() async throws(SetupError) -> PairRequest {
+    /// The network as the final line names it: the SSID given, in quotes, or the host's network
+    /// (whose name `--host-wifi` keeps out of the output).
+    var networkLabel: String {
+        ssid.map { "\"\($0)\"" } ?? "the host's Wi-Fi network"
+    }
+
+    func makeRequest() async throws(SetupError) -> PairRequest {
+        let (credentials, corrected) = try await makeCredentials()
+        return PairRequest(target: try await target.target(), credentials: credentials, correctedPassphrase: corrected)
+    }
+
+    /// The network's credentials (from NetworkManager with --host-wifi, else reading the
+    /// passphrase from its file, stdin or the prompt) and, on a terminal, the prompt for a
+    /// corrected passphrase.
+    func makeCredentials() async throws(SetupError) -> (WiFiCredentials, (@Sendable () async -> WiFiPassphrase?)?) {
+        if hostWiFi.isUsed {
+            return (try await hostWiFi.credentials(staticIPv4: try staticConfiguration(), hostname: hostname, disableWPS: disableWPS), nil)
+        }
+        let ssid = ssid ?? ""
         let security = Self.security(security) ?? .wpa2PSK
         var passphrase: WiFiPassphrase?
         if security != .open {
@@ -120,7 +152,7 @@ struct PairCommand: AsyncParsableCommand {
                 return try? WiFiPassphrase(octets)
             }
         }
-        return PairRequest(target: try await target.target(), credentials: credentials, correctedPassphrase: corrected)
+        return (credentials, corrected)
     }
 
     /// The passphrase in a line read from `origin`; never shows the line.

@@ -27,6 +27,8 @@ final class FakeBlueZ: Sendable {
     let writes = Mutex<(values: [[UInt8]], active: Int, maxActive: Int)>(([], 0, 0))
     /// Filters passed to SetDiscoveryFilter.
     let filters = Mutex<[[String: DBusValue]]>([])
+    /// How many RSSI changes Connect signals before Connected (a router with work to catch up on).
+    let signalsBeforeConnected = Mutex(0)
     /// What RegisterApplication read with GetManagedObjects, and who registered it.
     let application = Mutex<(sender: String, root: DBusObjectPath, objects: [DBusObjectPath: [String: [String: DBusValue]]])?>(nil)
     /// What RegisterAdvertisement read with GetAll, and who registered it.
@@ -203,6 +205,9 @@ final class FakeBlueZ: Sendable {
                     guard let self else { return [] }
                     let scripted = self.connectScript.withLock { $0.isEmpty ? nil : $0.removeFirst() }
                     if let scripted { throw scripted }
+                    for rssi in 0..<self.signalsBeforeConnected.withLock({ $0 }) {
+                        try? self.set("RSSI", .int16(Int16(-40 - rssi % 40)), interface: BlueZInterface.device, at: path)
+                    }
                     try? self.set("Connected", .boolean(true), interface: BlueZInterface.device, at: path)
                     if self.resolveOnConnect.withLock({ $0 }) {
                         try? self.set("ServicesResolved", .boolean(true), interface: BlueZInterface.device, at: path)

@@ -43,6 +43,8 @@ stamp "dbus up"
 
 if [ "$BTMON" = 1 ]; then
     btmon -w "$RESULTS/hci.btsnoop" >/dev/null 2>&1 &
+    # The session key log (SPEC §18) of every smartsetup run, for `smartsetup decode --keylog`.
+    export SMARTSETUP_KEYLOGFILE="$RESULTS/session.keylog"
 fi
 /usr/libexec/bluetooth/bluetoothd -n -d >"$RESULTS/bluetoothd.log" 2>&1 &
 BLUETOOTHD_PID=$!
@@ -55,6 +57,8 @@ reset_timeouts() {
 }
 BTVIRT_PID=
 stop_btvirt() {
+    # A scenario may have started its own btvirt (smartsetup-replug): stop every one.
+    pkill -x btvirt 2>/dev/null
     [ -n "$BTVIRT_PID" ] || return 0
     kill "$BTVIRT_PID" 2>/dev/null
     wait "$BTVIRT_PID" 2>/dev/null
@@ -73,7 +77,8 @@ start_controllers() {
     started=$SECONDS
     while [ "$(adapters_on_dbus)" -lt 2 ]; do
         [ "$SECONDS" -ge "$deadline" ] && finish "adapters did not appear"
-        kill -0 "$BLUETOOTHD_PID" 2>/dev/null || finish "bluetoothd exited"
+        # A scenario may restart bluetoothd (smartsetup-restart-bluetoothd): any one will do.
+        kill -0 "$BLUETOOTHD_PID" 2>/dev/null || BLUETOOTHD_PID=$(pgrep -x bluetoothd) || finish "bluetoothd exited"
         timeouts=$(reset_timeouts)
         if [ "$timeouts" -gt "$timeouts_seen" ] || [ $((SECONDS - started)) -ge 15 ]; then
             stamp "a controller failed to initialise: restarting btvirt"

@@ -28,6 +28,25 @@ struct SecretBytesTests {
         }
     }
 
+    @Test func theBufferIsWipedByTheDeinitsWipe() {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 1)
+        defer { memory.deallocate() }
+        memory.copyBytes(from: (1...32).map { UInt8($0) })
+        WipedBuffer.wipe(memory)
+        #expect(memory.allSatisfy { $0 == 0 })
+        WipedBuffer.wipe(UnsafeMutableRawBufferPointer(start: nil, count: 0))  // nothing to do, no crash
+    }
+
+    @Test func copiesShareOneBufferThatOutlivesTheOriginal() {
+        var copy: SecretBytes?
+        do {
+            let original = SecretBytes([9, 8, 7])
+            copy = original
+        }
+        #expect(copy?.bytes == [9, 8, 7])
+        #expect(copy == SecretBytes([9, 8, 7]))
+    }
+
     @Test func equalityComparesContents() {
         #expect(SecretBytes([1, 2, 3]) == SecretBytes([1, 2, 3]))
         #expect(SecretBytes([1, 2, 3]) != SecretBytes([1, 2, 4]))

@@ -133,6 +133,44 @@ scan_with_emulator() {
     fail "3 scans did not find printer $SHORT_ID"
 }
 
+# Scans (up to 3 times) until hci0 hears the running emulator: btvirt sends an advertising report
+# only when advertising or scanning is switched on, and the kernel drops one that arrives before
+# hci0 is finding (the race above), so after the controllers or bluetoothd come back a scan can
+# miss a printer that is advertising all along. A real controller repeats its advertisement.
+scan_until_found() {
+    local attempt
+    for attempt in 1 2 3; do
+        run_cli "scan-again-$attempt" scan --adapter "$CENTRAL" --json --timeout "$SCAN_TIMEOUT"
+        figure scan_again_attempts "$attempt"
+        has_event "$OUT/scan-again-$attempt.out" printer ".shortId == \"$SHORT_ID\"" && return 0
+    done
+    fail "3 scans did not hear printer $SHORT_ID again"
+}
+
+# After bluetoothd or the controllers came back under a running emulator: waits (60 s) for the
+# emulator's "registered again" line and records registered_again_ms since $1 (ms).
+wait_registered_again() {
+    local deadline=$((SECONDS + 60))
+    until grep -q "hci1 is back: GATT service and advertisement registered again" "$OUT/emulate.log"; do
+        [ "$SECONDS" -lt "$deadline" ] || { cat "$OUT/emulate.log"; fail "the emulator did not register again within 60 s"; }
+        sleep 0.2
+    done
+    figure registered_again_ms $(($(now_ms) - $1))
+}
+
+# Pairs once with PIN $1 (after a harness scan, see scan_until_found) and expects exit 0, the
+# printer's address and no secret in any output; $2 says after what, for the failure message.
+pair_once_after() {
+    scan_until_found
+    printf '%s\n' "$1" >/tmp/pin
+    run_cli pair pair --adapter "$CENTRAL" --printer "$SHORT_ID" --ssid "$SSID" --passphrase-file /tmp/passphrase \
+        --pin-file /tmp/pin --scan-time 10 --timeout 120 --json
+    [ "$RC" -eq 0 ] || fail "pair after $2 exited $RC, expected 0"
+    expect_event pair paired ".address == \"192.168.1.57/24\" and .shortId == \"$SHORT_ID\""
+    expect_no_secret "$1" "$PASSPHRASE"
+    pair_figures pair
+}
+
 # What the printed-PIN scenarios start with: the passphrase file /tmp/passphrase, the D-Bus trace,
 # and `emulate --auth printed --page $PAGE` found by a scan; sets PIN from the page.
 PAGE=$OUT/printer.page

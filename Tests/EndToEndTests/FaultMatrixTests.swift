@@ -1,0 +1,208 @@
+import Foundation
+import SetupCentral
+import SetupLab
+import SetupPrinter
+import SetupProtocol
+import Synchronization
+import Testing
+import TestSupport
+
+/// The fault matrix: every fault the simulated BlueZ can inject, at every step of a pairing,
+/// on a fresh lab each. In every cell the pairing ends within its deadline with a typed failure
+/// that has its own documented exit code (never `internal`), or succeeds when the fault could not
+/// touch it; the printer ends its session by itself; and the next pairing, over the same central
+/// service, succeeds. A cell's outcome depends on where the fault lands, so the test asserts the
+/// rules, not one outcome per cell; what each cell did is written as a Markdown table
+/// (`scripts/fault-matrix.sh` regenerates `Tests/FAULT-MATRIX.md`).
+@Suite(.serialized, .cleansUp) struct FaultMatrixTests {
+    /// A fault of the simulator (see its control interface).
+    enum Fault: String, CaseIterable, Sendable {
+        case disconnect = "disconnect"
+        case drop = "drop-notification"
+        case duplicate = "duplicate-notification"
+        case delay = "delay-notification 4000"
+        case restart = "restart-bluetoothd"
+        case removeCentralAdapter = "remove-adapter hci0 (central)"
+        case removePrinterAdapter = "remove-adapter hci1 (printer)"
+    }
+
+    /// Where in the pairing the fault is injected: right after the central reports this step.
+    enum Step: String, CaseIterable, Sendable {
+        case beforeConnect = "printer chosen, before connecting"
+        case connecting = "connecting"
+        case connected = "connected, services resolved"
+        case clientHelloSent = "ClientHello sent"
+        case authenticated = "ServerHello received, ClientFinish sent, authenticated"
+        case credentialsSent = "credentials sent"
+        case joining = "printer joining"
+
+        func matches(_ progress: SetupProgress) -> Bool {
+            switch (self, progress) {
+            case (.beforeConnect, .selected), (.connecting, .connecting), (.connected, .connected), (.clientHelloSent, .authenticating),
+                 (.authenticated, .authenticated), (.credentialsSent, .requestSent), (.joining, .joinStatus):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// One cell's result, for the table.
+    struct Cell: Sendable {
+        var fault: Fault
+        var step: Step
+        var outcome: String
+        var seconds: Double
+        var printer: String
+    }
+
+    /// The longest a faulted pairing may take: the service's event timeout (3 s here) plus
+    /// connection and scan time, with room for a loaded machine.
+    static let deadline: Duration = .seconds(30)
+    /// Failure classes a fault on the link may cause; each is a documented exit code.
+    static let allowed: Set<String> = ["printer-lost", "timeout", "message-lost", "no-adapter", "no-printer", "printer-refused", "wrong-pin"]
+    static let cells = Mutex<[Cell]>([])
+
+    @Test(arguments: Fault.allCases)
+    func everyStepEndsCleanlyAndTheRetrySucceeds(fault: Fault) async throws {
+        for step in Step.allCases {
+            let cell = try await Self.run(fault, at: step)
+            Self.cells.withLock { $0.append(cell) }
+        }
+        try Self.writeTableWhenComplete()
+    }
+
+    static func run(_ fault: Fault, at step: Step) async throws -> Cell {
+        let bus = try await PrivateBus.start()
+        let printerLines = Mutex<[String]>([])
+        let lab = try await SimulatedPrinterLab.start(
+            printers: 1, mtu: 247, interval: .milliseconds(10), bus: bus.address,
+            configuration: { _ in testPrinterConfiguration(networks: TestNetworks.lab) },
+            output: { line in printerLines.withLock { $0.append(line) } })
+        try CleanupScope.atEnd(of: "a fault-matrix lab") { await lab.stop() }
+        var options = SmartSetup.Options()
+        options.scanTimeout = .seconds(3)
+        options.eventTimeout = .seconds(3)
+        let service = SmartSetup(radio: try await lab.centralRadio(), options: options)
+        let printer = lab.printers[0]
+
+        let (reached, signal) = AsyncStream<Void>.makeStream()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome: String = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                for await _ in reached {
+                    try await Self.inject(fault, into: lab)
+                    break
+                }
+                return nil
+            }
+            group.addTask {
+                let request = PairRequest(target: try target(printer), credentials: try credentials())
+                do throws(SetupError) {
+                    _ = try await service.pair(request) { progress in
+                        if step.matches(progress) { signal.yield() }
+                    }
+                    signal.finish()
+                    return "succeeded"
+                } catch {
+                    signal.finish()
+                    let typed = Self.allowed.contains(error.kindName) && error.exitCode != 1
+                    if Self.isKnownIssue(fault, step) {
+                        withKnownIssue("a duplicated ServerHello ends the session as a protocol violation (issue 10, item 9)") {
+                            #expect(typed, "\(fault.rawValue) at \(step.rawValue): \(error.diagnostic)")
+                        }
+                    } else {
+                        #expect(typed, "\(fault.rawValue) at \(step.rawValue): \(error.diagnostic)")
+                    }
+                    return "\(error.kindName) (\(error.exitCode))"
+                }
+            }
+            var outcome = "no outcome"
+            for try await result in group { if let result { outcome = result } }
+            return outcome
+        }
+        let elapsed = start.duration(to: clock.now)
+        #expect(elapsed < deadline, "\(fault.rawValue) at \(step.rawValue) took \(elapsed)")
+
+        // The printer's side of the faulted session ends by itself (no stuck busy session).
+        try await eventually("the printer is idle again", within: .seconds(20)) { !(await printer.currentAdvertisement().isBusy) }
+        // Its last word on the session (logged just after it went idle; none when no session began).
+        let ending = { printerLines.withLock { lines in lines.last { Self.endsASession($0) } } }
+        try? await eventually("the printer's session end", within: .seconds(1)) { ending() != nil }
+        let printerSaid = ending() ?? "(no session began)"
+        // Put back what the fault took away, as an operator or udev would, then try again at once.
+        try await Self.repair(fault, lab)
+        let retry = PairRequest(target: try target(printer), credentials: try credentials())
+        do throws(SetupError) {
+            _ = try await service.pair(retry)
+        } catch {
+            Issue.record("the retry after \(fault.rawValue) at \(step.rawValue) failed: \(error.diagnostic)")
+        }
+        await lab.stop()
+        await bus.stop()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Cell(fault: fault, step: step, outcome: outcome, seconds: seconds, printer: printerSaid)
+    }
+
+    /// A printer log line that says how a session ended.
+    static func endsASession(_ line: String) -> Bool {
+        ["session ended", "wrong PIN", "abandoned", "join: connected"].contains { line.contains($0) }
+    }
+
+    /// Cells that fail today for a reason tracked elsewhere: the test fails when they stop failing.
+    static func isKnownIssue(_ fault: Fault, _ step: Step) -> Bool {
+        fault == .duplicate && [.beforeConnect, .connecting, .connected, .clientHelloSent].contains(step)
+    }
+
+    static func inject(_ fault: Fault, into lab: SimulatedPrinterLab) async throws {
+        let faults = lab.simulator.faults
+        switch fault {
+        case .disconnect: _ = await faults.disconnect(address: "00:AA:01:01:00:01")
+        case .drop: faults.dropNextNotification()
+        case .duplicate: faults.duplicateNextNotification()
+        case .delay: faults.delayNextNotification(by: .seconds(4))
+        case .restart: try await faults.restartBluetoothd()
+        case .removeCentralAdapter: #expect(await faults.removeAdapter(0))
+        case .removePrinterAdapter: #expect(await faults.removeAdapter(1))
+        }
+    }
+
+    static func repair(_ fault: Fault, _ lab: SimulatedPrinterLab) async throws {
+        switch fault {
+        case .removeCentralAdapter: lab.simulator.faults.addAdapter(0)
+        case .removePrinterAdapter: lab.simulator.faults.addAdapter(1)
+        default: break
+        }
+    }
+
+    /// When every fault's row is in, writes the table to `SMARTSETUP_FAULT_MATRIX` (the script
+    /// points it at Tests/FAULT-MATRIX.md), or to the system's temporary directory.
+    static func writeTableWhenComplete() throws {
+        let cells = cells.withLock { $0 }
+        guard cells.count == Fault.allCases.count * Step.allCases.count else { return }
+        var text = """
+            # Fault matrix
+
+            Generated by `scripts/fault-matrix.sh` from `Tests/EndToEndTests/FaultMatrixTests.swift` (do not edit by
+            hand). Each cell: a fresh simulated BlueZ with one emulated printer, a pairing with the fault injected right
+            after the central reported the step, the central's outcome (failure class and exit code, see the README)
+            and how long it took; then the fault repaired (a removed adapter plugged in again) and a second pairing over
+            the same central service, which succeeded in every cell (the test fails otherwise). The service's event
+            timeout is 3 s, the delayed notification 4 s late.
+
+
+            """
+        for fault in Fault.allCases {
+            text += "## \(fault.rawValue)\n\n| step | central | time | printer's last word |\n| --- | --- | --- | --- |\n"
+            for step in Step.allCases {
+                guard let cell = cells.first(where: { $0.fault == fault && $0.step == step }) else { continue }
+                text += "| \(step.rawValue) | \(cell.outcome) | \(String(format: "%.1f s", cell.seconds)) | \(cell.printer.replacingOccurrences(of: "|", with: "/")) |\n"
+            }
+            text += "\n"
+        }
+        let path = ProcessInfo.processInfo.environment["SMARTSETUP_FAULT_MATRIX"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-fault-matrix.md").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
