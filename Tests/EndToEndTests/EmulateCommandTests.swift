@@ -52,7 +52,7 @@ import TestSupport
         try CleanupScope.atEnd(of: "the simulator") { await simulator.stop() }
         let bus = try #require(simulator.busAddress)
         let emulator = try RunningTool.start(
-            smartsetupExecutable.path, ["emulate", "--adapter", "hci1", "--auth", "button", "--short-id", "B077"],
+            smartsetupExecutable, ["emulate", "--adapter", "hci1", "--auth", "button", "--short-id", "B077"],
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus], input: .pipe, ending: .smartsetup)
         func presses() -> Int { emulator.stdout.components(separatedBy: "button pressed").count - 1 }
         try await eventually("the first window", within: .seconds(30)) { emulator.stdout.contains("Enter (or SIGUSR1)") && presses() == 1 }

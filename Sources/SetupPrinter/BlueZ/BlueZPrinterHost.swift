@@ -89,10 +89,16 @@ public final class BlueZPrinterHost: Sendable {
         printer.onAdvertisementChange { try? await advertising.refresh() }
         // Subscribed before the task starts: a central connecting from now on is not missed.
         let adapterEvents = session.events(.subtree(adapter.path))
+        // One stream, in bluetoothd's order: a central's Connected false is handled before its
+        // next Connected true, so a reconnection never finds the ended session's link (a write
+        // there would fail "the session ended").
         let connections = Task {
             for await event in adapterEvents {
-                guard let device = Self.connectedDevice(event) else { continue }
-                _ = Self.link(for: device, events: events, session: session, printer: printer, links: links)
+                switch Self.connectionChange(event) {
+                case .connected(let device): _ = Self.link(for: device, events: events, session: session, printer: printer, links: links)
+                case .disconnected(let device): await links.detach(device.rawValue)?.close()
+                case nil: continue
+                }
             }
         }
         let keeper = RegistrationKeeper.keep(application, advertising, on: adapter, printer: printer)
@@ -117,13 +123,25 @@ public final class BlueZPrinterHost: Sendable {
         return link
     }
 
-    /// The central whose device object on the printer's adapter just became connected.
-    static func connectedDevice(_ event: BlueZEvent) -> DBusObjectPath? {
+    /// A central's device object on the printer's adapter that connected, or disconnected or vanished.
+    enum ConnectionChange: Equatable {
+        case connected(DBusObjectPath)
+        case disconnected(DBusObjectPath)
+    }
+
+    /// What `event` says about a central's connection, if anything.
+    static func connectionChange(_ event: BlueZEvent) -> ConnectionChange? {
         switch event {
         case .propertiesChanged(let path, BlueZInterface.device, let changed, _):
-            return changed["Connected"]?.unwrappedVariant == .boolean(true) ? path : nil
+            switch changed["Connected"]?.unwrappedVariant {
+            case .boolean(true): return .connected(path)
+            case .boolean(false): return .disconnected(path)
+            default: return nil
+            }
         case .interfacesAdded(let path, let interfaces):
-            return interfaces[BlueZInterface.device]?["Connected"]?.unwrappedVariant == .boolean(true) ? path : nil
+            return interfaces[BlueZInterface.device]?["Connected"]?.unwrappedVariant == .boolean(true) ? .connected(path) : nil
+        case .interfacesRemoved(let path, let names):
+            return names.contains(BlueZInterface.device) ? .disconnected(path) : nil
         default:
             return nil
         }
