@@ -298,16 +298,40 @@ public actor PrinterDriver {
         }
     }
 
-    /// The PIN expired or the button window closed: the printer shows a new PIN by itself
+    /// The PIN's lifetime or the button window ended. In PIN modes the display clears and, after
+    /// ``ProtocolTimeouts/pinRenewalDelay`` (SPEC §11.1: meanwhile the expired PIN is answered
+    /// `pinExpired` once, then `noActivePIN`), the printer shows a new PIN by itself
     /// (``PrinterSetupState/renewPIN(now:random:)``: the failures in a row carry over, and none
     /// once setup mode ended); a closed button window waits for the next press.
     private func credentialDeadlinePassed() async {
-        guard setup.expire(now: clock.now()) else {
+        let now = clock.now()
+        guard setup.authMethod.usesPIN else {
+            guard setup.expire(now: now) else {
+                armCredentialTimer()
+                return
+            }
+            await application.present(.cleared)
+            return
+        }
+        if let deadline = setup.nextDeadline, now < deadline {
             armCredentialTimer()
             return
         }
         await application.present(.cleared)
-        guard setup.authMethod.usesPIN, let pin = setup.renewPIN(now: clock.now(), random: &random) else { return }
+        let renewal = now.adding(seconds: ProtocolTimeouts.pinRenewalDelay)
+        credentialTimer?.cancel()
+        credentialTimer = Task { [weak self, clock] in
+            do { try await clock.sleep(until: renewal) } catch { return }
+            await self?.renewExpiredPIN()
+        }
+    }
+
+    /// ``ProtocolTimeouts/pinRenewalDelay`` after an expiry: the expired PIN is forgotten (if no
+    /// ClientHello made it so already) and a new one shown, unless setup mode ended.
+    private func renewExpiredPIN() async {
+        let now = clock.now()
+        setup.expire(now: now)
+        guard let pin = setup.renewPIN(now: now, random: &random) else { return }
         armCredentialTimer()
         await application.present(.pin(pin, shortID: configuration.shortID, reason: .renewed))
     }

@@ -14,9 +14,11 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
     private let application: Application
 
     /// Creates a printer; `output` receives display and log lines. Call ``start()``. `keyLog`
-    /// is the opt-in session key log (SPEC §18), by default the one `SMARTSETUP_KEYLOGFILE` names.
+    /// is the opt-in session key log (SPEC §18), by default the one `SMARTSETUP_KEYLOGFILE` names;
+    /// `clock` runs its timers (PIN lifetime, lock-out, session deadlines).
     public init(
         configuration: EmulatorConfiguration, keyLog: SessionKeyLog? = SessionKeyLog.fromEnvironment(),
+        clock: any SessionClock = SystemSessionClock(),
         output: @escaping @Sendable (String) -> Void
     ) throws(ProtocolError) {
         self.configuration = configuration
@@ -29,7 +31,7 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             shortID: configuration.shortID, output: output)
         driver = PrinterDriver(
             configuration: PrinterConfiguration(deviceInfo: info, shortID: configuration.shortID),
-            authMethod: configuration.authMethod, application: application, keyLog: keyLog)
+            authMethod: configuration.authMethod, application: application, clock: clock, keyLog: keyLog)
     }
 
     /// Enters setup mode: shows (or prints) the first PIN, or opens the button window.
