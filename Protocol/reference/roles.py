@@ -2,7 +2,8 @@
 
 Inputs are method calls; outputs accumulate in `out` (ATT operations: ("write-command" | "write-request" |
 "notification", value)) and `events` (strings).  Randomness is a callable rng(n) -> n octets.
-Not modelled (the vectors carry no time): the §12 timers, PIN expiry, lock-out expiry, busy, button window,
+Not modelled (the vectors carry no time): the §12 timers, PIN expiry, lock-out expiry, busy across connections
+(§11.4 rules 1 and 3; rule 2, a ClientHello on the holding connection, is), button window,
 PIN rotation (after a lock-out the same PIN stays), the Info characteristic.
 """
 
@@ -134,9 +135,23 @@ class Client:
         self._write(bytes([SEALED]) + self.c2p.seal(request, bytes([SEALED])))
 
     # -- notifications --
+    def write_refused_busy(self):
+        """§11.4: ATT error 0x08 on the final fragment of ClientHello: refused busy, back to idle, nothing
+        counted; on any other write a failed write."""
+        self.waiting_ack, self.queue = False, []
+        if self.state == "awaitServerHello":
+            self.events.append({"event": "attemptRefused", "code": 6})
+            self.state = "idle"
+        else:
+            self.events.append({"event": "failed", "error": "writeFailed"})
+            self.state = "closed"
+
     def receive_notification(self, value: bytes):
         """A notification on Events (one fragment)."""
         if self.state == "closed":
+            return
+        if self.state == "idle":  # §13.1: nothing on Events is for an idle client
+            self.reassembler = Reassembler(self.mtu)
             return
         try:
             message = self.reassembler.receive(value)
@@ -147,6 +162,8 @@ class Client:
             self.state = "closed"
 
     def _handle(self, message: bytes):
+        if self.state in ("awaitServerHello", "reportingFailure") and message[:1] == bytes([SEALED]):
+            return  # §13.1: another client's, on a shared connection
         if self.state == "awaitServerHello":
             mtype, f = decode_record(message, {SERVER_HELLO, ERROR})
             if mtype == ERROR:
@@ -157,8 +174,8 @@ class Client:
             self._refused(decode_record(message, {ERROR})[1])
         elif self.state == "authenticated":
             mtype, f = decode_record(message, {SEALED, ERROR})
-            if mtype == ERROR:  # a plain Error after authentication ends the session
-                raise ProtocolError(peer_kind(f["code"][0]))
+            if mtype == ERROR:  # §13.1: never for an authenticated client: another connection's
+                return
             plaintext = self.p2c.open(f["sealed"], bytes([SEALED]))
             self._answer(*decode(plaintext, APPLICATION_TYPES), plaintext)
         else:
@@ -200,7 +217,10 @@ class Client:
         self.state = "idle"
 
     def _server_hello(self, message: bytes, f: dict):
-        # §9.6 (1) version check, (2) K != 0, (3) derive, (4) printer tag
+        # §7.4: a chosen version outside the record's own supported list is invalidField(version), found while
+        # decoding, so before §9.6 (1) version check, (2) K != 0, (3) derive, (4) printer tag
+        if len(f["chosen"]) == 1 and f["chosen"][0] not in f["supported"]:
+            raise ProtocolError("invalidField(version)")
         if len(f["chosen"]) != 1 or f["chosen"][0] != highest_common(self.offered, f["supported"]):
             raise ProtocolError("unsupportedVersion")
         try:
@@ -230,6 +250,7 @@ class Printer:
         self.device_info, self.activity = device_info or {}, None  # activity: None, "scanning", "joining"
         self.supported, self.mtu, self.max_attempts, self.attempts_left = supported, mtu, attempts, attempts
         self.out, self.events, self.reassembler, self.state = [], [], Reassembler(mtu), "awaitHello"
+        self.write_answer = None  # the answer to the last Write Request: None (success) or "busy" (§11.4)
 
     def _notify(self, message: bytes):
         self.out += [("notification", f) for f in fragment(message, self.mtu)]
@@ -241,8 +262,12 @@ class Printer:
         """A Write Command or Write Request on Request."""
         if self.state == "closed":
             return
+        self.write_answer = None
         try:
             message = self.reassembler.receive(value)
+            if message is not None and message[0] == CLIENT_HELLO and self.state in ("awaitFinish", "authenticated"):
+                self.write_answer = "busy"  # §11.4 rule 2: a second client on this connection; nothing changes
+                return
             if message is not None:
                 self._handle(message)
         except ProtocolError as e:

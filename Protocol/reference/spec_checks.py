@@ -189,10 +189,79 @@ def policy_cases(results):
                     (brief(printer.events)[-1], printer.state), ("failed(unexpectedMessage)", "closed")))
 
 
+def busy_cases(results):
+    """§11.4 and §13.1: a second client never disturbs a session in progress."""
+    adv = {"version": 1, "auth_method": 0, "short_id": 0x3F0A}
+    client, printer = roles.Client(Counter(), b"\x10" * 16, adv, mtu=185), roles.Printer(Counter(), "12345670", 0x3F0A, mtu=185)
+    client.start_handshake("12345670", codec.set_credentials(b"HomeNet", 1, "correct horse battery"))
+    connect(client, printer)
+    stranger = roles.Client(Counter(), b"\x20" * 16, {"version": 1, "auth_method": 0, "short_id": 0x3F0A}, mtu=185)
+    stranger.start_handshake("12345670")
+    printer.receive_write(stranger.out[-1][1])  # one fragment at MTU 185, on the holding connection
+    if printer.write_answer == "busy":
+        stranger.write_refused_busy()
+    results.append(("§11.4 rule 2: ClientHello on the holding connection -> busy in the Write Response, session kept",
+                    (printer.write_answer, printer.out, printer.state, printer.attempts_left, brief(stranger.events)),
+                    ("busy", [], "authenticated", 3, ["attemptRefused(6)"])))
+    for f in fragment(codec.error_message(6), 185):
+        client.receive_notification(f)
+    printer.report_join_status(5, None, bytes([192, 168, 1, 57, 24]))
+    connect(client, printer)
+    results.append(("§13.1 a plain Error reaching an authenticated client is ignored",
+                    (brief(client.events), client.state), (["authenticated", "joinStatus(1)", "joinStatus(5)"], "authenticated")))
+    idle, _ = pair()
+    for f in fragment(codec.error_message(6), 23) + [bytes.fromhex("800030") + bytes(17)]:
+        idle.receive_notification(f)
+    results.append(("§13.1 notifications reaching an idle client are ignored", (idle.events, idle.state), ([], "idle")))
+
+
+def ambiguity_cases(results):
+    """Issue 10 item 9: the answers SPEC.md gives (§7.4, §9.6, §13.1)."""
+    adv = {"version": 1, "auth_method": 0, "short_id": 0x3F0A}
+
+    def server_hello(**changes):
+        values = dict(chosen=b"\x01", supported=b"\x01", nonce=b"\x03" * 16,
+                      share=cpace.share(b"\x04" * 32, cpace.calculate_generator(b"x", b"y", b"z")[3]),
+                      confirmation=b"\x05" * 32)
+        values.update(changes)
+        return codec.encode(codec.SERVER_HELLO, **values)
+
+    def client_on(message):
+        client = roles.Client(Counter(), b"\x10" * 16, adv)
+        client.start_handshake("12345670")
+        for f in fragment(message, 23):
+            client.receive_notification(f)
+        return brief(client.events)
+
+    good = server_hello()
+    fields, body = [], good[1:]
+    while body:
+        n = 3 + int.from_bytes(body[1:3], "big")
+        fields, body = fields + [body[:n]], body[n:]
+    results.append(("§7.4 field 5 not last -> malformedMessage",
+                    client_on(bytes([codec.SERVER_HELLO]) + b"".join(fields[:3] + [fields[4], fields[3]])),
+                    ["failed(malformedMessage)"]))
+    results.append(("§7.4 an octet after field 5 -> malformedMessage", client_on(good + b"\x00"),
+                    ["failed(malformedMessage)"]))
+    results.append(("§7.4 chosen 2 not in supported [1] -> invalidField before unsupportedVersion",
+                    client_on(server_hello(chosen=b"\x02")), ["failed(invalidField)"]))
+    results.append(("§9.6 (2) all-zero K on the client -> invalidShare", client_on(server_hello(share=bytes(32))),
+                    ["failed(invalidShare)"]))
+    client, printer = pair()
+    client.start_handshake("12345670")
+    connect(client, printer)
+    for f in fragment(good, 23):  # a repeated ServerHello after authentication
+        client.receive_notification(f)
+    results.append(("§13.1 a repeated ServerHello after authentication -> unexpectedMessage",
+                    brief(client.events), ["authenticated", "failed(unexpectedMessage)"]))
+
+
 def main():
     results = []
     framing_cases(results)
     policy_cases(results)
+    busy_cases(results)
+    ambiguity_cases(results)
     failed = 0
     for what, got, want in results:
         ok = got == want

@@ -21,11 +21,20 @@ public final class SimulatedPrinterLab: Sendable {
     public let freeAdapters: [String]
     private let hosts: [BlueZPrinterHost]
     private let session: BlueZSession?
+    /// The well-known name, object path and interface of the lab's control object, whose
+    /// `PressButton(s short_id)` presses an emulated printer's setup button.
+    public static let controlBusName = LabControl.busName
+    public static let controlPath = LabControl.pathText
+    public static let controlInterface = LabControl.interfaceName
+
+    /// The printers' buttons over D-Bus (``LabControl``).
+    private let control: LabControl?
 
     private init(
         simulator: SimulatedBlueZ, busAddress: String, printers: [EmulatedPrinter], freeAdapters: [String], hosts: [BlueZPrinterHost],
-        session: BlueZSession?
+        session: BlueZSession?, control: LabControl? = nil
     ) {
+        self.control = control
         self.simulator = simulator
         self.busAddress = busAddress
         self.printers = printers
@@ -87,21 +96,27 @@ public final class SimulatedPrinterLab: Sendable {
                 }
                 printers.append(printer)
             }
+            let control: LabControl
+            do { control = try await LabControl.start(printers: printers, bus: address) } catch {
+                throw LabError.simulatorUnavailable("cannot export the printers' control object: \(error.message)", cause: error)
+            }
             return SimulatedPrinterLab(
-                simulator: simulator, busAddress: address, printers: printers, freeAdapters: freeAdapters, hosts: hosts, session: session)
+                simulator: simulator, busAddress: address, printers: printers, freeAdapters: freeAdapters, hosts: hosts, session: session,
+                control: control)
         } catch {
             await simulator.stop()
             throw error
         }
     }
 
-    /// A central radio on hci0 of the simulated BlueZ.
-    public func centralRadio() async throws(SetupError) -> BlueZRadio {
-        try await BlueZRadio.open(adapter: "hci0", bus: .address(busAddress))
+    /// A central radio on `adapter` of the simulated BlueZ: hci0, or another of ``freeAdapters``.
+    public func centralRadio(adapter: String = "hci0") async throws(SetupError) -> BlueZRadio {
+        try await BlueZRadio.open(adapter: adapter, bus: .address(busAddress))
     }
 
     /// Stops the printers and the simulator.
     public func stop() async {
+        control?.stop()
         for host in hosts { await host.stop() }
         session?.close()
         await simulator.stop()

@@ -28,8 +28,18 @@ public protocol GATTServerLink: Sendable {
     func incomingWrites() -> AsyncStream<IncomingWrite>
     /// Answers the Write Request received last: success, or an ATT error response.
     func respond(success: Bool) async
+    /// Answers the Write Request received last with the busy refusal (SPEC §11.4): over BlueZ
+    /// `org.bluez.Error.NotAuthorized`, which bluetoothd sends as ATT error 0x08 to that central only.
+    func refuseBusy() async
     /// Sends one notification on Events.
     func notify(_ value: [UInt8]) async throws(LinkError)
     /// Disconnects the central; idempotent.
     func disconnect() async
+    /// The central, for the printer's log (e.g. its address); never a secret.
+    var centralName: String { get }
+}
+
+extension GATTServerLink {
+    /// A link that cannot name its central.
+    public var centralName: String { "a central" }
 }

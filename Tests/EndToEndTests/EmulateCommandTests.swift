@@ -33,10 +33,38 @@ import TestSupport
             environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.jsonLines.last?["address"] as? String == "192.168.1.57/24")
-        #expect(run.jsonLines.contains { $0["event"] as? String == "credentials-accepted" && $0["roundTrips"] as? Int == 2 })
+        #expect(run.jsonLines.contains { $0["event"] as? String == "credentials-accepted" && $0["roundTrips"] as? Int == 3 })
         emulator.terminate()
         #expect(await emulator.finish(within: .seconds(30)).status == 0)
         await simulator.stop()
         await privateBus.stop()
+    }
+}
+
+/// Issue 10 item 7: the emulator's setup button, pressed again after the window opened (a real
+/// printer's button works any time): SIGUSR1 and a line on stdin each open the window again, and
+/// SIGUSR1 does not end the process.
+@Suite(.serialized, .cleansUp) struct EmulatorButtonTests {
+    @Test func sigusr1AndAStdinLinePressTheButton() async throws {
+        let privateBus = try await PrivateBus.start()
+        let simulator = try await SimulatedBlueZ.start(
+            busAddress: privateBus.address, configuration: SimulatorConfiguration(adapterCount: 2, connectionInterval: .milliseconds(2)))
+        try CleanupScope.atEnd(of: "the simulator") { await simulator.stop() }
+        let bus = try #require(simulator.busAddress)
+        let emulator = try RunningTool.start(
+            smartsetupExecutable, ["emulate", "--adapter", "hci1", "--auth", "button", "--short-id", "B077"],
+            environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus], input: .pipe, ending: .smartsetup)
+        func presses() -> Int { emulator.stdout.components(separatedBy: "button pressed").count - 1 }
+        try await eventually("the first window", within: .seconds(30)) { emulator.stdout.contains("Enter (or SIGUSR1)") && presses() == 1 }
+        emulator.signal(SIGUSR1)
+        try await eventually("a press by SIGUSR1", within: .seconds(10)) { presses() == 2 }
+        try emulator.write("\n")
+        try await eventually("a press by a line on stdin", within: .seconds(10)) { presses() == 3 }
+        try emulator.write("something else\n")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(presses() == 3)
+        #expect(emulator.isRunning)
+        emulator.terminate()
+        #expect(await emulator.finish(within: .seconds(30)).status == 0)
     }
 }

@@ -10,7 +10,7 @@ import TestSupport
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try #require(run.jsonLines.last)
         #expect(summary["event"] as? String == "summary")
-        #expect(summary["roundTripsServicesResolvedToCredentialsAccepted"] as? Int == 2)
+        #expect(summary["roundTripsServicesResolvedToCredentialsAccepted"] as? Int == 3)
         #expect((summary["attOperationsTotal"] as? Int ?? 0) > 0)
         #expect(summary["address"] as? String == "192.168.1.57/24")
     }

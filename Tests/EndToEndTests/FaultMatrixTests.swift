@@ -108,13 +108,7 @@ import TestSupport
                 } catch {
                     signal.finish()
                     let typed = Self.allowed.contains(error.kindName) && error.exitCode != 1
-                    if Self.isKnownIssue(fault, step) {
-                        withKnownIssue("a duplicated ServerHello ends the session as a protocol violation (issue 10, item 9)") {
-                            #expect(typed, "\(fault.rawValue) at \(step.rawValue): \(error.diagnostic)")
-                        }
-                    } else {
-                        #expect(typed, "\(fault.rawValue) at \(step.rawValue): \(error.diagnostic)")
-                    }
+                    #expect(typed, "\(fault.rawValue) at \(step.rawValue): \(error.diagnostic)")
                     return "\(error.kindName) (\(error.exitCode))"
                 }
             }
@@ -148,11 +142,6 @@ import TestSupport
     /// A printer log line that says how a session ended.
     static func endsASession(_ line: String) -> Bool {
         ["session ended", "wrong PIN", "abandoned", "join: connected"].contains { line.contains($0) }
-    }
-
-    /// Cells that fail today for a reason tracked elsewhere: the test fails when they stop failing.
-    static func isKnownIssue(_ fault: Fault, _ step: Step) -> Bool {
-        fault == .duplicate && [.beforeConnect, .connecting, .connected, .clientHelloSent].contains(step)
     }
 
     static func inject(_ fault: Fault, into lab: SimulatedPrinterLab) async throws {

@@ -14,7 +14,7 @@ import TestSupport
         let result = try await bench.service().pair(PairRequest(target: try target(bench.printer), credentials: try credentials()))
         #expect(result.address.description == "192.168.1.57/24")
         if let mtu = backend.mtu { #expect(result.mtu == mtu) } else { #expect(result.mtu > 23) }
-        #expect(result.untilAccepted.roundTrips == 2)
+        #expect(result.untilAccepted.roundTrips == 3)
         #expect(bench.printer.isProvisioned)
         await bench.stop()
     }
@@ -59,7 +59,7 @@ import TestSupport
             correctedPassphrase: { try? WiFiPassphrase("correct horse battery") })
         let result = try await bench.service().pair(request)
         #expect(result.address.description == "192.168.1.57/24")
-        #expect(result.total.roundTrips == 3)
+        #expect(result.total.roundTrips == 4, "CCC write, ClientHello, ClientFinish, corrected SetCredentials (SPEC §3, §14.4)")
         await bench.stop()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SetupLab
 import Testing
 import TestSupport
 
@@ -69,5 +70,24 @@ import TestSupport
             #expect(refused.status == 64, "--adapters \(count): \(refused)")
             #expect(refused.stderr.contains("--adapters must be 1 to 16"))
         }
+    }
+}
+
+/// Issue 10 item 7: `smartsetup sim button SHORTID` presses an emulated printer's setup button
+/// through the lab's control object: a PIN printer shows a new PIN; an unknown short id is a
+/// usage error.
+@Suite(.serialized, .cleansUp) struct SimButtonTests {
+    @Test func simButtonShowsANewPINAndRefusesAnUnknownPrinter() async throws {
+        let lab = try await SimulatedPrinterLab.start(printers: 1, interval: .milliseconds(2), output: { _ in })
+        try CleanupScope.atEnd(of: "the lab") { await lab.stop() }
+        let old = try #require(lab.printers[0].presentedPIN)
+        let press = try await runSmartsetup(["sim", "button", "--sim-bus", lab.busAddress, "3f0a"])
+        #expect(press.status == 0, "\(press)")
+        #expect(press.stdout.contains("button pressed on 3F0A"), "\(press.stdout)")
+        let new = try #require(lab.printers[0].presentedPIN)
+        #expect(new != old)
+        let unknown = try await runSmartsetup(["sim", "button", "--sim-bus", lab.busAddress, "BEEF"])
+        #expect(unknown.status == 64, "\(unknown)")
+        #expect(unknown.stderr.contains("no emulated printer with short id BEEF"), "\(unknown.stderr)")
     }
 }

@@ -44,6 +44,7 @@ import Testing
                 return stream
             }
             func respond(success: Bool) async { await link.respond(success: success) }
+            func refuseBusy() async { await link.refuseBusy() }
             func notify(_ value: [UInt8]) async throws(LinkError) { try await link.notify(value) }
             func disconnect() async { await link.disconnect() }
         }

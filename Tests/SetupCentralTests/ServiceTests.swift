@@ -34,9 +34,9 @@ import TestSupport
             PairRequest(target: try pinTarget(printer), credentials: try credentials())) { event in events.withLock { $0.append(event) } }
         #expect(result.address.description == "192.168.1.57/24")
         #expect(result.mtu == mtu)
-        #expect(result.untilAccepted.roundTrips == 2)
-        #expect(result.untilAccepted.operations == (mtu == 23 ? 17 : 3))
-        #expect(events.withLock { $0.contains { if case .credentialsAccepted(2) = $0 { true } else { false } } })
+        #expect(result.untilAccepted.roundTrips == 3)
+        #expect(result.untilAccepted.operations == (mtu == 23 ? 18 : 4))
+        #expect(events.withLock { $0.contains { if case .credentialsAccepted(3) = $0 { true } else { false } } })
     }
 
     @Test func wrongPINThenRightPINWhenAsked() async throws {
@@ -96,7 +96,7 @@ import TestSupport
             correctedPassphrase: { try? WiFiPassphrase("correct horse battery") })
         let result = try await service(await radio(with: [printer])).pair(request)
         #expect(result.address.description == "192.168.1.57/24")
-        #expect(result.total.roundTrips == 3)
+        #expect(result.total.roundTrips == 4)  // the CCC write + 3 protocol round trips
     }
 
     @Test func wrongPassphraseWithoutCorrectionIsWiFiAuthFailed() async throws {

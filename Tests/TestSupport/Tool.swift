@@ -227,6 +227,11 @@ public final class RunningTool: Sendable {
         if isRunning { process.terminate() }
     }
 
+    /// Sends `number` (e.g. SIGUSR1) to the process while it runs.
+    public func signal(_ number: Int32) {
+        if isRunning { _ = Glibc.kill(process.processIdentifier, number) }
+    }
+
     /// Sends SIGKILL. Children of the test runner may inherit a mask that blocks SIGTERM; this
     /// always ends them.
     public func kill() {

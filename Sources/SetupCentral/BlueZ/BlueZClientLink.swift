@@ -62,7 +62,8 @@ public final class BlueZClientLink: GATTClientLink {
     static func linkError(_ error: BlueZError) -> LinkError {
         switch error.kind {
         case .disconnected, .deviceRemoved, .notConnected, .bluetoothdRestarted, .unknownObject, .characteristicNotFound: return .disconnected
-        case .att, .failed, .notPermitted, .notAuthorized: return .writeRejected
+        case .notAuthorized: return .refusedBusy
+        case .att, .failed, .notPermitted: return .writeRejected
         case .timedOut: return .timedOut
         default: return .failed(error.message)
         }

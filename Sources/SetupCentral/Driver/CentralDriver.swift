@@ -60,6 +60,10 @@ public actor CentralDriver {
         self.session = session
         self.clock = clock
         (writes, outbound) = AsyncStream.makeStream(of: Outbound.self)
+        // SPEC §3 budget: the CCC write that enabling notifications on Events makes (§5.1,
+        // StartNotify; value 01 00) is the first of the 3 round trips after services are resolved.
+        counters.roundTrips = 1
+        counters.bytes = 2
     }
 
     private let writes: AsyncStream<Outbound>
@@ -178,6 +182,10 @@ public actor CentralDriver {
     private func writeFinished(failure: LinkError?) {
         guard let failure else {
             apply(session.writeAcknowledged(now: clock.now()))
+            return
+        }
+        if failure == .refusedBusy {
+            apply(session.writeRefusedBusy(now: clock.now()))
             return
         }
         apply(session.writeFailed(now: clock.now(), reason: "\(failure)"))

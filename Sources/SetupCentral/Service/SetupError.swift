@@ -113,6 +113,10 @@ extension SetupError {
         case .decryptionFailed, .fragmentOutOfOrder, .missingFirstFragment, .unexpectedFirstFragment, .truncatedMessage, .fragmentOverflow,
              .peerReported(.decryptionFailed), .peerReported(.framingError):
             return SetupError(.messageLost, "a message between the kiosk and the printer was lost or damaged on the Bluetooth link, so the session was ended; try again", cause: error)
+        case .unexpectedMessage:
+            // SPEC §13.1: a repeated single-fragment record (a duplicated ServerHello) has no
+            // sequence number to break; it arrives out of place and ends the session.
+            return SetupError(.messageLost, "a message from the printer arrived out of place (repeated or reordered on the Bluetooth link), so the session was ended safely; try again", cause: error)
         case .timedOut: return SetupError(.timedOut, "the printer did not answer in time", cause: error)
         case .lockedOut: return SetupError(.pinLockedOut(retryAfterSeconds: nil), "the PIN is locked out", cause: error)
         case .authenticationFailed: return SetupError(.wrongPIN(attemptsLeft: nil), "the PIN was wrong", cause: error)

@@ -48,6 +48,11 @@ public actor LoopbackConnection {
         pendingResponse = nil
     }
 
+    func refuseBusy() {
+        pendingResponse?.resume(returning: .failure(.refusedBusy))
+        pendingResponse = nil
+    }
+
     // MARK: - Central side
 
     func subscribe() throws(LinkError) -> AsyncThrowingStream<[UInt8], any Error> {
@@ -138,6 +143,8 @@ public struct LoopbackPrinterEnd: GATTServerLink {
     }
     /// Answers the pending Write Request.
     public func respond(success: Bool) async { await connection.respond(success: success) }
+    /// Answers the pending Write Request with the busy refusal.
+    public func refuseBusy() async { await connection.refuseBusy() }
     /// Sends one notification on Events.
     public func notify(_ value: [UInt8]) async throws(LinkError) { try await connection.notify(value) }
     /// Disconnects both ends.

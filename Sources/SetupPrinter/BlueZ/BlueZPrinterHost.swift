@@ -19,12 +19,13 @@ public final class BlueZPrinterHost: Sendable {
     private let advertising: AdvertisingController
     private let links: LinkTable
     private let alias: AliasRestorer
+    private let connections: Task<Void, Never>
     /// Registers again after a bluetoothd restart (see ``RegistrationKeeper``).
     private let keeper: Task<Void, Never>
 
     private init(
         printer: EmulatedPrinter, adapter: Adapter, application: GattApplication, advertising: AdvertisingController, links: LinkTable,
-        alias: AliasRestorer, keeper: Task<Void, Never>
+        alias: AliasRestorer, connections: Task<Void, Never>, keeper: Task<Void, Never>
     ) {
         self.printer = printer
         self.adapter = adapter
@@ -32,6 +33,7 @@ public final class BlueZPrinterHost: Sendable {
         self.advertising = advertising
         self.links = links
         self.alias = alias
+        self.connections = connections
         self.keeper = keeper
     }
 
@@ -66,13 +68,7 @@ public final class BlueZPrinterHost: Sendable {
             uuid: SetupGATT.requestCharacteristicUUID.description, flags: ["write", "write-without-response"],
             descriptors: [Self.userDescription(SetupGATT.requestDescription)],
             onWrite: { value, options throws(BlueZError) in
-                let key = options.device?.rawValue ?? "unknown"
-                let (link, isNew) = links.link(for: key) {
-                    BlueZServerLink(device: options.device.map { Device(session: session, path: $0) }, events: events)
-                }
-                if isNew {
-                    links.own(Self.serve(link, key: key, device: options.device, session: session, printer: printer, links: links), for: link)
-                }
+                let link = Self.link(for: options.device, events: events, session: session, printer: printer, links: links)
                 // bluetoothd 5.66 passes no `type` whatever ATT operation carried the write, so
                 // every WriteValue is answered once the session has handled the write: bluetoothd
                 // turns the reply into the Write Response of a Write Request and drops it for a
@@ -82,7 +78,7 @@ public final class BlueZPrinterHost: Sendable {
         let info = LocalCharacteristic(
             uuid: SetupGATT.infoCharacteristicUUID.description, flags: ["read"],
             descriptors: [Self.userDescription(SetupGATT.infoDescription)],
-            onRead: { _ throws(BlueZError) in printer.infoValue() })
+            onRead: { options throws(BlueZError) in try Self.infoValue(printer.infoValue(), from: options.offset) })
         let service = LocalService(uuid: SetupGATT.serviceUUID.description, characteristics: [info, request, events])
         let application = try await GattApplication.register([service], on: adapter)
         let advertising = AdvertisingController(printer: printer, adapter: adapter)
@@ -91,9 +87,64 @@ public final class BlueZPrinterHost: Sendable {
             throw error
         }
         printer.onAdvertisementChange { try? await advertising.refresh() }
+        // Subscribed before the task starts: a central connecting from now on is not missed.
+        let adapterEvents = session.events(.subtree(adapter.path))
+        // One stream, in bluetoothd's order: a central's Connected false is handled before its
+        // next Connected true, so a reconnection never finds the ended session's link (a write
+        // there would fail "the session ended").
+        let connections = Task {
+            for await event in adapterEvents {
+                switch Self.connectionChange(event) {
+                case .connected(let device): _ = Self.link(for: device, events: events, session: session, printer: printer, links: links)
+                case .disconnected(let device): await links.detach(device.rawValue)?.close()
+                case nil: continue
+                }
+            }
+        }
         let keeper = RegistrationKeeper.keep(application, advertising, on: adapter, printer: printer)
         return BlueZPrinterHost(
-            printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias, keeper: keeper)
+            printer: printer, adapter: adapter, application: application, advertising: advertising, links: links, alias: alias,
+            connections: connections, keeper: keeper)
+    }
+
+    /// The link (and session) of the central `device`, started on its connection or first write.
+    /// Starting it on the connection runs the ClientHello deadline (SPEC §12) from then, so a
+    /// central that connects and never writes is told `timedOut` and disconnected.
+    private static func link(
+        for device: DBusObjectPath?, events: LocalCharacteristic, session: BlueZSession, printer: EmulatedPrinter, links: LinkTable
+    ) -> BlueZServerLink {
+        let key = device?.rawValue ?? "unknown"
+        let (link, isNew) = links.link(for: key) {
+            BlueZServerLink(device: device.map { Device(session: session, path: $0) }, events: events)
+        }
+        if isNew {
+            links.own(Self.serve(link, key: key, device: device, session: session, printer: printer, links: links), for: link)
+        }
+        return link
+    }
+
+    /// A central's device object on the printer's adapter that connected, or disconnected or vanished.
+    enum ConnectionChange: Equatable {
+        case connected(DBusObjectPath)
+        case disconnected(DBusObjectPath)
+    }
+
+    /// What `event` says about a central's connection, if anything.
+    static func connectionChange(_ event: BlueZEvent) -> ConnectionChange? {
+        switch event {
+        case .propertiesChanged(let path, BlueZInterface.device, let changed, _):
+            switch changed["Connected"]?.unwrappedVariant {
+            case .boolean(true): return .connected(path)
+            case .boolean(false): return .disconnected(path)
+            default: return nil
+            }
+        case .interfacesAdded(let path, let interfaces):
+            return interfaces[BlueZInterface.device]?["Connected"]?.unwrappedVariant == .boolean(true) ? .connected(path) : nil
+        case .interfacesRemoved(let path, let names):
+            return names.contains(BlueZInterface.device) ? .disconnected(path) : nil
+        default:
+            return nil
+        }
     }
 
     /// Unregisters the advertisement and the application, ends every session and restores the
@@ -102,10 +153,20 @@ public final class BlueZPrinterHost: Sendable {
         keeper.cancel()
         await keeper.value
         printer.onAdvertisementChange {}
+        connections.cancel()
+        await connections.value
         await advertising.stop()
         await application.unregister()
         await links.closeAll()
         await alias.restore()
+    }
+
+    /// The Info value from `offset` on (SPEC §5.2: ATT Read, then Read Blob at MTU 23: bluetoothd
+    /// passes each Read Blob's offset to ReadValue and expects the value from there), or
+    /// InvalidOffset past its end, as bluetoothd's own attributes answer.
+    static func infoValue(_ value: [UInt8], from offset: UInt16) throws(BlueZError) -> [UInt8] {
+        guard Int(offset) <= value.count else { throw BlueZError(.invalidOffset, message: "Invalid offset") }
+        return Array(value[Int(offset)...])
     }
 
     private static func userDescription(_ text: String) -> LocalDescriptor {

@@ -12,16 +12,24 @@ actor BlueZServerLink: GATTServerLink {
     /// The WriteValue calls waiting for the session's answer, oldest first. bluetoothd does not
     /// wait for the reply to a Write Command's WriteValue before relaying the next one, so
     /// several can be outstanding; the session answers writes in the order it received them.
-    private var pendingResponses: [CheckedContinuation<Bool, Never>] = []
+    private var pendingResponses: [CheckedContinuation<Answer, Never>] = []
     private var closed = false
+
+    /// How the session answered a write.
+    private enum Answer { case success, failure, refusedBusy }
 
     init(device: Device?, events: LocalCharacteristic) {
         self.device = device
         self.events = events
+        let node = device?.path.rawValue.split(separator: "/").last.map(String.init) ?? ""
+        centralName = node.hasPrefix("dev_") ? "central " + node.dropFirst(4).split(separator: "_").joined(separator: ":") : "a central"
         (writes, writesContinuation) = AsyncStream.makeStream(of: IncomingWrite.self)
     }
 
     nonisolated func incomingWrites() -> AsyncStream<IncomingWrite> { writes }
+
+    /// The central's address, from its device path on the printer's adapter (`dev_02_00_…`).
+    nonisolated let centralName: String
 
     /// Hands a write to the session; when `withResponse`, returns once the session answered it
     /// (answers pair with writes in order) and throws `org.bluez.Error.Failed` (an ATT error
@@ -30,15 +38,25 @@ actor BlueZServerLink: GATTServerLink {
         guard !closed else { throw BlueZError(.notConnected, message: "the session ended") }
         writesContinuation.yield(write)
         guard write.withResponse else { return }
-        let success = await withCheckedContinuation { continuation in
-            if closed { continuation.resume(returning: false) } else { pendingResponses.append(continuation) }
+        let answer = await withCheckedContinuation { continuation in
+            if closed { continuation.resume(returning: Answer.failure) } else { pendingResponses.append(continuation) }
         }
-        if !success { throw BlueZError(.failed, message: "the setup session rejected the write") }
+        switch answer {
+        case .success: return
+        case .failure: throw BlueZError(.failed, message: "the setup session rejected the write")
+        // bluetoothd answers NotAuthorized with ATT error 0x08 to the writing central only.
+        case .refusedBusy: throw BlueZError(.notAuthorized, message: "another session holds the printer")
+        }
     }
 
     func respond(success: Bool) {
         guard !pendingResponses.isEmpty else { return }
-        pendingResponses.removeFirst().resume(returning: success)
+        pendingResponses.removeFirst().resume(returning: success ? .success : .failure)
+    }
+
+    func refuseBusy() {
+        guard !pendingResponses.isEmpty else { return }
+        pendingResponses.removeFirst().resume(returning: .refusedBusy)
     }
 
     func notify(_ value: [UInt8]) async throws(LinkError) {
@@ -65,7 +83,7 @@ actor BlueZServerLink: GATTServerLink {
         guard !closed else { return }
         closed = true
         writesContinuation.finish()
-        for pending in pendingResponses { pending.resume(returning: false) }
+        for pending in pendingResponses { pending.resume(returning: .failure) }
         pendingResponses = []
     }
 }

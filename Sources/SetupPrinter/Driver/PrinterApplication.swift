@@ -39,4 +39,14 @@ public protocol PrinterApplication: Sendable {
     func sessionEvent(_ event: PrinterEvent) async
     /// The busy flag changed: the advertisement should be re-registered (SPEC §17).
     func busyChanged(_ isBusy: Bool) async
+    /// A session event with the connection it happened on: the central (as its link names it)
+    /// and that connection's MTU. By default ``sessionEvent(_:)``.
+    func sessionEvent(_ event: PrinterEvent, central: String, mtu: Int) async
+}
+
+extension PrinterApplication {
+    /// Tells ``sessionEvent(_:)``, without the connection.
+    public func sessionEvent(_ event: PrinterEvent, central: String, mtu: Int) async {
+        await sessionEvent(event)
+    }
 }

@@ -20,11 +20,15 @@ public actor PrinterDriver {
         var requests: AsyncStream<Request>.Continuation
         var notices: AsyncStream<Notice>.Continuation
         var timer: Task<Void, Never>?
+        /// The central, for the log, and this connection's MTU (SPEC §3: per connection).
+        var central: String
+        var mtu = ATTLimits.minimumMTU
     }
 
     /// What the sender carries out on the link, in order.
     private enum Outbound: Sendable {
         case respond(Bool)
+        case refuseBusy
         case notify([[UInt8]])
         case disconnect
     }
@@ -37,7 +41,7 @@ public actor PrinterDriver {
 
     /// What the application is told, in order, whether or not the central is still there.
     private enum Notice: Sendable {
-        case sessionEvent(PrinterEvent)
+        case sessionEvent(PrinterEvent, central: String, mtu: Int)
         case busyChanged(Bool)
         case present(PresentedCredential)
         case identify(IdentifyAction)
@@ -85,8 +89,14 @@ public actor PrinterDriver {
         await presentNewCredential(reason: .started)
     }
 
-    /// Button mode: the owner pressed the button; the window opens for 120 s.
+    /// The owner pressed the printer's setup button: in button mode the window opens for 120 s;
+    /// in PIN modes the owner asks for a new PIN (an owner action, SPEC §11.3: attempts, lock-out
+    /// and the failures in a row start afresh, and so does setup mode).
     public func pressButton() async {
+        guard setup.authMethod == .button else {
+            await presentNewCredential(reason: .renewed)
+            return
+        }
         setup.buttonPressed(now: clock.now())
         armCredentialTimer()
         await application.present(.buttonWindowOpen(shortID: configuration.shortID))
@@ -102,7 +112,8 @@ public actor PrinterDriver {
         let (notices, noticesContinuation) = AsyncStream.makeStream(of: Notice.self)
         let session = PrinterSession(configuration: configuration, setup: &setup, now: clock.now())
         connections[id] = Connection(
-            session: session, outbound: outboundContinuation, requests: requestsContinuation, notices: noticesContinuation)
+            session: session, outbound: outboundContinuation, requests: requestsContinuation, notices: noticesContinuation,
+            central: link.centralName)
         if let deadline = session.nextDeadline { apply([.setTimer(deadline)], to: id) }
         let application = self.application
         await withTaskGroup(of: Void.self) { group in
@@ -127,6 +138,7 @@ public actor PrinterDriver {
         for await item in outbound {
             switch item {
             case .respond(let success): await link.respond(success: success)
+            case .refuseBusy: await link.refuseBusy()
             case .notify(let fragments):
                 for fragment in fragments {
                     do { try await link.notify(fragment) } catch { break }
@@ -139,7 +151,7 @@ public actor PrinterDriver {
     private static func tell(_ application: any PrinterApplication, _ notices: AsyncStream<Notice>) async {
         for await notice in notices {
             switch notice {
-            case .sessionEvent(let event): await application.sessionEvent(event)
+            case .sessionEvent(let event, let central, let mtu): await application.sessionEvent(event, central: central, mtu: mtu)
             case .busyChanged(let busy): await application.busyChanged(busy)
             case .present(let credential): await application.present(credential)
             case .identify(let action): await application.identify(action)
@@ -166,6 +178,7 @@ public actor PrinterDriver {
 
     private func receive(_ write: IncomingWrite, on id: Int) {
         guard var connection = connections[id] else { return }
+        connection.mtu = write.mtu
         let actions = connection.session.receiveWrite(
             write.value, mtu: write.mtu, withResponse: write.withResponse, now: clock.now(), setup: &setup, random: &random)
         connections[id] = connection
@@ -216,6 +229,7 @@ public actor PrinterDriver {
         for action in actions {
             switch action {
             case .respondToWrite(let success): connection.outbound.yield(.respond(success))
+            case .refuseWriteBusy: connection.outbound.yield(.refuseBusy)
             case .notify(let fragments): connection.outbound.yield(.notify(fragments))
             case .disconnect: connection.outbound.yield(.disconnect)
             case .setTimer(let deadline):
@@ -235,17 +249,26 @@ public actor PrinterDriver {
     }
 
     private func handle(_ event: PrinterEvent, on connection: Connection) {
-        connection.notices.yield(.sessionEvent(event))
+        connection.notices.yield(.sessionEvent(event, central: connection.central, mtu: connection.mtu))
         switch event {
         case .scanRequested: connection.requests.yield(.scan)
         case .joinRequested(let credentials): connection.requests.yield(.join(credentials))
         case .identifyRequested(let action): connection.notices.yield(.identify(action))
-        case .resetRequested: connection.notices.yield(.resetNetwork)
+        case .resetRequested:
+            connection.notices.yield(.resetNetwork)
+            // SPEC §8.8: back to a clean setup mode; the PIN that authorized the reset is retired.
+            if let pin = setup.showNewPIN(now: clock.now(), random: &random) {
+                armCredentialTimer()
+                connection.notices.yield(.present(.pin(pin, shortID: configuration.shortID, reason: .renewed)))
+            }
         case .pinRotated:
             armCredentialTimer()
             if let pin = setup.currentPIN {
                 connection.notices.yield(.present(.pin(pin, shortID: configuration.shortID, reason: .rotated)))
             }
+        case .setupModeEnded:
+            credentialTimer?.cancel()
+            connection.notices.yield(.present(.cleared))
         case .pinExpired, .authenticated, .authenticationFailed, .failed:
             break
         }
@@ -260,7 +283,9 @@ public actor PrinterDriver {
                 await application.present(.pin(pin, shortID: configuration.shortID, reason: reason))
             }
         } else {
-            await pressButton()
+            setup.buttonPressed(now: clock.now())
+            armCredentialTimer()
+            await application.present(.buttonWindowOpen(shortID: configuration.shortID))
         }
     }
 
@@ -273,13 +298,41 @@ public actor PrinterDriver {
         }
     }
 
-    /// The PIN expired or the button window closed: the emulated owner asks for a new one at once.
+    /// The PIN's lifetime or the button window ended. In PIN modes the display clears and, after
+    /// ``ProtocolTimeouts/pinRenewalDelay`` (SPEC §11.1: meanwhile the expired PIN is answered
+    /// `pinExpired` once, then `noActivePIN`), the printer shows a new PIN by itself
+    /// (``PrinterSetupState/renewPIN(now:random:)``: the failures in a row carry over, and none
+    /// once setup mode ended); a closed button window waits for the next press.
     private func credentialDeadlinePassed() async {
-        guard setup.expire(now: clock.now()) else {
+        let now = clock.now()
+        guard setup.authMethod.usesPIN else {
+            guard setup.expire(now: now) else {
+                armCredentialTimer()
+                return
+            }
+            await application.present(.cleared)
+            return
+        }
+        if let deadline = setup.nextDeadline, now < deadline {
             armCredentialTimer()
             return
         }
         await application.present(.cleared)
-        if setup.authMethod.usesPIN { await presentNewCredential(reason: .renewed) }
+        let renewal = now.adding(seconds: ProtocolTimeouts.pinRenewalDelay)
+        credentialTimer?.cancel()
+        credentialTimer = Task { [weak self, clock] in
+            do { try await clock.sleep(until: renewal) } catch { return }
+            await self?.renewExpiredPIN()
+        }
+    }
+
+    /// ``ProtocolTimeouts/pinRenewalDelay`` after an expiry: the expired PIN is forgotten (if no
+    /// ClientHello made it so already) and a new one shown, unless setup mode ended.
+    private func renewExpiredPIN() async {
+        let now = clock.now()
+        setup.expire(now: now)
+        guard let pin = setup.renewPIN(now: now, random: &random) else { return }
+        armCredentialTimer()
+        await application.present(.pin(pin, shortID: configuration.shortID, reason: .renewed))
     }
 }

@@ -14,9 +14,11 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
     private let application: Application
 
     /// Creates a printer; `output` receives display and log lines. Call ``start()``. `keyLog`
-    /// is the opt-in session key log (SPEC §18), by default the one `SMARTSETUP_KEYLOGFILE` names.
+    /// is the opt-in session key log (SPEC §18), by default the one `SMARTSETUP_KEYLOGFILE` names;
+    /// `clock` runs its timers (PIN lifetime, lock-out, session deadlines).
     public init(
         configuration: EmulatorConfiguration, keyLog: SessionKeyLog? = SessionKeyLog.fromEnvironment(),
+        clock: any SessionClock = SystemSessionClock(),
         output: @escaping @Sendable (String) -> Void
     ) throws(ProtocolError) {
         self.configuration = configuration
@@ -29,11 +31,15 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             shortID: configuration.shortID, output: output)
         driver = PrinterDriver(
             configuration: PrinterConfiguration(deviceInfo: info, shortID: configuration.shortID),
-            authMethod: configuration.authMethod, application: application, keyLog: keyLog)
+            authMethod: configuration.authMethod, application: application, clock: clock, keyLog: keyLog)
     }
 
     /// Enters setup mode: shows (or prints) the first PIN, or opens the button window.
     public func start() async { await driver.startSetupMode() }
+
+    /// The owner pressed the setup button: button mode opens its window again (also after it
+    /// closed), PIN modes show a new PIN (SPEC §11.3 owner action).
+    public func pressButton() async { await driver.pressButton() }
 
     /// The PIN presented now, for in-process callers that play the owner (tests, the demo).
     public var presentedPIN: SetupPIN? { application.state.withLock { $0.pin } }
@@ -146,12 +152,19 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
         }
 
         func sessionEvent(_ event: PrinterEvent) async {
+            await sessionEvent(event, central: "a central", mtu: ATTLimits.minimumMTU)
+        }
+
+        /// Logs the event with the connection it happened on (which central, which MTU).
+        func sessionEvent(_ event: PrinterEvent, central: String, mtu: Int) async {
+            let prefix = "[printer \(shortID)] \(central) (MTU \(mtu)):"
             switch event {
-            case .authenticated: output("[printer \(shortID)] client authenticated")
-            case .authenticationFailed(let left): output("[printer \(shortID)] wrong PIN, \(left) attempts left")
-            case .pinRotated: output("[printer \(shortID)] attempts used up: PIN rotated, locked for \(ProtocolTimeouts.lockout) s")
-            case .pinExpired: output("[printer \(shortID)] PIN expired")
-            case .failed(let error): output("[printer \(shortID)] session ended: \(error.message)")
+            case .authenticated: output("\(prefix) client authenticated")
+            case .authenticationFailed(let left): output("\(prefix) wrong PIN, \(left) attempts left")
+            case .pinRotated: output("\(prefix) attempts used up: PIN rotated, attempts locked out for a while")
+            case .setupModeEnded: output("\(prefix) attempts used up too often: setup mode ended until the owner acts")
+            case .pinExpired: output("\(prefix) PIN expired")
+            case .failed(let error): output("\(prefix) session ended: \(error.message)")
             case .scanRequested, .joinRequested, .identifyRequested, .resetRequested: break
             }
         }

@@ -99,7 +99,15 @@ public struct CentralSession: Sendable {
     /// A notification arrived on Events.
     public mutating func receiveNotification(_ value: [UInt8], now: MonotonicInstant) -> [CentralAction] {
         var actions: [CentralAction] = []
-        if case .closed = state { return actions }
+        switch state {
+        case .closed: return actions
+        case .idle:
+            // SPEC §13.1: between attempts nothing on Events is for this central (another
+            // central's traffic, or a late answer to an attempt already concluded).
+            reassembler.reset()
+            return actions
+        default: break
+        }
         do {
             if let message = try reassembler.receive(value, mtu: mtu, now: now) {
                 try handle(try Record.decode(message), now: now, actions: &actions)
@@ -126,6 +134,21 @@ public struct CentralSession: Sendable {
         var actions: [CentralAction] = []
         if case .closed = state { return actions }
         fail(ProtocolError(.writeFailed, detail: reason), actions: &actions)
+        updateTimer(&actions)
+        return actions
+    }
+
+    /// The printer answered the outstanding Write Request with the busy refusal (ATT error
+    /// Insufficient Authorization, SPEC §11.4). Answering the last fragment of ClientHello, it
+    /// ends the attempt as ``CentralEvent/attemptRefused(_:)`` with code busy and the session
+    /// returns to idle (no attempt was counted); on any other write it is a failed write.
+    public mutating func writeRefusedBusy(now: MonotonicInstant) -> [CentralAction] {
+        var actions: [CentralAction] = []
+        guard case .awaitingServerHello = state else { return writeFailed(now: now, reason: "the printer refused a write") }
+        state = .idle
+        reassembler.reset()
+        writes.clear()
+        actions.append(.event(.attemptRefused(ErrorReport(code: .busy))))
         updateTimer(&actions)
         return actions
     }
@@ -189,8 +212,14 @@ public struct CentralSession: Sendable {
             let message = try ApplicationMessage.decode(plaintext)
             state = .authenticated(channel, pending: pending)
             try handle(message, pending: pending, channel: channel, actions: &actions)
-        case (.authenticated, .error(let report)):
-            throw ProtocolError(report.code.kind, detail: "plain error after authentication")
+        case (.awaitingServerHello, .sealed), (.reportingFailure, .sealed):
+            // SPEC §13.1: sealed records before this client's own authentication belong to
+            // another client sharing the connection; ignored.
+            return
+        case (.authenticated, .error):
+            // SPEC §13.1: the printer sends only sealed records to an authenticated session; a
+            // plain Error on Events is another central's refusal and is ignored.
+            return
         default:
             throw ProtocolError(.unexpectedMessage)
         }

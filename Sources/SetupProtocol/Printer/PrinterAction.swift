@@ -2,6 +2,10 @@
 public enum PrinterAction: Hashable, Sendable {
     /// Answer the Write Request just received: success, or an ATT application error (0x80).
     case respondToWrite(success: Bool)
+    /// Answer the Write Request just received with the busy refusal (SPEC §11.4): ATT error
+    /// Insufficient Authorization (0x08), which reaches only the central that wrote. Replaces
+    /// ``respondToWrite(success:)`` for that write; nothing is notified.
+    case refuseWriteBusy
     /// Send these fragments, in order, as notifications on Events.
     case notify([[UInt8]])
     /// Report an event to the printer's application.
@@ -23,6 +27,9 @@ public enum PrinterEvent: Hashable, Sendable {
     /// The attempts were used up: a new PIN was generated. Show or print
     /// ``PrinterSetupState/currentPIN``; attempts are refused during the lock-out.
     case pinRotated
+    /// The attempts of the last PIN allowed in a row were used up: setup mode ended, no PIN is
+    /// shown until the owner acts (SPEC §11.3); stop showing the PIN.
+    case setupModeEnded
     /// The PIN expired; the owner must ask for a new one.
     case pinExpired
     /// Scan and answer with ``PrinterSession/sendScanResults(_:now:)``.

@@ -33,6 +33,8 @@ public struct PrinterSession: Sendable {
     private var reassembler = Reassembler()
     private var mtu = ATTLimits.minimumMTU
     private var armedTimer: MonotonicInstant?
+    /// The write being handled was a ClientHello refused because another session holds the printer.
+    private var refusedBusy = false
     /// The keys of the authenticated session, for the opt-in key log only (SPEC §18).
     public private(set) var keyLogEntry: SessionKeyLogEntry?
 
@@ -84,9 +86,23 @@ public struct PrinterSession: Sendable {
             success = false
             fail(error, now: now, setup: &setup, random: &random, actions: &actions)
         }
-        if withResponse { actions.insert(.respondToWrite(success: success), at: 0) }
+        if refusedBusy {
+            refusedBusy = false
+            if withResponse { actions.insert(.refuseWriteBusy, at: 0) }
+        } else if withResponse {
+            actions.insert(.respondToWrite(success: success), at: 0)
+        }
         updateTimer(&actions)
-        return actions
+        return silencedWhileAnotherSessionHoldsThePrinter(actions, setup: setup)
+    }
+
+    /// SPEC §11.4: while another connection's session holds the printer, nothing this connection
+    /// causes is notified on Events (BlueZ would deliver it to every subscribed central, the
+    /// session holder included); its refusals and failures reach it through the Write Response
+    /// and the disconnection only.
+    private func silencedWhileAnotherSessionHoldsThePrinter(_ actions: [PrinterAction], setup: PrinterSetupState) -> [PrinterAction] {
+        guard let holder = setup.activeSession, holder != token else { return actions }
+        return actions.filter { if case .notify = $0 { false } else { true } }
     }
 
     /// Sends the scan results the ``PrinterEvent/scanRequested`` event asked for, in the given order.
@@ -141,7 +157,7 @@ public struct PrinterSession: Sendable {
             }
         }
         updateTimer(&actions)
-        return actions
+        return silencedWhileAnotherSessionHoldsThePrinter(actions, setup: setup)
     }
 
     /// The client disconnected.
@@ -180,6 +196,10 @@ public struct PrinterSession: Sendable {
                 state = .authenticated(channel, .idle(since: now))
                 try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
             }
+        case (.awaitingFinish, .clientHello), (.authenticated, .clientHello):
+            // SPEC §11.4: a second client sharing this connection (two processes on one
+            // adapter) is refused like another connection; the session goes on untouched.
+            refusedBusy = true
         case (.awaitingFinish, .error):
             concludeFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
         case (.authenticated(var channel, let activity), .sealed(let ciphertext)):
@@ -199,6 +219,10 @@ public struct PrinterSession: Sendable {
         do {
             prs = try setup.admit(session: token, now: now)
         } catch {
+            if error.kind == .busy {
+                refusedBusy = true
+                return
+            }
             if error.kind == .pinExpired { actions.append(.event(.pinExpired)) }
             let retry = error.kind == .lockedOut ? setup.lockoutRemaining(now: now) : nil
             try sendPlain(ErrorReport(code: error.kind.wireCode, retryAfterSeconds: retry), actions: &actions)
@@ -230,6 +254,8 @@ public struct PrinterSession: Sendable {
         case .attemptsLeft(let left): report = ErrorReport(code: .authenticationFailed, attemptsLeft: left)
         case .lockedOut(let seconds): report = ErrorReport(code: .lockedOut, attemptsLeft: 0, retryAfterSeconds: seconds)
         case .buttonMode: report = ErrorReport(code: .authenticationFailed)
+        // SPEC §8.9: no retry after: not before the owner acts.
+        case .setupModeEnded: report = ErrorReport(code: .lockedOut, attemptsLeft: 0)
         }
         try? sendPlain(report, actions: &actions)
     }
@@ -248,6 +274,9 @@ public struct PrinterSession: Sendable {
             actions.append(.event(.pinRotated))
         case .buttonMode:
             actions.append(.event(.authenticationFailed(attemptsLeft: 0)))
+        case .setupModeEnded:
+            actions.append(.event(.authenticationFailed(attemptsLeft: 0)))
+            actions.append(.event(.setupModeEnded))
         }
         return outcome
     }

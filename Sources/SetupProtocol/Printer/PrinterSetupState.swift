@@ -5,7 +5,8 @@ public struct PrinterSetupState: Sendable {
     public struct ActivePIN: Sendable {
         /// The PIN.
         public var pin: SetupPIN
-        /// When it was shown or printed; it expires ``ProtocolTimeouts/pinLifetime`` later.
+        /// When it was shown or printed (for a PIN rotated after wrong attempts: when its lock-out
+        /// ends); it expires ``ProtocolTimeouts/pinLifetime`` later.
         public var shownAt: MonotonicInstant
         /// Attempts left before rotation.
         public var attemptsLeft: UInt8
@@ -35,7 +36,15 @@ public struct PrinterSetupState: Sendable {
         case lockedOut(retryAfterSeconds: UInt16)
         /// Button mode: nothing to count.
         case buttonMode
+        /// The attempts of the last PIN allowed in a row were used up: setup mode ended, no PIN
+        /// is shown until the owner acts (SPEC §11.3).
+        case setupModeEnded
     }
+
+    /// PINs whose attempts may be used up in a row (without a success or an owner action in
+    /// between) before setup mode ends: the lock-outs are 30, 60, 120, 240 and 480 s, then the
+    /// sixth rotation ends setup mode (SPEC §11.3, §2).
+    public static let maximumRotationsInARow = 6
 
     /// The advertised auth method.
     public let authMethod: AuthMethod
@@ -45,6 +54,12 @@ public struct PrinterSetupState: Sendable {
     public private(set) var credential: Credential
     private(set) var activeSession: UInt64?
     private var nextSessionToken: UInt64 = 1
+    /// Failed attempts since the last success or owner action, across PIN renewals (SPEC §11.3).
+    public private(set) var failuresInARow = 0
+    /// When setup mode ends (no automatic renewal after it); set by the owner's action.
+    public private(set) var setupModeEndsAt: MonotonicInstant?
+    /// Setup mode ended (rotations used up, or its time ran out): no PIN until the owner acts.
+    public private(set) var setupModeEnded = false
 
     /// Creates the state for `authMethod`; PIN modes start with no PIN shown, button mode closed.
     public init(authMethod: AuthMethod, maximumAttempts: UInt8 = 3) {
@@ -62,21 +77,41 @@ public struct PrinterSetupState: Sendable {
     /// Whether a session holds the printer (advertise "busy").
     public var isBusy: Bool { activeSession != nil }
 
-    /// Generates a PIN that the shell shows or prints now; resets attempts and lock-out.
-    /// Returns nil in button mode.
+    /// The owner acts (enters setup mode, asks for a new PIN): generates a PIN that the shell
+    /// shows or prints now; resets attempts, lock-out and the failures in a row, and setup mode
+    /// runs for ``ProtocolTimeouts/setupMode`` from now. Returns nil in button mode.
     @discardableResult
     public mutating func showNewPIN(now: MonotonicInstant, random: inout some RandomSource) -> SetupPIN? {
         guard authMethod.usesPIN else { return nil }
         let pin = SetupPIN.generate(using: &random)
-        credential = .pin(ActivePIN(pin: pin, shownAt: now, attemptsLeft: maximumAttempts, lockedUntil: nil))
+        show(pin, now: now)
         return pin
     }
 
-    /// Uses `pin`, generated elsewhere (e.g. printed on the configuration page), shown from `now`;
-    /// resets attempts and lock-out. Ignored in button mode.
+    /// Uses `pin`, generated elsewhere (e.g. printed on the configuration page), shown from `now`,
+    /// as an owner action (see ``showNewPIN(now:random:)``). Ignored in button mode.
     public mutating func show(_ pin: SetupPIN, now: MonotonicInstant) {
         guard authMethod.usesPIN else { return }
+        failuresInARow = 0
+        setupModeEnded = false
+        setupModeEndsAt = now.adding(seconds: ProtocolTimeouts.setupMode)
         credential = .pin(ActivePIN(pin: pin, shownAt: now, attemptsLeft: maximumAttempts, lockedUntil: nil))
+    }
+
+    /// The printer renews an expired PIN by itself (no owner action): a new PIN with the attempts
+    /// left before the next lock-out (the failures in a row carry over, SPEC §11.3). Returns nil,
+    /// and shows nothing, once setup mode ended or its time ran out.
+    public mutating func renewPIN(now: MonotonicInstant, random: inout some RandomSource) -> SetupPIN? {
+        guard authMethod.usesPIN, !setupModeEnded else { return nil }
+        if let endsAt = setupModeEndsAt, now >= endsAt {
+            setupModeEnded = true
+            credential = .noPIN
+            return nil
+        }
+        let pin = SetupPIN.generate(using: &random)
+        let left = maximumAttempts - UInt8(failuresInARow % Int(maximumAttempts))
+        credential = .pin(ActivePIN(pin: pin, shownAt: now, attemptsLeft: left, lockedUntil: nil))
+        return pin
     }
 
     /// Button mode: the owner pressed the button; the window opens for ``ProtocolTimeouts/buttonWindow``.
@@ -154,8 +189,10 @@ public struct PrinterSetupState: Sendable {
         credential = .pin(active)
     }
 
-    /// The client proved the PIN: attempts reset; in button mode the window closes.
+    /// The client proved the PIN: attempts and the failures in a row reset; in button mode the
+    /// window closes.
     mutating func attemptSucceeded() {
+        failuresInARow = 0
         switch credential {
         case .pin(var active):
             active.attemptsLeft = maximumAttempts
@@ -168,13 +205,25 @@ public struct PrinterSetupState: Sendable {
     }
 
     /// The attempt failed (wrong tag, abandoned, timed out or disconnected after ServerHello).
+    ///
+    /// The `k`-th rotation in a row locks attempts out for 30 × 2^(k−1) s; the
+    /// ``maximumRotationsInARow``-th ends setup mode instead (SPEC §11.3).
     mutating func attemptFailed(now: MonotonicInstant, random: inout some RandomSource) -> FailureOutcome {
         guard case .pin(let active) = credential else { return .buttonMode }
+        failuresInARow += 1
         if active.attemptsLeft > 0 { return .attemptsLeft(active.attemptsLeft) }
+        let rotation = (failuresInARow + Int(maximumAttempts) - 1) / Int(maximumAttempts)
+        if rotation >= Self.maximumRotationsInARow {
+            setupModeEnded = true
+            credential = .noPIN
+            return .setupModeEnded
+        }
+        let seconds = ProtocolTimeouts.lockout << UInt64(max(0, rotation - 1))
         let pin = SetupPIN.generate(using: &random)
-        credential = .pin(ActivePIN(
-            pin: pin, shownAt: now, attemptsLeft: maximumAttempts, lockedUntil: now.adding(seconds: ProtocolTimeouts.lockout)))
-        return .lockedOut(retryAfterSeconds: UInt16(ProtocolTimeouts.lockout))
+        // The new PIN's lifetime starts when its lock-out ends, so that it outlives a long one.
+        let lockedUntil = now.adding(seconds: seconds)
+        credential = .pin(ActivePIN(pin: pin, shownAt: lockedUntil, attemptsLeft: maximumAttempts, lockedUntil: lockedUntil))
+        return .lockedOut(retryAfterSeconds: UInt16(clamping: seconds))
     }
 
     /// The session no longer holds the printer.

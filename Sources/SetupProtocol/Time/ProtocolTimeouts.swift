@@ -25,8 +25,16 @@ public enum ProtocolTimeouts {
     public static let reassembly: UInt64 = Reassembler.messageTimeoutSeconds
     /// Printer: a PIN expires this long after it was shown or printed.
     public static let pinLifetime: UInt64 = 120
-    /// Printer: after the last allowed wrong attempt, new attempts are refused this long.
+    /// Printer: a printer that shows a new PIN by itself when one expired waits this long first,
+    /// so that a client still holding the old PIN is told `pinExpired` / `noActivePIN` instead of
+    /// spending one of the new PIN's attempts (SPEC §11.1).
+    public static let pinRenewalDelay: UInt64 = 10
+    /// Printer: after the last allowed wrong attempt, new attempts are refused this long; the
+    /// lock-out doubles with each further rotation in a row (SPEC §11.3).
     public static let lockout: UInt64 = 30
+    /// Printer: setup mode ends (no new PIN until the owner acts) this long after the owner
+    /// entered it (SPEC §11.3).
+    public static let setupMode: UInt64 = 1800
     /// Printer: button mode accepts a ClientHello this long after the button press.
     public static let buttonWindow: UInt64 = 120
 }

@@ -157,6 +157,19 @@ struct SimulatorState: Sendable {
         return link
     }
 
+    /// Whether any link's central still has notifications enabled on the application
+    /// characteristic `path` of `owner`. bluetoothd (gatt-database.c) counts the enabled CCCs of
+    /// an external characteristic over all connections and calls the application's StopNotify
+    /// only when the last one is disabled; StartNotify comes with every enable.
+    func hasNotificationSubscriber(owner: String, path: DBusObjectPath) -> Bool {
+        links.values.contains { link in
+            guard let index = link.database.attributes.firstIndex(where: { $0.backing == .application(owner: owner, path: path) }) else {
+                return false
+            }
+            return !(remoteGatt(link: link.id)?.notifySessions[index] ?? []).isEmpty
+        }
+    }
+
     /// The GATT objects the central of link `id` exports for its peer.
     func remoteGatt(link id: UInt64) -> RemoteGatt? {
         guard let link = links[id] else { return nil }

@@ -137,18 +137,26 @@ extension SimulatorCore {
     /// Tears a link down: ServicesResolved and Connected turn false on both sides (on the
     /// central, two signals when its own Disconnect asked, one otherwise), the devices and the
     /// central's GATT objects stay (no InterfacesRemoved) and start their temporary-device
-    /// expiry; applications get StopNotify, while the central's clients keep their sessions.
+    /// expiry; applications get StopNotify for characteristics no other connection has
+    /// notifications enabled on, while the central's clients keep their sessions.
     func disconnect(link id: UInt64, requestedByCentral: Bool = false) async {
-        guard let (link, sessions) = state.withLock({ state -> (LinkState, [Int: Set<String>])? in
+        guard let (link, stopped) = state.withLock({ state -> (LinkState, [(owner: String, path: DBusObjectPath)])? in
             let sessions = state.remoteGatt(link: id)?.notifySessions ?? [:]
             guard let link = state.links.removeValue(forKey: id) else { return nil }
+            let stopped = sessions.compactMap { (index, clients) -> (owner: String, path: DBusObjectPath)? in
+                guard !clients.isEmpty, index < link.database.attributes.count,
+                    case .application(let owner, let path) = link.database.attributes[index].backing,
+                    !state.hasNotificationSubscriber(owner: owner, path: path)
+                else { return nil }
+                return (owner, path)
+            }
             state.adapters[link.central]?.devices[link.peripheralAddress]?.connected = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.connecting = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.servicesResolved = false
             state.adapters[link.central]?.devices[link.peripheralAddress]?.linkID = nil
             state.adapters[link.peripheral]?.devices[link.centralAddress]?.connected = false
             state.adapters[link.peripheral]?.devices[link.centralAddress]?.linkID = nil
-            return (link, sessions)
+            return (link, stopped)
         }) else { return }
         finishNotificationQueue(id)
         if let path = try? BlueZPath.device(adapter: link.central, address: link.peripheralAddress) {
@@ -166,10 +174,8 @@ extension SimulatorCore {
         armExpiry(adapter: link.peripheral, address: link.centralAddress)
         // The peripheral's CCC state for this central goes with the link; the central keeps
         // its sessions (Notifying stays true) and enables them again on reconnection.
-        for (index, clients) in sessions where !clients.isEmpty && index < link.database.attributes.count {
-            if case .application(let owner, let path) = link.database.attributes[index].backing {
-                _ = try? await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))
-            }
+        for (owner, path) in stopped {
+            _ = try? await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StopNotify", timeout: .seconds(5))
         }
     }
 }

@@ -43,19 +43,25 @@ extension SimulatorCore {
     }
 
     /// StopNotify on the central: the caller's session ends, connected or not; the last one
-    /// turns Notifying false and, over a link, clears the CCC and calls the application's
-    /// StopNotify.
+    /// turns Notifying false and, over a link, clears the CCC; the application's StopNotify
+    /// comes only when no other connection has notifications enabled on it.
     func stopNotify(central: Int, address: BluetoothAddress, index: Int, client: String) async throws(DBusError) {
-        let (last, link, attribute) = try state.withLock { (state) throws(DBusError) -> (Bool, LinkState?, GattAttribute?) in
+        let (last, link, attribute, othersSubscribed) = try state.withLock {
+            (state) throws(DBusError) -> (Bool, LinkState?, GattAttribute?, Bool) in
             guard let gatt = state.adapters[central]?.devices[address]?.gatt,
                 var sessions = gatt.notifySessions[index], sessions.remove(client) != nil
             else { throw ErrorReply.failed("No notify session started") }
             state.adapters[central]?.devices[address]?.gatt?.notifySessions[index] = sessions
-            return (sessions.isEmpty, state.gattLink(central: central, address: address), gatt.database.attributes[index])
+            let attribute = gatt.database.attributes[index]
+            var othersSubscribed = false
+            if case .application(let owner, let path) = attribute.backing {
+                othersSubscribed = state.hasNotificationSubscriber(owner: owner, path: path)
+            }
+            return (sessions.isEmpty, state.gattLink(central: central, address: address), attribute, othersSubscribed)
         }
         guard last else { return }
         if let link {
-            if case .application(let owner, let path) = attribute?.backing {
+            if case .application(let owner, let path) = attribute?.backing, !othersSubscribed {
                 _ = try? await callClient(owner, path: path, interface: RegisteredApplication.characteristicInterface, member: "StopNotify")
             }
             try await writeClientConfiguration(link: link.id, interval: link.parameters.interval)

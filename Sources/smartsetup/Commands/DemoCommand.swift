@@ -78,7 +78,7 @@ struct DemoCommand: AsyncParsableCommand {
                      "wallTimeMs": .int(wallMs)],
                     text: """
                         ✓ Printer \(result.printer.shortID) joined "HomeNet" with address \(result.address)
-                          ATT round trips from services resolved to credentials accepted: \(result.untilAccepted.roundTrips)
+                          ATT round trips from services resolved to credentials accepted: \(result.untilAccepted.roundTrips) (the CCC write and 2 protocol messages)
                           ATT operations relayed by the simulated BlueZ: \(counters.operations) (\(counters.bytes) bytes), wall time \(wallMs) ms
                         """)
             } catch {

@@ -70,9 +70,16 @@ struct EmulateCommand: AsyncParsableCommand {
             } catch {
                 throw SetupError(.noAdapter, "cannot advertise on \(adapter): \(error.message)", cause: error)
             }
+            ButtonInputs.holdSignal()
             await printer.start()
-            console.line("Emulated printer \(configuration.shortID) (\(configuration.name)) advertising on \(adapter); Ctrl-C to stop.")
-            await Termination.wait()
+            console.line(
+                "Emulated printer \(configuration.shortID) (\(configuration.name)) advertising on \(adapter); Ctrl-C to stop, "
+                    + "Enter (or SIGUSR1) presses its setup button.")
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await ButtonInputs.run { await printer.pressButton() } }
+                await Termination.wait()
+                group.cancelAll()
+            }
             await host.stop()
             session.close()
         }

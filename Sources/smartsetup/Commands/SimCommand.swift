@@ -20,7 +20,7 @@ struct SimCommand: AsyncParsableCommand {
             adapters follow the printers' (a bleak client should pin one: bluez={"adapter": "hci0"}).
               eval "$(smartsetup sim --printers 1 &)"   # stdout closes after that line, so eval returns
             """,
-        subcommands: [SimFaultCommand.self])
+        subcommands: [SimFaultCommand.self, SimButtonCommand.self])
 
     @Option(parsing: .unconditional, help: "Emulated printers to run in this process (short ids 3F0A, 3F0B, ...; 0 to 64).")
     var printers: Int = 0

@@ -134,30 +134,104 @@ import Testing
         }
     }
 
-    @Test func aSecondConnectionIsToldBusy() throws {
-        var link = try Link(mtu: 185)
-        let pin = link.showPIN()
-        try link.startHandshake(.pin(pin))
-        #expect(link.setup.isBusy)
-
-        var other = PrinterSession(configuration: link.printer.configuration, setup: &link.setup, now: link.now)
-        var random = SeededRandom(seed: 9)
-        var central = CentralSession(configuration: link.central.configuration, mtu: 185)
+    /// Runs `central`'s ClientHello through `other`, a second connection of the printer;
+    /// returns what the printer did with the final Write Request and everything it notified.
+    static func hello(
+        from central: inout CentralSession, to other: inout PrinterSession, link: inout Link, pin: SetupPIN, mtu: Int
+    ) throws -> (response: PrinterAction?, notified: [[UInt8]]) {
         var clientRandom = SeededRandom(seed: 10)
-        let hello = try central.startHandshake(authentication: .pin(pin), now: link.now, random: &clientRandom)
+        var random = SeededRandom(seed: 9)
+        var response: PrinterAction?
         var notified: [[UInt8]] = []
-        for case .write(let operations) in hello {
+        for case .write(let operations) in try central.startHandshake(authentication: .pin(pin), now: link.now, random: &clientRandom) {
             for operation in operations {
                 let isRequest = if case .request = operation { true } else { false }
-                for case .notify(let fragments) in other.receiveWrite(operation.value, mtu: 185, withResponse: isRequest, now: link.now, setup: &link.setup, random: &random) {
-                    notified += fragments
+                for action in other.receiveWrite(operation.value, mtu: mtu, withResponse: isRequest, now: link.now, setup: &link.setup, random: &random) {
+                    switch action {
+                    case .notify(let fragments): notified += fragments
+                    case .respondToWrite, .refuseWriteBusy: if isRequest { response = action }
+                    default: break
+                    }
                 }
             }
         }
-        var events: [CentralEvent] = []
-        for fragment in notified {
-            for case .event(let event) in central.receiveNotification(fragment, now: link.now) { events.append(event) }
+        return (response, notified)
+    }
+
+    /// SPEC §11.4: the busy refusal travels in the Write Response only (notifications reach
+    /// every subscribed central), and the refused central's session ends the attempt as busy.
+    @Test(arguments: [23, 185])
+    func aSecondConnectionIsRefusedBusyInTheWriteResponseOnly(mtu: Int) throws {
+        var link = try Link(mtu: mtu)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin), firstRequest: .setCredentials(try Fixtures.credentials()))
+        #expect(link.setup.isBusy)
+
+        var other = PrinterSession(configuration: link.printer.configuration, setup: &link.setup, now: link.now)
+        var central = CentralSession(configuration: link.central.configuration, mtu: mtu)
+        let (response, notified) = try Self.hello(from: &central, to: &other, link: &link, pin: pin, mtu: mtu)
+        #expect(response == .refuseWriteBusy)
+        #expect(notified.isEmpty)
+        #expect(central.writeRefusedBusy(now: link.now).contains(.event(.attemptRefused(ErrorReport(code: .busy)))))
+        #expect(!central.isClosed)
+        // No attempt was counted and the first session goes on.
+        guard case .pin(let active) = link.setup.credential else { Issue.record("no PIN"); return }
+        #expect(active.attemptsLeft == 3)
+        try link.report(try Fixtures.connected())
+        #expect(link.centralEvents.last == .joinStatus(try Fixtures.connected()))
+    }
+
+    /// SPEC §11.4: while a session holds the printer, another connection's failures (here
+    /// garbage, then its ClientHello deadline) are not notified; it is disconnected.
+    @Test func anotherConnectionsFailuresAreNotNotifiedWhileASessionHoldsThePrinter() throws {
+        var link = try Link(mtu: 185)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin))
+        var other = PrinterSession(configuration: link.printer.configuration, setup: &link.setup, now: link.now)
+        var random = SeededRandom(seed: 9)
+        let actions = other.receiveWrite([0xc0, 0x00, 0x01, 0x99], mtu: 185, withResponse: true, now: link.now, setup: &link.setup, random: &random)
+        #expect(!actions.contains { if case .notify = $0 { true } else { false } })
+        #expect(actions.contains(.disconnect))
+        var idle = PrinterSession(configuration: link.printer.configuration, setup: &link.setup, now: link.now)
+        let expired = idle.timerFired(now: link.now.adding(seconds: ProtocolTimeouts.clientHello + 1), setup: &link.setup, random: &random)
+        #expect(!expired.contains { if case .notify = $0 { true } else { false } })
+        #expect(expired.contains(.disconnect))
+        #expect(link.printer.isAuthenticated)
+    }
+
+    /// SPEC §11.4: a second client sharing the connection (two processes on one adapter) is
+    /// refused busy; the authenticated session and the attempts are untouched.
+    @Test func aClientHelloOnTheAuthenticatedConnectionIsRefusedBusy() throws {
+        var link = try Link(mtu: 185)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin))
+        var stranger = CentralSession(configuration: link.central.configuration, mtu: 185)
+        var random = SeededRandom(seed: 11)
+        for case .write(let operations) in try stranger.startHandshake(authentication: .pin(pin), now: link.now, random: &random) {
+            let actions = link.printer.receiveWrite(operations[0].value, mtu: 185, withResponse: true, now: link.now, setup: &link.setup, random: &link.printerRandom)
+            #expect(actions.first == .refuseWriteBusy)
+            #expect(!actions.contains { if case .notify = $0 { true } else { false } })
         }
-        #expect(events == [.attemptRefused(ErrorReport(code: .busy))])
+        #expect(link.printer.isAuthenticated)
+        try link.send(.identify(.blink))
+        #expect(link.centralEvents.last == .identified)
+    }
+
+    /// SPEC §13.1: a plain Error on Events is never for an authenticated client (its printer
+    /// sends it sealed records only), and nothing is for an idle one: both ignore it.
+    @Test func plainRecordsFromAnotherConnectionAreIgnored() throws {
+        let busy = try Fragmenter.fragments(of: try Record.error(ErrorReport(code: .busy)).encoded(), mtu: 23)
+        var idle = try Link(mtu: 23)
+        _ = idle.showPIN()
+        for fragment in busy { idle.inject(notification: fragment) }
+        #expect(idle.centralEvents.isEmpty && !idle.central.isClosed)
+
+        var link = try Link(mtu: 23)
+        let pin = link.showPIN()
+        try link.startHandshake(.pin(pin), firstRequest: .setCredentials(try Fixtures.credentials()))
+        for fragment in busy { link.inject(notification: fragment) }
+        #expect(link.central.isAuthenticated)
+        try link.report(try Fixtures.connected())
+        #expect(link.centralEvents == [.authenticated, .joinStatus(.received), .joinStatus(try Fixtures.connected())])
     }
 }

@@ -29,6 +29,7 @@ enum EventVocabulary {
         case .authenticated: return ["event": "authenticated"]
         case .authenticationFailed(let attemptsLeft): return ["event": "authenticationFailed", "attemptsLeft": Int(attemptsLeft)]
         case .pinRotated: return ["event": "pinRotated"]
+        case .setupModeEnded: return ["event": "setupModeEnded"]
         case .pinExpired: return ["event": "pinExpired"]
         case .scanRequested: return ["event": "scanRequested"]
         case .joinRequested(let credentials): return ["event": "joinRequested", "message": hex(.setCredentials(credentials))]

@@ -16,6 +16,7 @@ struct Link {
         case toPrinter([UInt8], withResponse: Bool)
         case notification([UInt8])
         case writeResponse(Bool)
+        case busyRefusal
     }
 
     var central: CentralSession
@@ -126,6 +127,8 @@ struct Link {
                 apply(central: central.receiveNotification(bytes, now: now))
             case .writeResponse(let success):
                 apply(central: success ? central.writeAcknowledged(now: now) : central.writeFailed(now: now))
+            case .busyRefusal:
+                apply(central: central.writeRefusedBusy(now: now))
             }
         }
     }
@@ -168,6 +171,7 @@ struct Link {
         for action in ordered {
             switch action {
             case .respondToWrite(let success): queue.append(.writeResponse(success))
+            case .refuseWriteBusy: queue.append(.busyRefusal)
             case .notify(let fragments): queue.append(contentsOf: fragments.map { .notification($0) })
             case .event(let event): printerEvents.append(event)
             case .setTimer(let instant): printerTimer = instant
