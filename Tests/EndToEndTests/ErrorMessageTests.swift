@@ -32,12 +32,23 @@ import Testing
     }
 
     @Test func aProtocolFailureKeepsItsCauseForLogsAndSaysWhatHappened() {
-        let cause = ProtocolError(.unexpectedMessage, detail: "ServerHello while authenticated")
+        let cause = ProtocolError(.counterExhausted, detail: "counter at its limit")
         let error = SetupError.from(cause)
         #expect(error.exitCode == 1)
-        #expect(error.message == "protocol failure: a message arrived that the session does not accept now: ServerHello while authenticated")
+        #expect(error.message.hasPrefix("protocol failure: "), "\(error.message)")
         #expect((error.cause as? ProtocolError) == cause)
         #expect(error.diagnostic.hasPrefix("internal: protocol failure"))
         #expect(error.diagnostic.contains("[cause: "))
+    }
+
+    /// SPEC §13.1: a record out of place (a repeated single-fragment ServerHello) is the link's
+    /// doing as far as the kiosk can tell: message-lost (23, retry), never internal (1).
+    @Test func aMessageOutOfPlaceIsMessageLostNotInternal() {
+        let cause = ProtocolError(.unexpectedMessage, detail: "ServerHello while authenticated")
+        let error = SetupError.from(cause)
+        #expect(error.exitCode == 23)
+        #expect(error.kindName == "message-lost")
+        #expect(error.message.contains("try again"), "\(error.message)")
+        #expect(error.diagnostic.contains("ServerHello while authenticated"), "\(error.diagnostic)")
     }
 }

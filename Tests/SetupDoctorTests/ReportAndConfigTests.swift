@@ -75,6 +75,8 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         let start = ContinuousClock.now
         #expect(await InstalledBluetoothd.version(paths: [script], timeout: .milliseconds(300)) == nil)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Killed, not waited out: the script sleeps 30 s (a bound far from the 300 ms deadline,
+        // which a loaded machine's scheduling may stretch by seconds).
+        #expect(ContinuousClock.now - start < .seconds(25))
     }
 }
