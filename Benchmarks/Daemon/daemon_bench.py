@@ -219,6 +219,7 @@ class Client:
 
     def run_jobs(self, short_ids, label, pid):
         paths = []
+        others_before = {name: cpu_seconds(other) for name, other in self.args.also}
         cpu_before = cpu_seconds(pid) if pid else None
         started = time.monotonic()
         for short_id in short_ids:
@@ -242,6 +243,9 @@ class Client:
         cpu_text = "; daemon CPU %.0f ms = %.0f ms per pairing" % (cpu * 1000, cpu * 1000 / len(paths)) if pid else ""
         print("%s: %d pairing(s), wall %.0f ms (requests sent in %.0f ms)%s; %d failed"
               % (label, len(paths), wall * 1000, requested * 1000, cpu_text, len(failed)), flush=True)
+        if self.args.also:
+            print("  %s: CPU meanwhile of %s" % (label, ", ".join(
+                "%s %.0f ms" % (name, (cpu_seconds(other) - others_before[name]) * 1000) for name, other in self.args.also)), flush=True)
         return wall, failed
 
 
@@ -249,6 +253,8 @@ def parse_arguments(argv):
     parser = argparse.ArgumentParser(description="Figures of smartsetup serve: idle RSS and wake-ups, one pairing, a batch.")
     parser.add_argument("--bus", help="D-Bus address of the service's bus (default: the system bus)")
     parser.add_argument("--pid", type=int, help="the daemon's process id (for /proc figures)")
+    parser.add_argument("--also", action="append", default=[], type=lambda text: (text.split("=")[0], int(text.split("=")[1])),
+                        metavar="NAME=PID", help="another process whose CPU time is reported for each phase (repeatable)")
     parser.add_argument("--idle", type=float, default=0, help="seconds to measure the idle daemon (0: skip)")
     parser.add_argument("--displays", action="append", default=[], help="a file with the printers' display lines (repeatable)")
     parser.add_argument("--pin", action="append", default=[], metavar="SHORTID=FILE",

@@ -59,8 +59,13 @@ sleep 2   # let start-up settle before the idle minute
 batch=()
 for i in $(seq 1 "$BATCH"); do batch+=("$(printf '%04X' $((0x3F0A + i)))"); done
 echo "smartsetup daemon benchmark: $("$SS" --version) ($SS), simulated BlueZ, interval $INTERVAL ms, serve on $(wc -w <<<"$FREE") adapters ($FREE), host load $(cut -d' ' -f1-3 /proc/loadavg)"
+# The simulator (BlueZ and the printers) and its dbus-daemon share the 2 cores: their CPU time
+# is printed beside the daemon's.
+BUS_PID=$(pgrep -P "$SIM_PID" -x dbus-daemon || true)
+also=(--also "sim=$SIM_PID")
+[ -n "$BUS_PID" ] && also+=(--also "dbus-daemon=$BUS_PID")
 rc=0
-/usr/bin/python3 "$HERE/daemon_bench.py" --bus "$BUS" --pid "$SERVE_PID" --idle "$IDLE" --displays "$WORK/displays.log" \
+/usr/bin/python3 "$HERE/daemon_bench.py" --bus "$BUS" --pid "$SERVE_PID" --idle "$IDLE" --displays "$WORK/displays.log" "${also[@]}" \
     --passphrase-file "$WORK/passphrase" --single 3F0A --batch "$(IFS=,; echo "${batch[*]}")" || rc=$?
 echo "host load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -s "$WORK/serve.log" ]; then
