@@ -141,6 +141,26 @@ func stateDirectory(owner: String? = nil) async throws -> String {
         #expect(serve.stderr.split(separator: "\n").first?.hasPrefix("<5>serving") == true, "\(serve.stderr)")
     }
 
+    @Test func jobsPerAdapterSetsTheLimitTheManagerShows() async throws {
+        let bench = try await DaemonBench.start(printers: 0, servingOn: nil)
+        let serve = try RunningTool.start(
+            smartsetupExecutable,
+            ["serve", "--bus", bench.lab.busAddress, "--adapter", "hci0", "--jobs-per-adapter", "1", "--state-dir", try await stateDirectory()],
+            environment: ["DBUS_SYSTEM_BUS_ADDRESS": bench.lab.busAddress])
+        let client = try await bench.client()
+        try await eventually("serve owns io.smartsetup1", within: .seconds(30)) {
+            try #require(serve.isRunning, "serve exited: \(serve.stderr)")
+            return try await client.nameOwner(of: ServiceNames.busName) != nil
+        }
+        #expect(try await client.property(ServiceNames.managerPath, ServiceNames.manager, "JobsPerAdapter").uint32 == 1)
+        serve.terminate()
+        #expect(await serve.exitStatus() == 0)
+        for bad in ["0", "9"] {
+            let run = try await Tool.run(smartsetupExecutable, ["serve", "--jobs-per-adapter", bad], deadline: .seconds(30))
+            #expect(run.status == 64 && run.stderr.contains("--jobs-per-adapter must be 1 to 8"), "\(run)")
+        }
+    }
+
     @Test func aBadLogLevelIsAUsageError() async throws {
         let run = try await Tool.run(smartsetupExecutable, ["serve", "--log-level", "loud"], deadline: .seconds(30))
         #expect(run.status == 64, "\(run)")

@@ -16,14 +16,28 @@ public final class BlueZRadio: SetupRadio {
     /// - Throws: `.noAdapter` when the bus, bluetoothd or the adapter is missing;
     ///   `.bluetoothOff` when the adapter is powered off.
     public static func open(adapter adapterName: String?, bus: DBusBusAddress = .system) async throws(SetupError) -> BlueZRadio {
+        try radio(adapter: adapterName, session: try await openSession(bus: bus))
+    }
+
+    /// Opens BlueZ on `bus`: one D-Bus connection and its `BlueZSession`, which several radios
+    /// can share (``radio(adapter:session:)``); every connection to the bus receives and decodes
+    /// every signal of org.bluez, so a process driving several adapters should open one.
+    ///
+    /// - Throws: `.noAdapter` when the bus or bluetoothd is missing.
+    public static func openSession(bus: DBusBusAddress = .system) async throws(SetupError) -> BlueZSession {
         let connection: DBusConnection
         do { connection = try await DBusConnection.open(bus) } catch {
             throw SetupError(.noAdapter, "cannot reach the D-Bus system bus: \(error.message)", cause: error)
         }
-        let session: BlueZSession
-        do { session = try await BlueZSession.open(connection) } catch {
+        do { return try await BlueZSession.open(connection) } catch {
             throw SetupError(.noAdapter, "BlueZ is not reachable: \(error.message)", cause: error)
         }
+    }
+
+    /// The radio of `adapterName` (or the first adapter) on an open `session`.
+    ///
+    /// - Throws: `.noAdapter` when the adapter is missing; `.bluetoothOff` when it is powered off.
+    public static func radio(adapter adapterName: String?, session: BlueZSession) throws(SetupError) -> BlueZRadio {
         let adapter: Adapter
         do { adapter = try session.adapter(named: adapterName) } catch { throw SetupError(.noAdapter, error.message, cause: error) }
         do {

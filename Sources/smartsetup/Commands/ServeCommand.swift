@@ -35,8 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(help: "How many jobs run at once on one adapter (1 to 8).")
+    var jobsPerAdapter: Int = DaemonLimits().jobsPerAdapter
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
+        try NumberOptions.integer(jobsPerAdapter, "--jobs-per-adapter", in: 1...8)
     }
 
     func run() async throws {
@@ -53,14 +57,17 @@ struct ServeCommand: AsyncParsableCommand {
         do throws(HistoryError) { store = try HistoryStore(directory: stateDir) } catch {
             throw ExitCode(console.report(SetupError(.internalError, "cannot open the history: \(error.message)")))
         }
+        let radios = AdapterRadios()
+        var limits = DaemonLimits()
+        limits.jobsPerAdapter = jobsPerAdapter
         let daemon = SetupDaemon(
             configuration: SetupDaemon.Configuration(
-                bus: bus.map(DBusBusAddress.address) ?? .system, adapters: adapters,
+                bus: bus.map(DBusBusAddress.address) ?? .system, adapters: adapters, limits: limits,
                 history: MeteredHistory(
                     inner: StoreHistory(store: store), metrics: MetricsRecorder(), file: metricsFile,
                     report: { logger.warning("\($0)") })
             ) {
-                (name) async throws(SetupError) -> any SetupRadio in try await BlueZRadio.open(adapter: name)
+                (name) async throws(SetupError) -> any SetupRadio in try await radios.radio(name)
             },
             logger: logger)
         let group = ServiceGroup(
