@@ -31,32 +31,12 @@ batch_cleanup() {
     sleep 2
     pkill -x btvirt
     local deadline=$((SECONDS + 30))
-    while [ "$(adapters)" -gt 0 ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    while [ "$(controllers_on_dbus)" -gt 0 ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
 }
 trap batch_cleanup EXIT
 printf '%s\n' "$PASSPHRASE" >/tmp/passphrase
 
-adapters() { busctl --system tree --list org.bluez 2>/dev/null | grep -cE '^/org/bluez/hci[0-9]+$'; }
-pkill -x btvirt || fail "no btvirt running"
-deadline=$((SECONDS + 30))
-until [ "$(adapters)" -eq 0 ]; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "the adapters did not leave D-Bus within 30 s"
-    sleep 0.2
-done
-# A controller that misses the kernel's first HCI Reset under TCG never appears (the guest's
-# known race): start btvirt once more then. The guest stops every btvirt before the next scenario.
-started=$(now_ms)
-for attempt in 1 2 3; do
-    setsid btvirt -L -l4 >>"$OUT/btvirt.log" 2>&1 </dev/null &
-    deadline=$((SECONDS + 30))
-    until [ "$(adapters)" -eq 4 ] || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.2; done
-    [ "$(adapters)" -eq 4 ] && break
-    log "four controllers did not come up (attempt $attempt, $(adapters) on D-Bus): starting btvirt again"
-    pkill -x btvirt
-    sleep 1
-done
-[ "$(adapters)" -eq 4 ] || fail "four controllers were not on D-Bus after 3 starts of btvirt"
-figure four_controllers_ms $(($(now_ms) - started))
+restart_btvirt 4
 busctl --system tree --list org.bluez | grep -E '^/org/bluez/hci[0-9]+$' | sed 's/^/    /'
 
 start_monitor
