@@ -17,21 +17,14 @@
 . "$REALBLUEZ_DIR/scenarios/lib/daemon.sh"
 PRINTERS=(3F0A 3F0B 3F0C)
 EMULATOR_PIDS=()
-# Leaves no link and no pending connection before the four controllers go: the guest stops
-# btvirt next, and the guest kernel (6.1) oopsed in hci_chan_del when bluetoothd closed an L2CAP
-# socket of a controller already gone (bluetoothd then died with SIGSEGV).
+# Stops the emulators and the daemon, then leaves no link before the four controllers go
+# (release_controllers, finding 12).
 batch_cleanup() {
-    local pid device
+    local pid
     for pid in "${EMULATOR_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${EMULATOR_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
     daemon_cleanup
-    for device in $(busctl --system tree --list org.bluez 2>/dev/null | grep -E '^/org/bluez/hci[0-9]+/dev_[0-9A-F_]+$'); do
-        busctl --system call org.bluez "${device%/dev_*}" org.bluez.Adapter1 RemoveDevice o "$device" >/dev/null 2>&1
-    done
-    sleep 2
-    pkill -x btvirt
-    local deadline=$((SECONDS + 30))
-    while [ "$(controllers_on_dbus)" -gt 0 ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    release_controllers
 }
 trap batch_cleanup EXIT
 printf '%s\n' "$PASSPHRASE" >/tmp/passphrase

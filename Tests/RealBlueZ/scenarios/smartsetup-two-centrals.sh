@@ -12,15 +12,9 @@
 # realbluez-deadline: 300
 . "$REALBLUEZ_DIR/scenarios/lib/smartsetup.sh"
 
-
 two_centrals_cleanup() {
-    local device
     stop_emulator
-    for device in $(busctl --system tree --list org.bluez 2>/dev/null | grep -E '^/org/bluez/hci[0-9]+/dev_[0-9A-F_]+$'); do
-        busctl --system call org.bluez "${device%/dev_*}" org.bluez.Adapter1 RemoveDevice o "$device" >/dev/null 2>&1
-    done
-    sleep 2
-    pkill -x btvirt
+    release_controllers
     cleanup
 }
 trap two_centrals_cleanup EXIT

@@ -309,3 +309,18 @@ restart_btvirt() {
     [ "$(controllers_on_dbus)" -eq "$count" ] || fail "$count controllers were not on D-Bus after 3 starts of btvirt"
     figure "controllers_${count}_ms" $(($(now_ms) - started))
 }
+
+# Leaves no link and no pending connection, then stops the scenario's own btvirt and waits (30 s)
+# until its controllers left D-Bus: every device is removed first, because the guest kernel (6.1)
+# oopsed in hci_chan_del when bluetoothd closed an L2CAP socket of a controller already gone
+# (finding 12).
+release_controllers() {
+    local device deadline
+    for device in $(busctl --system tree --list org.bluez 2>/dev/null | grep -E '^/org/bluez/hci[0-9]+/dev_[0-9A-F_]+$'); do
+        busctl --system call org.bluez "${device%/dev_*}" org.bluez.Adapter1 RemoveDevice o "$device" >/dev/null 2>&1
+    done
+    sleep 2
+    pkill -x btvirt
+    deadline=$((SECONDS + 30))
+    while [ "$(controllers_on_dbus)" -gt 0 ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+}
