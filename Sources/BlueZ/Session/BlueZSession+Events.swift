@@ -133,6 +133,7 @@ extension BlueZSession {
 
     private func register(_ subscriber: Subscriber) -> (UInt64, ObjectCache) {
         state.withLock { state -> (UInt64, ObjectCache) in
+            state.removeEndedSubscribers()
             let id = state.nextSubscriberID
             state.nextSubscriberID += 1
             state.subscribers[id] = subscriber
@@ -140,8 +141,10 @@ extension BlueZSession {
         }
     }
 
+    /// A stream's termination handler: records the end without taking the session's lock
+    /// (see ``EndedSubscribers``); the router drops the subscriber before its next delivery.
     private func unregister(_ id: UInt64) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        ended.add(id)
     }
 
     /// Waits until `check` returns a value, evaluating it on the cache now and after every

@@ -20,6 +20,8 @@ public final class BlueZSession: Sendable {
     /// The object server for exported objects (GATT applications, advertisements).
     let server: DBusObjectServer
     let state: Mutex<SessionState>
+    /// Subscribers whose consumers went away: shared with ``state`` but reachable without its lock.
+    let ended: EndedSubscribers
     let router = Mutex<Task<Void, Never>?>(nil)
     /// Releases of objects dropped without their async stop, run by the router task (see
     /// ``releaseInBackground(_:)``).
@@ -33,7 +35,9 @@ public final class BlueZSession: Sendable {
             guard let connection else { throw DBusError(.disconnected, message: "the connection is gone") }
             _ = try connection.send(message)
         })
-        self.state = Mutex(SessionState())
+        let ended = EndedSubscribers()
+        self.ended = ended
+        self.state = Mutex(SessionState(ended: ended))
     }
 
     /// Opens a session on `connection`: subscribes, snapshots org.bluez's objects (if
@@ -262,6 +266,9 @@ struct SessionState: Sendable {
     var snapshotMark: SnapshotMark?
     var subscribers: [UInt64: Subscriber] = [:]
     var nextSubscriberID: UInt64 = 0
+    /// Subscribers whose streams' consumers went away, removed from ``subscribers`` at the next
+    /// route or registration (see ``EndedSubscribers``).
+    let ended: EndedSubscribers
     /// Numbers the paths of exported applications and advertisements.
     var nextExportID: UInt64 = 0
     /// Reference-counted discovery per adapter path.
@@ -282,6 +289,7 @@ struct SessionState: Sendable {
     /// Returns the subscribers the event ended, already unregistered, for the caller to finish
     /// once it released the lock.
     mutating func route(_ event: BlueZEvent) -> StreamEndings {
+        removeEndedSubscribers()
         var endings: StreamEndings = []
         for (id, subscriber) in subscribers where subscriber.covers(event.path) {
             if let error = subscriber.deliver(event) {
@@ -299,4 +307,26 @@ struct SnapshotMark: Sendable, Hashable {
     let sender: String
     /// The reply's serial.
     let serial: UInt32
+}
+
+extension SessionState {
+    /// Drops the subscribers whose consumers went away since the last call.
+    mutating func removeEndedSubscribers() {
+        for id in ended.take() { subscribers[id] = nil }
+    }
+}
+
+/// The ids of subscribers whose stream consumers went away, behind a lock of their own. A stream's
+/// termination handler must not take the session's lock: the router holds that lock while it
+/// yields to the streams, and a consumer cancelled at that moment runs its termination handler
+/// while holding its task's status lock, which the yield needs: each waited for the other (a
+/// hang seen in a full `swift test`, `BlueZPrinterHost.stop` against the router).
+final class EndedSubscribers: Sendable {
+    private let ids = Mutex<[UInt64]>([])
+
+    /// Records that subscriber `id`'s consumer went away.
+    func add(_ id: UInt64) { ids.withLock { $0.append(id) } }
+
+    /// The recorded ids, forgotten here.
+    func take() -> [UInt64] { ids.withLock { ids in defer { ids.removeAll() }; return ids } }
 }
