@@ -162,8 +162,8 @@ import TestSupport
     /// Compares the process's open descriptors after a cell (its lab, bus and service stopped and
     /// released) with those before it, once they stop shrinking or after ``descriptorSettling``.
     /// Any growth fails the cell, with the new descriptors named, except in the first cell of the
-    /// process: what the runtime opens once and keeps (Dispatch's and libdbus's own descriptors,
-    /// the first bus connection's caches) is opened there, so it is the warm-up and only reported.
+    /// process: what the process opens on first use and keeps (a timerfd, in the runs that
+    /// measured it) is opened there, so it is the warm-up and only reported.
     ///
     /// The count is the whole process's. When the fault matrix runs alone
     /// (`SMARTSETUP_FAULT_MATRIX_ALONE=1`, set by `scripts/fault-matrix.sh`) it is the cells'
