@@ -21,6 +21,8 @@ enum FuzzTarget: String, CaseIterable {
     case printer
     /// A CentralSession after ClientHello, fed the input as notifications (stateful).
     case central
+    /// Sealed application messages after a real handshake, to either side (see SealedTarget).
+    case sealed
 
     /// Runs the decoder over `data`.
     func run(_ data: [UInt8]) {
@@ -47,6 +49,8 @@ enum FuzzTarget: String, CaseIterable {
             Self.runPrinter(data)
         case .central:
             Self.runCentral(data)
+        case .sealed:
+            SealedTarget.run(data)
         }
     }
 

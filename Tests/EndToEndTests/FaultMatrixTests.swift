@@ -11,9 +11,10 @@ import TestSupport
 /// on a fresh lab each. In every cell the pairing ends within its deadline with a typed failure
 /// that has its own documented exit code (never `internal`), or succeeds when the fault could not
 /// touch it; the printer ends its session by itself; and the next pairing, over the same central
-/// service, succeeds. A cell's outcome depends on where the fault lands, so the test asserts the
-/// rules, not one outcome per cell; what each cell did is written as a Markdown table
-/// (`scripts/fault-matrix.sh` regenerates `Tests/FAULT-MATRIX.md`).
+/// service, succeeds; and the process has no more file descriptors open after the cell than
+/// before it (see ``descriptorGrowth(since:fault:step:)``). A cell's outcome depends on where the
+/// fault lands, so the test asserts the rules, not one outcome per cell; what each cell did is
+/// written as a Markdown table (`scripts/fault-matrix.sh` regenerates `Tests/FAULT-MATRIX.md`).
 @Suite(.serialized, .cleansUp) struct FaultMatrixTests {
     /// A fault of the simulator (see its control interface).
     enum Fault: String, CaseIterable, Sendable {
@@ -54,6 +55,8 @@ import TestSupport
         var outcome: String
         var seconds: Double
         var printer: String
+        /// Open descriptors after the cell minus before it ("+2 (warm-up)" for the first cell).
+        var descriptors = "?"
     }
 
     /// The longest a faulted pairing may take: the service's event timeout (3 s here) plus
@@ -62,11 +65,18 @@ import TestSupport
     /// Failure classes a fault on the link may cause; each is a documented exit code.
     static let allowed: Set<String> = ["printer-lost", "timeout", "message-lost", "no-adapter", "no-printer", "printer-refused", "wrong-pin"]
     static let cells = Mutex<[Cell]>([])
+    /// Whether a cell already ran in this process (the first one is the warm-up).
+    static let warmedUp = Mutex(false)
+    /// How long a cell's descriptors may take to close after its cleanup returned: a D-Bus
+    /// connection or a child's pipes can be closed by another thread just after.
+    static let descriptorSettling: Duration = .seconds(5)
 
     @Test(arguments: Fault.allCases)
     func everyStepEndsCleanlyAndTheRetrySucceeds(fault: Fault) async throws {
         for step in Step.allCases {
-            let cell = try await Self.run(fault, at: step)
+            let before = try OpenFileDescriptors.now()
+            var cell = try await Self.run(fault, at: step)
+            cell.descriptors = try await Self.descriptorGrowth(since: before, fault: fault, step: step)
             Self.cells.withLock { $0.append(cell) }
         }
         try Self.writeTableWhenComplete()
@@ -79,7 +89,11 @@ import TestSupport
             printers: 1, mtu: 247, interval: .milliseconds(10), bus: bus.address,
             configuration: { _ in testPrinterConfiguration(networks: TestNetworks.lab) },
             output: { line in printerLines.withLock { $0.append(line) } })
-        try CleanupScope.atEnd(of: "a fault-matrix lab") { await lab.stop() }
+        // The case's cleanup holds the lab only until the cell stops it itself: a stopped lab
+        // keeps its closed D-Bus connections' wake-up pipes until it is released, and the cell's
+        // descriptors are counted when it ends, not when the fault's whole test case does.
+        let unstopped = Mutex<SimulatedPrinterLab?>(lab)
+        try CleanupScope.atEnd(of: "a fault-matrix lab") { await unstopped.withLock { $0.take() }?.stop() }
         var options = SmartSetup.Options()
         options.scanTimeout = .seconds(3)
         options.eventTimeout = .seconds(3)
@@ -133,10 +147,61 @@ import TestSupport
         } catch {
             Issue.record("the retry after \(fault.rawValue) at \(step.rawValue) failed: \(error.diagnostic)")
         }
-        await lab.stop()
+        await unstopped.withLock { $0.take() }?.stop()
         await bus.stop()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Cell(fault: fault, step: step, outcome: outcome, seconds: seconds, printer: printerSaid)
+    }
+
+    /// Compares the process's open descriptors after a cell (its lab, bus and service stopped and
+    /// released) with those before it, once they stop shrinking or after ``descriptorSettling``.
+    /// Any growth fails the cell, with the new descriptors named, except in the first cell of the
+    /// process: what the process opens on first use and keeps (a timerfd, in the runs that
+    /// measured it) is opened there, so it is the warm-up and only reported.
+    ///
+    /// The count is the whole process's. When the fault matrix runs alone
+    /// (`SMARTSETUP_FAULT_MATRIX_ALONE=1`, set by `scripts/fault-matrix.sh`) it is the cells'
+    /// alone and growth is an error; in the whole `swift test` other suites open and close
+    /// descriptors in the same process at the same time, so growth there is recorded as a warning
+    /// (it names the descriptors), never as a failure another suite could have caused; the known
+    /// leak (``isKnownLeak(_:)``) is recorded only in the suite's own run.
+    static func descriptorGrowth(since before: OpenFileDescriptors, fault: Fault, step: Step) async throws -> String {
+        try? await eventually("the cell's descriptors to close", within: descriptorSettling, every: .milliseconds(50)) {
+            try OpenFileDescriptors.now().count <= before.count
+        }
+        let after = try OpenFileDescriptors.now()
+        let growth = after.count - before.count
+        let isWarmUp = warmedUp.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        let figure = growth > 0 ? "+\(growth)" : "\(growth)"
+        if isWarmUp { return "\(figure) (warm-up)" }
+        if growth > 0 {
+            let alone = ProcessInfo.processInfo.environment["SMARTSETUP_FAULT_MATRIX_ALONE"] == "1"
+            let opened = after.opened(since: before)
+            let message: Comment = "\(fault.rawValue) at \(step.rawValue) left \(growth) more file descriptors open: \(opened.joined(separator: ", "))"
+            if isKnownLeak(opened) {
+                // Recorded in the suite's own run; in the whole run it would be 48 times the same noise.
+                if alone {
+                    withKnownIssue("the simulated BlueZ's and the central radio's D-Bus connections are not released after they stop: each keeps its wake-up pipe") {
+                        Issue.record(message)
+                    }
+                }
+            } else {
+                Issue.record(message, severity: alone ? .error : .warning)
+            }
+        }
+        return figure
+    }
+
+    /// What every cell leaves open today: two D-Bus connections (the simulated BlueZ's, stopped,
+    /// and the central radio's, which has no close) are never released, so each keeps the
+    /// wake-up pipe its I/O thread polls (2 descriptors each; `DBus/Connection/WakeupFD.swift`
+    /// closes it when the connection is deallocated). At most those 4 pipe descriptors; anything
+    /// else, a socket or more pipes, fails the cell.
+    static func isKnownLeak(_ opened: [String]) -> Bool {
+        opened.count <= 4 && opened.allSatisfy { $0.contains(": pipe:[") }
     }
 
     /// A printer log line that says how a session ended.
@@ -178,15 +243,19 @@ import TestSupport
             after the central reported the step, the central's outcome (failure class and exit code, see the README)
             and how long it took; then the fault repaired (a removed adapter plugged in again) and a second pairing over
             the same central service, which succeeded in every cell (the test fails otherwise). The service's event
-            timeout is 3 s, the delayed notification 4 s late.
+            timeout is 3 s, the delayed notification 4 s late. "fds": the test process's open file descriptors after
+            the cell (lab, bus and service stopped, up to 5 s to settle) minus before it; any growth fails the cell,
+            except in the first cell, the warm-up, where what the process opens once and keeps is opened. A known
+            issue adds 4 to every cell today: the simulated BlueZ's and the central radio's D-Bus connections are not
+            released after they stop, and each keeps its wake-up pipe (2 descriptors); any other growth fails.
 
 
             """
         for fault in Fault.allCases {
-            text += "## \(fault.rawValue)\n\n| step | central | time | printer's last word |\n| --- | --- | --- | --- |\n"
+            text += "## \(fault.rawValue)\n\n| step | central | time | printer's last word | fds |\n| --- | --- | --- | --- | --- |\n"
             for step in Step.allCases {
                 guard let cell = cells.first(where: { $0.fault == fault && $0.step == step }) else { continue }
-                text += "| \(step.rawValue) | \(cell.outcome) | \(String(format: "%.1f s", cell.seconds)) | \(cell.printer.replacingOccurrences(of: "|", with: "/")) |\n"
+                text += "| \(step.rawValue) | \(cell.outcome) | \(String(format: "%.1f s", cell.seconds)) | \(cell.printer.replacingOccurrences(of: "|", with: "/")) | \(cell.descriptors) |\n"
             }
             text += "\n"
         }
