@@ -108,6 +108,11 @@ func soak() async throws {
     let simulatorPID = String(simulator.processIdentifier)
     let checkpoints = Set([0, 25, 50, 75, 100].map { pairings * $0 / 100 })
     var failures: [String: Int] = [:]
+    var renewalWaits = 0
+    /// Waits (20 s at most) until the display shows a PIN again.
+    func waitForPIN() async {
+        for _ in 0..<400 where display.current == nil { try? await Task.sleep(for: .milliseconds(50)) }
+    }
     var samples: [(done: Int, central: ProcessFigures, simulator: ProcessFigures)] = []
     let clock = ContinuousClock()
     let start = clock.now
@@ -122,8 +127,21 @@ func soak() async throws {
                          done * 100 / max(pairings, 1), done, failed, sample.1.text, sample.2.text))
         }
         guard done < pairings else { break }
+        // SPEC §11.1: for 10 s after a PIN expired the display shows none (ClientHellos are
+        // answered pinExpired, then noActivePIN); a kiosk waits for the new PIN, as here.
+        if display.current == nil {
+            renewalWaits += 1
+            await waitForPIN()
+        }
         do throws(SetupError) {
             _ = try await service.pair(request)
+        } catch where error.kind == .printerRefused(.pinExpired) || error.kind == .printerRefused(.noActivePIN) {
+            renewalWaits += 1
+            await waitForPIN()
+            do throws(SetupError) { _ = try await service.pair(request) } catch {
+                failures[error.kindName, default: 0] += 1
+                print("pairing \(done + 1) (after the PIN was renewed): \(error.kindName): \(error.message)")
+            }
         } catch {
             failures[error.kindName, default: 0] += 1
             print("pairing \(done + 1): \(error.kindName): \(error.message)")
@@ -135,6 +153,7 @@ func soak() async throws {
     let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
     print(String(format: "wall %.1f s, %.0f ms per pairing", seconds, seconds * 1000 / Double(max(pairings, 1))))
     print("PIN asked \(asks.value) times for \(pairings) pairings (each extra ask: a wrong PIN, the display had moved on)")
+    print("waits for a renewed PIN (SPEC §11.1, 10 s each): \(renewalWaits)")
     print("failures: \(failed) of \(pairings)" + (failures.isEmpty ? "" : " (" + failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
     if let warm = samples.first(where: { $0.done == pairings / 4 }), let last = samples.last {
         print(String(format: "growth after warm-up (25%% -> 100%%): central %+d fds %+d threads %+.1f MB; sim+printer %+d fds %+d threads %+.1f MB",
