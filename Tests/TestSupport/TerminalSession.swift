@@ -31,10 +31,14 @@ public final class TerminalSession: Sendable {
 
     /// Waits until every pattern (a regular expression) appears in the transcript after its
     /// first `start` characters; throws ``TimedOut`` naming the patterns otherwise.
-    public func waitFor(_ patterns: [String], after start: Int = 0, timeout: Duration = .seconds(30)) async throws {
-        try await eventually("\(patterns) in \(tool.commandLine.dropFirst(2).first ?? "the tool")'s output", within: timeout) {
-            let text = String(self.transcript.dropFirst(start))
-            return patterns.allSatisfy { text.range(of: $0, options: .regularExpression) != nil }
+    public func waitFor(_ patterns: [String], after start: Int = 0, timeout: Duration = .seconds(60)) async throws {
+        do {
+            try await eventually("\(patterns) in \(tool.commandLine.dropFirst(2).first ?? "the tool")'s output", within: timeout) {
+                let text = String(self.transcript.dropFirst(start))
+                return patterns.allSatisfy { text.range(of: $0, options: .regularExpression) != nil }
+            }
+        } catch let timedOut as TimedOut {
+            throw TranscriptTimedOut(waiting: timedOut.description, transcript: String(transcript.suffix(3000)))
         }
     }
 
@@ -63,4 +67,15 @@ public final class TerminalSession: Sendable {
         }
         return result
     }
+}
+
+/// A ``TerminalSession/waitFor(_:after:timeout:)`` that timed out, with the end of the transcript
+/// so that the failure shows what the tool printed instead.
+public struct TranscriptTimedOut: Error, CustomStringConvertible {
+    /// What was awaited, and for how long.
+    public let waiting: String
+    /// The last 3000 characters of the transcript.
+    public let transcript: String
+
+    public var description: String { "\(waiting); the tool printed:\n\(transcript)" }
 }

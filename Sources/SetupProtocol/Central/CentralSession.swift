@@ -29,6 +29,8 @@ public struct CentralSession: Sendable {
     public let configuration: CentralConfiguration
     /// The ATT MTU (BlueZ's MTU property of the characteristic; 23 when unknown).
     public var mtu: Int
+    /// The failure that closed the session (nil while open, or when it closed after a reset).
+    private var closedBy: ProtocolError?
     private(set) var state: State = .idle
     private var reassembler = Reassembler()
     private var writes = WriteQueue()
@@ -57,13 +59,19 @@ public struct CentralSession: Sendable {
     /// Starts an attempt: sends ClientHello. `firstRequest` (usually credentials) travels sealed
     /// inside ClientFinish, so it reaches the printer in the second round trip.
     ///
-    /// - Throws: `.requestNotAllowed` unless idle, or when `authentication` does not match the
+    /// - Throws: the failure that closed the session (e.g. `.disconnected`) once it closed;
+    ///   `.requestNotAllowed` when not idle otherwise, or when `authentication` does not match the
     ///   advertised auth method (a PIN for a button-mode printer or the reverse).
     public mutating func startHandshake(
         authentication: CentralAuthentication, firstRequest: CentralRequest? = nil,
         now: MonotonicInstant, random: inout some RandomSource
     ) throws(ProtocolError) -> [CentralAction] {
-        guard case .idle = state else { throw ProtocolError(.requestNotAllowed, detail: "handshake needs the idle state") }
+        guard case .idle = state else {
+            // A session the link or the printer already ended says why, not that it is busy:
+            // the caller may not have read the failure event yet (a link lost just now).
+            if case .closed = state, let closedBy { throw closedBy }
+            throw ProtocolError(.requestNotAllowed, detail: "handshake needs the idle state")
+        }
         let method = configuration.advertisement.authMethod
         switch authentication {
         case .pin: guard method.usesPIN else { throw ProtocolError(.requestNotAllowed, detail: "printer is in button mode") }
@@ -169,6 +177,7 @@ public struct CentralSession: Sendable {
         var actions: [CentralAction] = []
         if case .closed = state { return actions }
         state = .closed
+        closedBy = ProtocolError(.disconnected, detail: reason)
         reassembler.reset()
         writes.clear()
         actions.append(.event(.failed(ProtocolError(.disconnected, detail: reason))))
@@ -273,6 +282,7 @@ public struct CentralSession: Sendable {
 
     private mutating func fail(_ error: ProtocolError, actions: inout [CentralAction]) {
         state = .closed
+        closedBy = error
         reassembler.reset()
         writes.clear()
         actions.append(.event(.failed(error)))

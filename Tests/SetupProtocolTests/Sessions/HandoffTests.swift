@@ -158,6 +158,18 @@ import Testing
         return (response, notified)
     }
 
+    /// A handshake started on a session the link already ended fails with the reason it ended
+    /// (a link lost while the caller was about to start: the fault matrix's adapter removal at
+    /// "ClientHello sent" gave `requestNotAllowed`, an internal error, before).
+    @Test func aHandshakeAfterTheLinkWasLostFailsAsDisconnected() throws {
+        var link = try Link(mtu: 185)
+        let pin = link.showPIN()
+        _ = link.central.disconnected(now: link.now, reason: "adapter removed")
+        #expect(throws: ProtocolError(.disconnected)) {
+            try link.central.startHandshake(authentication: .pin(pin), now: link.now, random: &link.centralRandom)
+        }
+    }
+
     /// SPEC §11.4: the busy refusal travels in the Write Response only (notifications reach
     /// every subscribed central), and the refused central's session ends the attempt as busy.
     @Test(arguments: [23, 185])
