@@ -36,31 +36,14 @@ struct PolicyTests {
     }
 
     private func configuration(socket: String) -> String {
-        """
-        <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-         "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-        <busconfig>
-          <type>system</type>
-          <listen>unix:path=\(socket)</listen>
-          <auth>EXTERNAL</auth>
-          <policy context="default">
-            <allow user="*"/>
-            <deny own="*"/>
-            <deny send_type="method_call"/>
-            <allow send_type="signal"/>
-            <allow send_requested_reply="true" send_type="method_return"/>
-            <allow send_requested_reply="true" send_type="error"/>
-            <allow receive_type="method_call"/>
-            <allow receive_type="method_return"/>
-            <allow receive_type="error"/>
-            <allow receive_type="signal"/>
-            <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-            <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-            <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-          </policy>
-          <include>\(policyFile)</include>
-        </busconfig>
-        """
+        systemLikeBusConfiguration(
+            socket: socket,
+            rules: [
+                #"<deny own="*"/>"#,
+                #"<allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>"#,
+                #"<allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>"#,
+            ],
+            include: policyFile)
     }
 
     private func asUser(_ uid: String, groups: String?, _ command: [String], address: String) async throws -> ToolResult {

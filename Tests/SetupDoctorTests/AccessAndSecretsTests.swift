@@ -15,28 +15,8 @@ import TestSupport
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-doctor-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         try CleanupScope.atEnd(of: "the bus directory") { try? FileManager.default.removeItem(atPath: directory) }
-        try """
-            <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-             "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-            <busconfig>
-              <type>system</type>
-              <listen>unix:path=\(directory)/bus.sock</listen>
-              <auth>EXTERNAL</auth>
-              <policy context="default">
-                <allow user="*"/>
-                <allow own="org.bluez"/>
-                <deny send_type="method_call"/>
-                <allow send_type="signal"/>
-                <allow send_requested_reply="true" send_type="method_return"/>
-                <allow send_requested_reply="true" send_type="error"/>
-                <allow receive_type="method_call"/>
-                <allow receive_type="method_return"/>
-                <allow receive_type="error"/>
-                <allow receive_type="signal"/>
-                <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-              </policy>
-            </busconfig>
-            """.write(toFile: directory + "/bus.conf", atomically: true, encoding: .utf8)
+        try systemLikeBusConfiguration(socket: directory + "/bus.sock", rules: [#"<allow own="org.bluez"/>"#])
+            .write(toFile: directory + "/bus.conf", atomically: true, encoding: .utf8)
         let bus = try RunningTool.start("dbus-daemon", ["--config-file=\(directory)/bus.conf", "--nofork", "--print-address"])
         var address = ""
         try await eventually("the bus's address") {
