@@ -6,7 +6,7 @@ import TestSupport
 /// `smartsetup history` through the built executable, over a history the store wrote.
 @Suite struct HistoryCommandTests {
     func history(_ arguments: [String]) async throws -> ToolResult {
-        try await Tool.run(smartsetupExecutable, ["history"] + arguments, deadline: .seconds(30)).requireFinished()
+        try await Tool.run(smartsetupExecutable, ["history"] + arguments, deadline: .seconds(90)).requireFinished()
     }
 
     func jsonLines(_ output: String) -> [[String: Any]] {
