@@ -5,7 +5,7 @@
 # usage: bash Tests/RealBlueZ/run.sh [--record] [--allow-skip] [SCENARIO...]
 #   --record      copy each passing scenario's recordings into Tests/RealBlueZ/reference/<scenario>/
 #   --allow-skip  exit 0 instead of 77 when qemu cannot run here (the SKIP line is still printed)
-#   SCENARIO      run only these scenarios (file names without .sh); default: all
+#   SCENARIO      run only these scenarios (file names without .sh); default: all but the opt-in ones
 # Exit codes: 0 all scenarios passed, 1 a scenario or the VM failed, 77 qemu cannot run here.
 # Environment: REALBLUEZ_RUN_DEADLINE (s, whole VM run; default 120 + the scenarios' deadlines),
 #              REALBLUEZ_SCENARIO_DEADLINE (s, each scenario without its own
@@ -36,8 +36,15 @@ for arg in "$@"; do
         ;;
     esac
 done
+# Opt-in scenarios run only when named: smartsetup-two-centrals leaves btvirt a half-up LE link
+# whose teardown oopsed the guest kernel (finding 12) and ended every later scenario (finding 13).
+OPT_IN=" smartsetup-two-centrals "
 if [ "${#scenarios[@]}" -eq 0 ]; then
-    for s in "$HERE"/scenarios/*.sh; do scenarios+=("$(basename "$s" .sh)"); done
+    for s in "$HERE"/scenarios/*.sh; do
+        name=$(basename "$s" .sh)
+        case "$OPT_IN" in *" $name "*) continue ;; esac
+        scenarios+=("$name")
+    done
 fi
 
 # shellcheck source=vm/prepare.sh
