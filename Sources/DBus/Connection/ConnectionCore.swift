@@ -59,8 +59,10 @@ final class ConnectionCore: Sendable {
         var nextSubscriptionID: UInt64 = 1
         /// Owners of the well-known names that rules use as sender.
         var trackedNames: [String: TrackedName] = [:]
+        /// Waiting for the end and the release (``waitForEnd()``).
         var endWaiters: [CheckedContinuation<DBusError, Never>] = []
-        var thread: pthread_t?
+        /// The I/O thread is gone and the socket and wake-up pipe are closed.
+        var released = false
     }
 
     let state = Mutex(State())
@@ -183,16 +185,36 @@ final class ConnectionCore: Sendable {
         state.withLock { $0.methodCallHandler = handler }
     }
 
-    /// Waits until the connection ends; returns why.
+    /// Waits until the connection ended and released its socket and wake-up pipe; returns why
+    /// it ended.
     func waitForEnd() async -> DBusError {
         await withCheckedContinuation { continuation in
             let ended = state.withLock { s -> DBusError? in
-                if case .ended(let error) = s.phase { return error }
-                s.endWaiters.append(continuation)
-                return nil
+                guard s.released else {
+                    s.endWaiters.append(continuation)
+                    return nil
+                }
+                return Self.endError(s.phase)
             }
             if let ended { continuation.resume(returning: ended) }
         }
+    }
+
+    /// Called once the I/O thread closed the libdbus connection (or when none ever ran): closes
+    /// the wake-up pipe and resumes ``waitForEnd()``'s waiters.
+    func released() {
+        waker.release()
+        let (error, waiters) = state.withLock { s in
+            s.released = true
+            defer { s.endWaiters = [] }
+            return (Self.endError(s.phase), s.endWaiters)
+        }
+        for waiter in waiters { waiter.resume(returning: error) }
+    }
+
+    private static func endError(_ phase: Phase) -> DBusError {
+        if case .ended(let error) = phase { return error }
+        return closedError
     }
 
     /// True until the connection is closed or lost.
@@ -203,23 +225,29 @@ final class ConnectionCore: Sendable {
         }
     }
 
-    /// Asks the I/O thread to stop and joins it (detaches it when called on the I/O thread).
+    /// Asks the I/O thread to stop and returns at once: it never waits for that thread, which
+    /// may be in the middle of a turn (routing, running a handler or a job). The thread then
+    /// fails pending calls, ends the streams, closes the socket and the wake-up pipe, and
+    /// resumes ``waitForEnd()``. Idempotent.
     func close() {
-        let thread = state.withLock { s -> pthread_t? in
+        state.withLock { s in
             switch s.phase {
             case .starting, .open: s.phase = .closing
             case .closing, .ended: break
             }
-            defer { s.thread = nil }
-            return s.thread
         }
         wakeLoop()
-        guard let thread else { return }
-        if pthread_equal(thread, pthread_self()) != 0 {
-            pthread_detach(thread)
-        } else {
-            pthread_join(thread, nil)
+    }
+
+    /// The descriptors the connection holds now: its socket while libdbus has it, and the two
+    /// ends of its wake-up pipe. For tests that nothing outlives ``close()``.
+    var heldDescriptors: [Int32] {
+        let socket = link.withLock { link -> [Int32] in
+            guard let connection = link.connection else { return [] }
+            var fd: Int32 = -1
+            return dbus_connection_get_socket(connection, &fd) != 0 ? [fd] : []
         }
+        return socket + waker.descriptors
     }
 
     static let closedError = DBusError(.disconnected, message: "the connection was closed")
@@ -373,23 +401,22 @@ final class ConnectionCore: Sendable {
     }
 
     /// Ends the connection: every pending call fails with `error`, every signal stream ends
-    /// (with `error` when the connection was lost, normally when it was closed), waiters wake.
+    /// (with `error` when the connection was lost, normally when it was closed). The waiters of
+    /// ``waitForEnd()`` wake later, once ``released()``.
     func end(with error: DBusError, streamsThrow: Bool) {
-        let (calls, subscriptions, endWaiters) = state.withLock { s in
+        let (calls, subscriptions) = state.withLock { s in
             s.phase = .ended(error)
             defer {
                 s.pending = [:]
                 s.subscriptions = []
                 s.registrations = [:]
-                s.endWaiters = []
                 s.methodCallHandler = nil
                 s.earliestDeadline = nil
             }
-            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions, s.endWaiters)
+            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions)
         }
         for waiters in calls { waiters.resumeAll(.failure(error)) }
         for subscription in subscriptions { subscription.buffer?.finish(throwing: streamsThrow ? error : nil) }
-        for waiter in endWaiters { waiter.resume(returning: error) }
     }
 }
 

@@ -40,17 +40,20 @@ final class ConnectionLoop {
             if status != 0 {
                 Unmanaged<ConnectionLoop>.fromOpaque(context).release()
                 core.end(with: DBusError(.connectionFailed, message: "cannot start the I/O thread"), streamsThrow: true)
+                core.released()
                 continuation.resume(returning: .failure(DBusError(.connectionFailed, message: "pthread_create failed: \(status)")))
                 return
             }
-            core.state.withLock { $0.thread = thread }
+            // Nobody joins the I/O thread: it releases what the connection holds and ends by
+            // itself, and ``ConnectionCore/close()`` only asks it to (a join would hold the
+            // closing thread, a thread of the cooperative pool as often as not).
+            pthread_detach(thread)
         }
         try result.get()
     }
 
     private func run() {
         core.executor.attachIOThread()
-        defer { core.executor.detach() }
         var error = CDBus.DBusError()
         dbus_error_init(&error)
         let link = core.link
@@ -84,6 +87,8 @@ final class ConnectionLoop {
             dbus_connection_set_timeout_functions(connection, nil, nil, nil, nil, nil)
             dbus_connection_unref(connection)
         }
+        core.executor.detach()
+        core.released()
     }
 
     /// What one look at the connection found, taken under the link lock.
@@ -143,7 +148,7 @@ final class ConnectionLoop {
 
             pollFDs.removeAll(keepingCapacity: true)
             polledWatches.removeAll(keepingCapacity: true)
-            pollFDs.append(pollfd(fd: core.waker.pipe.readEnd, events: Int16(POLLIN), revents: 0))
+            pollFDs.append(pollfd(fd: core.waker.readEnd, events: Int16(POLLIN), revents: 0))
             link.withLock { link in
                 link.listsChanged = false
                 for entry in link.timeouts {
@@ -161,7 +166,7 @@ final class ConnectionLoop {
             let timeoutMS = core.executor.hasJobs ? 0 : due.map { Self.milliseconds(until: $0, from: now) } ?? -1
             let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeoutMS)
             if ready < 0 { continue }  // EINTR
-            if pollFDs[0].revents != 0 { core.waker.pipe.drain() }
+            if pollFDs[0].revents != 0 { core.waker.drain() }
             link.withLock { link in
                 for (index, watch) in polledWatches.enumerated() {
                     let revents = pollFDs[index + 1].revents

@@ -6,8 +6,10 @@
 /// away, pending calls fail with `.disconnected`, signal streams throw `.disconnected`, and
 /// ``waitUntilClosed()`` returns.
 ///
-/// Release it with ``close()`` (or by dropping the last reference), which stops and joins the
-/// I/O thread and frees the libdbus connection.
+/// Release it with ``close()`` (or by dropping the last reference): the I/O thread then ends
+/// by itself, closes the socket and its wake-up pipe and frees the libdbus connection, so a
+/// closed connection holds no file descriptor even while it is still referenced. `close()`
+/// never waits for that thread; ``waitUntilClosed()`` does, without holding a thread.
 public final class DBusConnection: Sendable {
     let core: ConnectionCore
     /// The unique bus name the bus assigned to this connection, e.g. `:1.42`.
@@ -32,7 +34,7 @@ public final class DBusConnection: Sendable {
         do throws(DBusError) {
             try await ConnectionLoop.spawn(core: core, address: address)
         } catch {
-            core.close()  // joins the thread that failed to connect
+            core.close()  // the thread that failed to connect releases everything and ends
             throw error
         }
         do throws(DBusError) {
@@ -114,16 +116,22 @@ public final class DBusConnection: Sendable {
     /// True until the connection is closed or lost.
     public var isConnected: Bool { core.isOpen }
 
-    /// Waits until the connection ends and returns why: `.disconnected` with a message saying
-    /// whether the bus went away or ``close()`` was called. Returns at once if already ended.
-    /// This wait has no deadline of its own: it is an event, so race it with your own timeout.
+    /// Waits until the connection ended and released its socket and wake-up pipe, and returns
+    /// why it ended: `.disconnected` with a message saying whether the bus went away or
+    /// ``close()`` was called. Returns at once if that is already done. After ``close()`` this
+    /// takes one turn of the I/O thread. This wait has no deadline of its own: it is an event,
+    /// so race it with your own timeout.
     public func waitUntilClosed() async -> DBusError {
         await core.waitForEnd()
     }
 
-    /// Stops the I/O thread and frees the libdbus connection. Pending calls fail with
-    /// `.disconnected`, signal streams end. Messages already queued are written if the socket
-    /// takes them at once. Idempotent; also done when the last reference goes away.
+    /// Ends the connection: pending calls fail with `.disconnected`, signal streams end, later
+    /// sends and calls throw `.disconnected`. Messages already queued are written if the socket
+    /// takes them at once. Returns at once, without waiting for the I/O thread (which may be in
+    /// the middle of a turn): that thread then closes the socket and the wake-up pipe, frees the
+    /// libdbus connection and ends; ``waitUntilClosed()`` returns once it did. Never blocks, so
+    /// it may be called from any task or thread, the I/O thread included. Idempotent; also done
+    /// when the last reference goes away.
     public func close() {
         core.close()
     }
