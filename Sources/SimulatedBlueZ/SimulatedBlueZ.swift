@@ -75,8 +75,9 @@ public final class SimulatedBlueZ: Sendable {
         core.state.withLock { $0.linkOverrides[index] = parameters }
     }
 
-    /// Releases `org.bluez`, drops every object, and closes the connection and the daemon the
-    /// simulator opened itself.
+    /// Releases `org.bluez`, drops every object (the control object too), and closes the
+    /// connection and the daemon the simulator opened itself: a stopped simulator holds no file
+    /// descriptor and nothing keeps it alive. Call it once, when done; it cannot start again.
     public func stop() async {
         await core.shutdown()
         if ownsConnection { core.connection.close() }

@@ -84,12 +84,19 @@ final class SimulatorCore: Sendable {
         }
     }
 
+    /// Stops for good: cancels the running tasks, drops bluetoothd's objects, releases
+    /// `org.bluez` and unregisters every object left (the control object): the exported
+    /// interfaces' methods hold the core, so an object left registered would keep the core,
+    /// and with it the connection, alive after the simulator is let go.
     func shutdown() async {
         let tasks = background.withLock { tasks in defer { tasks.running = [:] }; return tasks.running.values }
         for task in tasks { task.cancel() }
         dropBluetoothd()
         _ = try? await connection.releaseName(Self.busName, timeout: .seconds(5))
         connection.setMethodCallHandler(nil)
+        for path in server.registeredPaths.reversed() {
+            try? server.unregisterObject(at: path)
+        }
     }
 
     func spawn(_ work: @escaping @Sendable () async -> Void) {
