@@ -3,11 +3,14 @@ import DBus
 extension BlueZSession {
     /// Starts the one router task: it applies org.bluez's signals to the cache in arrival
     /// order, follows org.bluez's owner (drop on loss, re-sync on return) and runs the releases
-    /// of dropped objects one after another.
+    /// of dropped objects one after another. The task holds the session weakly (the outer
+    /// closure too: a `[weak self]` only in the inner ones made the outer one hold it strongly,
+    /// so a session let go without ``close()`` lived on with its connection); the session's
+    /// deinit closes it, which ends the task.
     func startRouter(signals: DBusSignalStream, owners: DBusNameOwnerChanges, timeout: Duration) {
         let releases = releases.stream
         progress.withLock { $0.signals = signals }
-        let task = Task {
+        let task = Task { [weak self] in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await release in releases { await release() }

@@ -13,7 +13,10 @@ import Synchronization
 /// ``BlueZEvent/bluetoothdStarted`` follows the events that describe the new objects.
 ///
 /// The session installs the connection's method-call handler (for the objects it exports), so
-/// give it a connection of its own. Call ``close()`` when done.
+/// give it a connection of its own. Call ``close()`` when done (then close the connection,
+/// which the session does not own). A session let go without ``close()`` closes itself when
+/// its last reference goes: its router task holds it weakly and ends then, so nothing of the
+/// session outlives it, and the connection is released once its own user lets it go too.
 public final class BlueZSession: Sendable {
     /// The connection the session talks over.
     public let connection: DBusConnection
@@ -68,8 +71,12 @@ public final class BlueZSession: Sendable {
         return session
     }
 
+    deinit {
+        close()
+    }
+
     /// Stops the router and ends every event stream. The connection stays open (close it
-    /// yourself); exported objects stop being served.
+    /// yourself); exported objects stop being served. Idempotent.
     public func close() {
         releases.continuation.finish()
         router.withLock { task in
