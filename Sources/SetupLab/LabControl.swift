@@ -12,7 +12,8 @@ final class LabControl: Sendable {
     static let pathText = "/io/smartsetup/Lab"
     static let interfaceName = "io.smartsetup.Lab1"
 
-    private let connection: DBusConnection
+    /// The control object's own connection, closed by ``stop()``.
+    let connection: DBusConnection
 
     private init(connection: DBusConnection) { self.connection = connection }
 

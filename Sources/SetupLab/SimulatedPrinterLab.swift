@@ -71,17 +71,21 @@ public final class SimulatedPrinterLab: Sendable {
         guard count > 0 else {
             return SimulatedPrinterLab(simulator: simulator, busAddress: address, printers: [], freeAdapters: freeAdapters, hosts: [], session: nil)
         }
+        // What is started so far, stopped again should a later step fail.
+        var opened: BlueZSession?
+        var hosts: [BlueZPrinterHost] = []
         do throws(LabError) {
-            let session: BlueZSession
-            do {
-                session = try await BlueZSession.open(try await DBusConnection.open(.address(address)))
-            } catch let error as BlueZError {
-                throw LabError.simulatorUnavailable("cannot open the simulated BlueZ: \(error.message)", cause: error)
-            } catch {
+            let connection: DBusConnection
+            do { connection = try await DBusConnection.open(.address(address)) } catch {
                 throw LabError.simulatorUnavailable("cannot reach the simulated BlueZ's bus", cause: error)
             }
+            let session: BlueZSession
+            do { session = try await BlueZSession.open(connection) } catch {
+                connection.close()
+                throw LabError.simulatorUnavailable("cannot open the simulated BlueZ: \(error.message)", cause: error)
+            }
+            opened = session
             var printers: [EmulatedPrinter] = []
-            var hosts: [BlueZPrinterHost] = []
             for index in 0..<count {
                 let printer: EmulatedPrinter
                 do { printer = try EmulatedPrinter(configuration: configuration(index), output: output) } catch {
@@ -104,21 +108,35 @@ public final class SimulatedPrinterLab: Sendable {
                 simulator: simulator, busAddress: address, printers: printers, freeAdapters: freeAdapters, hosts: hosts, session: session,
                 control: control)
         } catch {
+            for host in hosts { await host.stop() }
+            opened?.close()
+            opened?.connection.close()
             await simulator.stop()
             throw error
         }
     }
 
     /// A central radio on `adapter` of the simulated BlueZ: hci0, or another of ``freeAdapters``.
+    /// It has a D-Bus connection of its own, which is the caller's to release with
+    /// ``BlueZRadio/close()`` (``stop()`` does not know it).
     public func centralRadio(adapter: String = "hci0") async throws(SetupError) -> BlueZRadio {
         try await BlueZRadio.open(adapter: adapter, bus: .address(busAddress))
     }
 
-    /// Stops the printers and the simulator.
+    /// Stops the printers and the simulator and closes every D-Bus connection the lab opened
+    /// (the simulator's, the printers' and the control object's): a stopped lab holds no file
+    /// descriptor, referenced or not. Call it once, when done.
     public func stop() async {
         control?.stop()
         for host in hosts { await host.stop() }
         session?.close()
+        session?.connection.close()
         await simulator.stop()
+    }
+
+    /// The D-Bus connections the lab opened besides the simulator's: the printers' session's
+    /// and the control object's (for tests of the lab's lifetime).
+    var connections: [DBusConnection] {
+        [session?.connection, control?.connection].compactMap { $0 }
     }
 }

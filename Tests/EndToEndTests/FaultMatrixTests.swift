@@ -89,15 +89,16 @@ import TestSupport
             printers: 1, mtu: 247, interval: .milliseconds(10), bus: bus.address,
             configuration: { _ in testPrinterConfiguration(networks: TestNetworks.lab) },
             output: { line in printerLines.withLock { $0.append(line) } })
-        // The case's cleanup holds the lab only until the cell stops it itself: a stopped lab
-        // keeps its closed D-Bus connections' wake-up pipes until it is released, and the cell's
-        // descriptors are counted when it ends, not when the fault's whole test case does.
+        // The cell stops the lab and closes the radio itself, since its descriptors are counted
+        // when it ends; the case's cleanup does it should the cell throw before that.
         let unstopped = Mutex<SimulatedPrinterLab?>(lab)
         try CleanupScope.atEnd(of: "a fault-matrix lab") { await unstopped.withLock { $0.take() }?.stop() }
         var options = SmartSetup.Options()
         options.scanTimeout = .seconds(3)
         options.eventTimeout = .seconds(3)
-        let service = SmartSetup(radio: try await lab.centralRadio(), options: options)
+        let radio = try await lab.centralRadio()
+        try CleanupScope.atEnd(of: "a fault-matrix central radio") { radio.close() }
+        let service = SmartSetup(radio: radio, options: options)
         let printer = lab.printers[0]
 
         let (reached, signal) = AsyncStream<Void>.makeStream()
@@ -147,30 +148,30 @@ import TestSupport
         } catch {
             Issue.record("the retry after \(fault.rawValue) at \(step.rawValue) failed: \(error.diagnostic)")
         }
+        radio.close()
         await unstopped.withLock { $0.take() }?.stop()
         await bus.stop()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Cell(fault: fault, step: step, outcome: outcome, seconds: seconds, printer: printerSaid)
     }
 
-    /// Compares the process's open descriptors after a cell (its lab, bus and service stopped and
-    /// released) with those before it, once they stop shrinking or after ``descriptorSettling``.
-    /// Any growth fails the cell, with the new descriptors named, except in the first cell of the
-    /// process: what the process opens on first use and keeps (a timerfd, in the runs that
-    /// measured it) is opened there, so it is the warm-up and only reported.
+    /// Compares the process's open descriptors after a cell (its radio closed, its lab and bus
+    /// stopped) with those before it, once they are back to the count before or after
+    /// ``descriptorSettling``. Any growth fails the cell, with the new descriptors named, except
+    /// in the first cell of the process: what the process opens on first use and keeps (a
+    /// timerfd, in the runs that measured it) is opened there, so it is the warm-up and only
+    /// reported.
     ///
     /// The count is the whole process's. When the fault matrix runs alone
     /// (`SMARTSETUP_FAULT_MATRIX_ALONE=1`, set by `scripts/fault-matrix.sh`) it is the cells'
     /// alone and growth is an error; in the whole `swift test` other suites open and close
     /// descriptors in the same process at the same time, so growth there is recorded as a warning
-    /// (it names the descriptors), never as a failure another suite could have caused; the known
-    /// leak (``isKnownLeak(_:)``) is recorded only in the suite's own run.
+    /// (it names the descriptors), never as a failure another suite could have caused. (Each
+    /// owner's own release is tested by identity, beside other suites: `DBusConnectionLifetimeTests`,
+    /// `SimulatorLifetimeTests`, `RadioLifetimeTests`.)
     static func descriptorGrowth(since before: OpenFileDescriptors, fault: Fault, step: Step) async throws -> String {
-        // Settled once at most the known leak is left (waiting the whole settling time for
-        // descriptors that never close cost 5 s in every cell).
         try? await eventually("the cell's descriptors to close", within: descriptorSettling, every: .milliseconds(50)) {
-            let now = try OpenFileDescriptors.now()
-            return now.count <= before.count || (now.count <= before.count + knownLeakCount && isKnownLeak(now.opened(since: before)))
+            try OpenFileDescriptors.now().count <= before.count
         }
         let after = try OpenFileDescriptors.now()
         let growth = after.count - before.count
@@ -183,32 +184,12 @@ import TestSupport
         if growth > 0 {
             let alone = ProcessInfo.processInfo.environment["SMARTSETUP_FAULT_MATRIX_ALONE"] == "1"
             let opened = after.opened(since: before)
-            let message: Comment = "\(fault.rawValue) at \(step.rawValue) left \(growth) more file descriptors open: \(opened.joined(separator: ", "))"
-            if isKnownLeak(opened) {
-                // Recorded in the suite's own run; in the whole run it would be 48 times the same noise.
-                if alone {
-                    withKnownIssue("the simulated BlueZ's and the central radio's D-Bus connections are not released after they stop: each keeps its wake-up pipe") {
-                        Issue.record(message)
-                    }
-                }
-            } else {
-                Issue.record(message, severity: alone ? .error : .warning)
-            }
+            Issue.record(
+                "\(fault.rawValue) at \(step.rawValue) left \(growth) more file descriptors open: \(opened.joined(separator: ", "))",
+                severity: alone ? .error : .warning)
         }
         return figure
     }
-
-    /// What every cell leaves open today: two D-Bus connections (the simulated BlueZ's, stopped,
-    /// and the central radio's, which has no close) are never released, so each keeps the
-    /// wake-up pipe its I/O thread polls (2 descriptors each; `DBus/Connection/WakeupFD.swift`
-    /// closes it when the connection is deallocated). At most those 4 pipe descriptors; anything
-    /// else, a socket or more pipes, fails the cell.
-    static func isKnownLeak(_ opened: [String]) -> Bool {
-        opened.count <= knownLeakCount && opened.allSatisfy { $0.contains(": pipe:[") }
-    }
-
-    /// The descriptors of the known leak: two wake-up pipes of two ends each.
-    static let knownLeakCount = 4
 
     /// A printer log line that says how a session ended.
     static func endsASession(_ line: String) -> Bool {
@@ -250,10 +231,8 @@ import TestSupport
             and how long it took; then the fault repaired (a removed adapter plugged in again) and a second pairing over
             the same central service, which succeeded in every cell (the test fails otherwise). The service's event
             timeout is 3 s, the delayed notification 4 s late. "fds": the test process's open file descriptors after
-            the cell (lab, bus and service stopped, up to 5 s to settle) minus before it; any growth fails the cell,
-            except in the first cell, the warm-up, where what the process opens once and keeps is opened. A known
-            issue adds 4 to every cell today: the simulated BlueZ's and the central radio's D-Bus connections are not
-            released after they stop, and each keeps its wake-up pipe (2 descriptors); any other growth fails.
+            the cell (central radio closed, lab and bus stopped, up to 5 s to settle) minus before it; any growth fails
+            the cell, except in the first cell, the warm-up, where what the process opens once and keeps is opened.
 
 
             """

@@ -5,18 +5,45 @@ import SetupProtocol
 
 /// The service's radio over BlueZ: discovery with a filter on the setup service UUID (matches
 /// re-checked here), connect with retry, services resolved, characteristics found.
+///
+/// A radio from ``open(adapter:bus:)`` owns its D-Bus connection and BlueZ session: its user
+/// calls ``close()`` when done (the service it is given to does not own it). A radio from
+/// ``radio(adapter:session:)`` uses a session its caller owns and closes.
 public final class BlueZRadio: SetupRadio {
     /// The adapter used.
     public let adapter: Adapter
+    /// The session (and connection) the radio opened itself and closes; nil on a shared session.
+    private let ownedSession: BlueZSession?
 
-    private init(adapter: Adapter) { self.adapter = adapter }
+    private init(adapter: Adapter, ownedSession: BlueZSession?) {
+        self.adapter = adapter
+        self.ownedSession = ownedSession
+    }
 
-    /// Opens BlueZ on `bus` and picks `adapterName` (or the first adapter).
+    /// Opens BlueZ on `bus` (a connection and a session of the radio's own, released by
+    /// ``close()``) and picks `adapterName` (or the first adapter).
     ///
     /// - Throws: `.noAdapter` when the bus, bluetoothd or the adapter is missing;
     ///   `.bluetoothOff` when the adapter is powered off.
     public static func open(adapter adapterName: String?, bus: DBusBusAddress = .system) async throws(SetupError) -> BlueZRadio {
-        try radio(adapter: adapterName, session: try await openSession(bus: bus))
+        let session = try await openSession(bus: bus)
+        do throws(SetupError) {
+            return BlueZRadio(adapter: try adapter(named: adapterName, in: session), ownedSession: session)
+        } catch {
+            session.close()
+            session.connection.close()
+            throw error
+        }
+    }
+
+    /// Releases what ``open(adapter:bus:)`` opened: the BlueZ session and the D-Bus connection,
+    /// whose socket and wake-up pipe close as its I/O thread ends, right after. Scans and
+    /// connections still running fail. A radio on a shared session
+    /// (``radio(adapter:session:)``) leaves the session to its owner. Never blocks; idempotent.
+    public func close() {
+        guard let ownedSession else { return }
+        ownedSession.close()
+        ownedSession.connection.close()
     }
 
     /// Opens BlueZ on `bus`: one D-Bus connection and its `BlueZSession`, which several radios
@@ -30,14 +57,21 @@ public final class BlueZRadio: SetupRadio {
             throw SetupError(.noAdapter, "cannot reach the D-Bus system bus: \(error.message)", cause: error)
         }
         do { return try await BlueZSession.open(connection) } catch {
+            connection.close()
             throw SetupError(.noAdapter, "BlueZ is not reachable: \(error.message)", cause: error)
         }
     }
 
-    /// The radio of `adapterName` (or the first adapter) on an open `session`.
+    /// The radio of `adapterName` (or the first adapter) on an open `session`, which stays its
+    /// caller's to close (the radio's ``close()`` leaves it open).
     ///
     /// - Throws: `.noAdapter` when the adapter is missing; `.bluetoothOff` when it is powered off.
     public static func radio(adapter adapterName: String?, session: BlueZSession) throws(SetupError) -> BlueZRadio {
+        BlueZRadio(adapter: try adapter(named: adapterName, in: session), ownedSession: nil)
+    }
+
+    /// The adapter `adapterName` (or the first) of `session`, checked to be powered.
+    private static func adapter(named adapterName: String?, in session: BlueZSession) throws(SetupError) -> Adapter {
         let adapter: Adapter
         do { adapter = try session.adapter(named: adapterName) } catch { throw SetupError(.noAdapter, error.message, cause: error) }
         do {
@@ -47,7 +81,7 @@ public final class BlueZRadio: SetupRadio {
         } catch {
             throw SetupError(.noAdapter, "adapter \(adapter.name) vanished")
         }
-        return BlueZRadio(adapter: adapter)
+        return adapter
     }
 
     /// Discovers printers in setup mode for `duration` or until `enough` holds. BlueZ's known

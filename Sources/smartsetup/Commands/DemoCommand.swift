@@ -40,7 +40,9 @@ struct DemoCommand: AsyncParsableCommand {
                 let printer = lab.printers[0]
                 guard let pin = printer.presentedPIN else { throw SetupError(.internalError, "the printer shows no PIN") }
                 console.event("owner", text: "The owner reads the PIN from the printer's display and types it in.")
-                let service = SmartSetup(radio: try await lab.centralRadio())
+                let radio = try await lab.centralRadio()
+                defer { radio.close() }
+                let service = SmartSetup(radio: radio)
                 let credentials: WiFiCredentials
                 if hostWiFi {
                     console.event("host-wifi", text: "The host's NetworkManager (simulated) is on HomeNet: its SSID, security and passphrase are taken from it, nothing typed.")

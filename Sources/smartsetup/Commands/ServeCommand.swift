@@ -84,7 +84,10 @@ struct ServeCommand: AsyncParsableCommand {
     static func bluezAdapters() async throws(SetupError) -> [String] {
         do {
             let session = try await BlueZSession.open(try await DBusConnection.open(.system))
-            defer { session.close() }
+            defer {
+                session.close()
+                session.connection.close()
+            }
             let names = session.adapters().map(\.name).sorted()
             guard !names.isEmpty else { throw SetupError(.noAdapter, "BlueZ has no adapter") }
             return names
