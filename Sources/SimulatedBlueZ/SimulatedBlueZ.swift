@@ -41,12 +41,12 @@ public final class SimulatedBlueZ: Sendable {
     /// Starts a private `dbus-daemon` of its own and serves on it; ``busAddress`` says where
     /// (what `DBUS_SYSTEM_BUS_ADDRESS` should be for clients). ``stop()`` stops the daemon too.
     public static func startWithPrivateBus(configuration: SimulatorConfiguration = .init()) async throws(DBusError) -> SimulatedBlueZ {
-        let daemon = try PrivateBusDaemon()
+        let daemon = try await PrivateBusDaemon.start()
         do {
             let connection = try await DBusConnection.open(.address(daemon.address))
             return try await start(connection: connection, configuration: configuration, daemon: daemon, address: daemon.address, ownsConnection: true)
         } catch {
-            daemon.stop()
+            await daemon.terminate()
             throw error
         }
     }
@@ -81,7 +81,7 @@ public final class SimulatedBlueZ: Sendable {
     public func stop() async {
         await core.shutdown()
         if ownsConnection { core.connection.close() }
-        ownedDaemon?.stop()
+        await ownedDaemon?.terminate()
     }
 }
 

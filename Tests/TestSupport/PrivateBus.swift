@@ -1,13 +1,13 @@
 import DBus
-import Dispatch
 
 /// A private `dbus-daemon` for one test case: the one bus fixture of the tests.
 ///
 /// ``start()`` starts a ``PrivateBusDaemon`` (socket in a fresh temporary directory) and
 /// registers its stop with the test case's ``CleanupScope``, so that it is stopped, and its exit
 /// awaited, when the case ends, passed or failed. ``stop()`` may end it earlier; it is
-/// idempotent. Starting and stopping block on the daemon process, so both run on a Dispatch
-/// thread, never on the cooperative pool (2 threads here), which other tests need meanwhile.
+/// idempotent. Starting and stopping block on the daemon process, so both run on a thread of
+/// their own (`PrivateBusDaemon.start`/`terminate`), never on the cooperative pool (2 threads
+/// here), which other tests need meanwhile.
 /// Nothing touches the machine's buses.
 public final class PrivateBus: Sendable {
     /// The daemon, for what only it offers (its process id and directory, ``kill()``).
@@ -24,7 +24,7 @@ public final class PrivateBus: Sendable {
     /// comes first. Throws ``CleanupScopeMissing`` outside a `.cleansUp` suite or test.
     public static func start() async throws -> PrivateBus {
         try CleanupScope.require(for: "a private bus")
-        let daemon = try await offThePool { () throws(DBusError) in try PrivateBusDaemon() }
+        let daemon = try await PrivateBusDaemon.start()
         let bus = PrivateBus(daemon: daemon)
         try CleanupScope.atEnd(of: "a private bus") { await bus.stop() }
         return bus
@@ -33,13 +33,7 @@ public final class PrivateBus: Sendable {
     /// Stops the daemon (SIGTERM, then SIGKILL after 2 s), waits for it to exit and removes its
     /// directory. Idempotent.
     public func stop() async {
-        let daemon = self.daemon
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                daemon.stop()
-                continuation.resume()
-            }
-        }
+        await daemon.terminate()
     }
 
     /// Kills the daemon at once with SIGKILL, as a crash would, and reaps it: for tests of
@@ -68,11 +62,3 @@ public func withPrivateBus<T>(_ body: (PrivateBus) async throws -> T) async thro
     return try result.get()
 }
 
-/// Runs blocking `work` on a Dispatch thread and awaits its result.
-private func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws(DBusError) -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { () throws(DBusError) in try work() })
-        }
-    }
-}

@@ -15,6 +15,11 @@ import Musl
 /// SIGTERM, then SIGKILL after a grace period, reaps the process and removes the directory.
 /// Nothing global changes: no environment variable is set and the machine's buses are untouched.
 ///
+/// Starting and stopping block on the child process (its address line, its exit: up to the
+/// startup timeout, up to 2 s). From async code use ``start(executable:startupTimeout:)`` and
+/// ``terminate()``, which do it on a thread of their own: a thread of the cooperative pool (as
+/// many as the machine has processors) held that long delays every other task of the process.
+///
 /// The configuration is generated from a template in code rather than shipped as a SwiftPM
 /// resource: the socket path must be spliced in anyway, and a resource bundle has to be found
 /// next to the executable at run time, which breaks when the binary is installed on its own.
@@ -70,6 +75,22 @@ public final class PrivateBusDaemon: Sendable {
 
     deinit {
         stop()
+    }
+
+    /// Starts a daemon as ``init(executable:startupTimeout:)`` does, on a thread of its own, so
+    /// that the wait for its address never holds a thread of the cooperative pool.
+    public static func start(
+        executable: String = "/usr/bin/dbus-daemon", startupTimeout: Duration = .seconds(10)
+    ) async throws(DBusError) -> PrivateBusDaemon {
+        try await BlockingWork.run { () -> Result<PrivateBusDaemon, DBusError> in
+            Result { () throws(DBusError) in try PrivateBusDaemon(executable: executable, startupTimeout: startupTimeout) }
+        }.get()
+    }
+
+    /// Stops the daemon as ``stop()`` does (SIGTERM, SIGKILL after 2 s, reaped, directory
+    /// removed), on a thread of its own, and returns once it is done. Idempotent.
+    public func terminate() async {
+        await BlockingWork.run { self.stop() }
     }
 
     /// Stops the daemon (SIGTERM, SIGKILL after 2 s), reaps it and removes its directory.
