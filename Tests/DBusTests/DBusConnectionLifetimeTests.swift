@@ -40,6 +40,27 @@ import Glibc
         withExtendedLifetime(connection) {}
     }
 
+    /// A handler that holds its own connection (the documented cycle, broken by the connection's
+    /// end) may hold its last reference: ending drops the handler, and the connection's deinit
+    /// runs there, outside the connection's lock (inside it the deinit's close took the lock
+    /// again: "Recursive call to lock Mutex", seen in a full `swift test`).
+    @Test(arguments: [false, true]) func aHandlerHoldingTheLastReferenceIsDroppedOutsideTheLock(lost: Bool) async throws {
+        let bus = try await PrivateBus.start()
+        weak var released: DBusConnection?
+        var identities: [String] = []
+        do {
+            let connection = try await bus.connect()
+            connection.setMethodCallHandler { _ in _ = connection.uniqueName }
+            released = connection
+            identities = OpenFileDescriptors.identities(of: connection.core.heldDescriptors)
+            if !lost { connection.close() }
+        }
+        if lost { bus.kill() }
+        try await eventually("the connection to be released", within: .seconds(10)) {
+            try released == nil && OpenFileDescriptors.now().stillOpen(identities).isEmpty
+        }
+    }
+
     /// Twenty connections opened and closed, and kept: none holds a descriptor afterwards.
     @Test func closedConnectionsHoldNoDescriptors() async throws {
         try await withPrivateBus { bus in

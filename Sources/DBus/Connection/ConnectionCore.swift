@@ -182,7 +182,13 @@ final class ConnectionCore: Sendable {
 
     /// Installs the handler for incoming method calls.
     func setMethodCallHandler(_ handler: (@Sendable (DBusMessage) -> Void)?) {
-        state.withLock { $0.methodCallHandler = handler }
+        // The handler replaced is released after the lock (it may hold the last reference to
+        // the connection, whose deinit takes the lock).
+        let replaced = state.withLock { s in
+            defer { s.methodCallHandler = handler }
+            return s.methodCallHandler
+        }
+        withExtendedLifetime(replaced) {}
     }
 
     /// Waits until the connection ended and released its socket and wake-up pipe; returns why
@@ -403,8 +409,12 @@ final class ConnectionCore: Sendable {
     /// Ends the connection: every pending call fails with `error`, every signal stream ends
     /// (with `error` when the connection was lost, normally when it was closed). The waiters of
     /// ``waitForEnd()`` wake later, once ``released()``.
+    ///
+    /// What the state held is taken out under the lock and dropped after it: the method-call
+    /// handler may hold the last reference to its own `DBusConnection` (a handler that captures
+    /// it strongly), whose deinit then runs here and takes the lock again in ``close()``.
     func end(with error: DBusError, streamsThrow: Bool) {
-        let (calls, subscriptions) = state.withLock { s in
+        let (calls, subscriptions, registrations, handler) = state.withLock { s in
             s.phase = .ended(error)
             defer {
                 s.pending = [:]
@@ -413,10 +423,11 @@ final class ConnectionCore: Sendable {
                 s.methodCallHandler = nil
                 s.earliestDeadline = nil
             }
-            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions)
+            return (s.pending.values.map { $0.complete(.failure(error)) }, s.subscriptions, s.registrations, s.methodCallHandler)
         }
         for waiters in calls { waiters.resumeAll(.failure(error)) }
         for subscription in subscriptions { subscription.buffer?.finish(throwing: streamsThrow ? error : nil) }
+        withExtendedLifetime((registrations, handler)) {}  // released here, outside the lock
     }
 }
 
