@@ -51,17 +51,28 @@ public struct SecureChannel: Sendable {
 
     /// Opens `sealed` (ciphertext || tag) under the next receive counter; AAD is `recordType`.
     public mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
-        guard sealed.count >= Self.tagSize else { throw ProtocolError(.decryptionFailed, detail: "shorter than a tag") }
-        guard receiveCounter < Self.maximumMessages else { throw ProtocolError(.counterExhausted) }
-        let nonceBytes = Self.nonce(iv: receiveIV.bytes, counter: receiveCounter)
-        let split = sealed.count - Self.tagSize
+        let plaintext = try Self.open(sealed, key: receiveKey, iv: receiveIV, counter: receiveCounter, recordType: recordType)
+        receiveCounter += 1
+        return plaintext
+    }
+
+    /// Opens `sealed` (ciphertext || tag) as message number `counter` of the direction whose key
+    /// and nonce base are `key` and `iv`; AAD is `recordType`. The stateless half of
+    /// ``open(_:recordType:)``, for a reader that counts the messages itself (a capture's decoder
+    /// with the key log's keys). Opening never seals, so it cannot reuse a nonce.
+    public static func open(
+        _ sealed: [UInt8], key: SecretBytes, iv: SecretBytes, counter: UInt64, recordType: UInt8
+    ) throws(ProtocolError) -> [UInt8] {
+        guard sealed.count >= tagSize else { throw ProtocolError(.decryptionFailed, detail: "shorter than a tag") }
+        guard counter < maximumMessages else { throw ProtocolError(.counterExhausted) }
+        let nonceBytes = nonce(iv: iv.bytes, counter: counter)
+        let split = sealed.count - tagSize
         do {
             let box = try ChaChaPoly.SealedBox(
                 nonce: ChaChaPoly.Nonce(data: nonceBytes), ciphertext: sealed[..<split], tag: sealed[split...])
-            let plaintext = try receiveKey.withUnsafeBytes { key in
+            let plaintext = try key.withUnsafeBytes { key in
                 try ChaChaPoly.open(box, using: SymmetricKey(data: key), authenticating: [recordType])
             }
-            receiveCounter += 1
             return Array(plaintext)
         } catch {
             throw ProtocolError(.decryptionFailed)
