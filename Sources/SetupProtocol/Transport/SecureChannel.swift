@@ -5,7 +5,13 @@ import Crypto
 ///
 /// nonce = IV XOR (0^4 || u64be(counter)); AAD = the record type octet. The receiver uses its own
 /// expected counter, so a replayed, reordered, dropped or truncated message fails to open.
-public struct SecureChannel: Sendable {
+///
+/// Non-copyable: the counters exist once. A copy would be a second send counter starting from
+/// the same value, and sealing with both would reuse a nonce under the same key (which gives
+/// away the XOR of the plaintexts and lets the Poly1305 key be forged). The compiler refuses such
+/// a copy; a channel is moved (`consume`) or lent (`inout`, `borrowing`), and whoever holds one
+/// (the sessions) is non-copyable too.
+public struct SecureChannel: ~Copyable, Sendable {
     /// Octets of the Poly1305 tag.
     public static let tagSize = 16
     /// The most messages sealed per direction before the session must end.
