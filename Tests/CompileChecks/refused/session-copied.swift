@@ -3,7 +3,8 @@
 // counters, and sending from both would seal two requests under one nonce.
 import SetupProtocol
 
-func sendFromASnapshot(_ session: consuming CentralSession, now: MonotonicInstant) throws(ProtocolError) {
+func sendFromASnapshot(_ configuration: CentralConfiguration, now: MonotonicInstant) throws(ProtocolError) {
+    var session = CentralSession(configuration: configuration)
     var snapshot = session
     _ = try snapshot.send(.deviceInfo, now: now)
     _ = try session.send(.scan, now: now)
