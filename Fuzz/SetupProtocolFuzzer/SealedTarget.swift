@@ -3,8 +3,8 @@ import SetupProtocol
 /// The `sealed` target: what a peer can send after the handshake, where the other stateful
 /// targets rarely get (they would have to guess a confirmation tag).
 ///
-/// A real handshake between a `CentralSession` and a `PrinterSession` runs once, with fixed
-/// randomness; the sessions are values, so every input starts from a copy of them. The test
+/// A real handshake between a `CentralSession` and a `PrinterSession`, with fixed randomness,
+/// starts every input (the sessions are non-copyable, so there is no copy to start from). The test
 /// plays the peer with the session's own keys (its `keyLogEntry`, SPEC §18), so it can send
 /// both forged records and correctly sealed ones whose plaintext the input chooses; the latter
 /// reach `ApplicationMessage.decode` and the state machine behind it.
@@ -24,8 +24,8 @@ import SetupProtocol
 /// disconnect; whatever the printer sends back opens and decodes on the central's side, and the
 /// central's request opens and decodes on the printer's side.
 enum SealedTarget {
-    /// The sessions right after a successful handshake, built once.
-    static let start = AuthenticatedSessions.handshake()
+    static let now = AuthenticatedSessions.now
+    static let mtu = AuthenticatedSessions.mtu
 
     static func run(_ data: [UInt8]) {
         guard let control = data.first else { return }
@@ -40,19 +40,22 @@ enum SealedTarget {
     // MARK: - Central
 
     static func runCentral(_ messages: [SealedMessage], request: Int) {
-        var central = start.central
+        let start = AuthenticatedSessions.handshake(deliveringFinish: true)
         // The printer's side of the keys: seals printer → client, opens client → printer.
         var peer = start.keys.clientToPrinterOpener()
-        let requests: [CentralRequest] = [.deviceInfo, .scan, .setCredentials(start.credentials), .identify(.blink), .resetNetwork]
+        var central = start.central
+        let requests: [CentralRequest] = [
+            .deviceInfo, .scan, .setCredentials(AuthenticatedSessions.credentials), .identify(.blink), .resetNetwork,
+        ]
         if request < requests.count {
             let actions: [CentralAction]
             do throws(ProtocolError) {
-                actions = try central.send(requests[request], now: start.now)
+                actions = try central.send(requests[request], now: now)
             } catch {
                 fatalError("an authenticated central refused a first request: \(error.message)")
             }
             for operations in actions.compactMap(\.writes) {
-                let record = reassemble(operations.map(\.value), mtu: start.mtu)
+                let record = reassemble(operations.map(\.value), mtu: mtu)
                 guard case .sealed(let ciphertext) = record else { fatalError("the central's request is not a sealed record") }
                 expectDecodable(&peer, ciphertext, recordType: Record.TypeCode.sealed, from: "the central")
             }
@@ -64,8 +67,8 @@ enum SealedTarget {
                 guard !central.isClosed else { return }
                 let authentic = message.isAuthentic && index == 0
                 var actions: [CentralAction] = []
-                for fragment in fragments(of: record, mtu: message.mtu(start.mtu)) {
-                    actions += central.receiveNotification(fragment, now: start.now)
+                for fragment in fragments(of: record, mtu: message.mtu(mtu)) {
+                    actions += central.receiveNotification(fragment, now: now)
                 }
                 let failures = actions.compactMap(\.failure)
                 failures.forEach(expectTyped)
@@ -83,11 +86,13 @@ enum SealedTarget {
     // MARK: - Printer
 
     static func runPrinter(_ messages: [SealedMessage], beforeFinish: Bool) {
-        var printer = beforeFinish ? start.printerBeforeFinish : start.printer
-        var setup = beforeFinish ? start.setupBeforeFinish : start.setup
-        var random = CountingRandom()
+        let start = AuthenticatedSessions.handshake(deliveringFinish: !beforeFinish)
+        let confirmation = start.confirmation
         // The central's side of the keys: seals client → printer, opens printer → client.
         var peer = start.keys.printerToClientOpener()
+        var printer = start.printer
+        var setup = start.setup
+        var random = CountingRandom()
         var remaining = messages[...]
         if beforeFinish {
             var sealed: [UInt8]?
@@ -98,9 +103,9 @@ enum SealedTarget {
             }
             // A forged first message too short for a tag, or a record above the maximum message
             // size, cannot be encoded: then ClientFinish goes alone.
-            let record = clientFinish(sealed) ?? clientFinish(nil)
+            let record = clientFinish(sealed, confirmation: confirmation) ?? clientFinish(nil, confirmation: confirmation)
             guard let record else { fatalError("ClientFinish did not encode") }
-            let actions = deliver(record.octets, mtu: start.mtu, to: &printer, setup: &setup, random: &random, peer: &peer)
+            let actions = deliver(record.octets, mtu: mtu, to: &printer, setup: &setup, random: &random, peer: &peer)
             check(printer.isAuthenticated || printer.isClosed, "the printer neither authenticated nor ended after ClientFinish")
             if record.carriesMessage, !authentic {
                 check(printer.isClosed, "the printer accepted a forged first message in ClientFinish")
@@ -113,7 +118,7 @@ enum SealedTarget {
             for (index, record) in deliveries.enumerated() {
                 guard !printer.isClosed else { return }
                 let authentic = message.isAuthentic && index == 0
-                let actions = deliver(record, mtu: message.mtu(start.mtu), to: &printer, setup: &setup, random: &random, peer: &peer)
+                let actions = deliver(record, mtu: message.mtu(mtu), to: &printer, setup: &setup, random: &random, peer: &peer)
                 if !authentic {
                     let failures = actions.compactMap(\.failure)
                     check(printer.isClosed && !failures.isEmpty, "the printer accepted a forged, replayed or mis-typed sealed record")
@@ -123,9 +128,9 @@ enum SealedTarget {
         }
     }
 
-    /// The ClientFinish record with the central's confirmation and `sealed`, if it can be encoded.
-    static func clientFinish(_ sealed: [UInt8]?) -> (octets: [UInt8], carriesMessage: Bool)? {
-        guard let finish = try? ClientFinish(confirmation: start.confirmation, sealedMessage: sealed),
+    /// The ClientFinish record with the central's `confirmation` and `sealed`, if it can be encoded.
+    static func clientFinish(_ sealed: [UInt8]?, confirmation: [UInt8]) -> (octets: [UInt8], carriesMessage: Bool)? {
+        guard let finish = try? ClientFinish(confirmation: confirmation, sealedMessage: sealed),
               let octets = try? Record.clientFinish(finish).encoded(),
               octets.count <= Fragmenter.maximumMessageSize else { return nil }
         return (octets, sealed != nil)
@@ -140,13 +145,13 @@ enum SealedTarget {
         let values = fragments(of: record, mtu: mtu)
         var actions: [PrinterAction] = []
         for (index, value) in values.enumerated() {
-            actions += printer.receiveWrite(value, mtu: start.mtu, withResponse: index == values.count - 1, now: start.now, setup: &setup, random: &random)
+            actions += printer.receiveWrite(value, mtu: mtu, withResponse: index == values.count - 1, now: now, setup: &setup, random: &random)
         }
         for event in actions.compactMap(\.printerEvent) {
             do throws(ProtocolError) {
                 switch event {
-                case .scanRequested: actions += try printer.sendScanResults([], now: start.now)
-                case .joinRequested: actions += try printer.reportJoinStatus(.failed(.networkNotFound), now: start.now)
+                case .scanRequested: actions += try printer.sendScanResults([], now: now)
+                case .joinRequested: actions += try printer.reportJoinStatus(.failed(.networkNotFound), now: now)
                 default: break
                 }
             } catch {
@@ -159,7 +164,7 @@ enum SealedTarget {
             check(printer.isClosed && actions.contains(.disconnect), "the printer failed without closing and disconnecting")
         }
         for notification in actions.compactMap(\.notification) {
-            guard case .sealed(let ciphertext) = reassemble(notification, mtu: start.mtu) else {
+            guard case .sealed(let ciphertext) = reassemble(notification, mtu: mtu) else {
                 fatalError("the authenticated printer sent a plain record")
             }
             expectDecodable(&peer, ciphertext, recordType: Record.TypeCode.sealed, from: "the printer")
@@ -207,7 +212,7 @@ enum SealedTarget {
         var reassembler = Reassembler()
         do throws(ProtocolError) {
             for fragment in fragments {
-                if let message = try reassembler.receive(fragment, mtu: mtu, now: start.now) { return try Record.decode(message) }
+                if let message = try reassembler.receive(fragment, mtu: mtu, now: now) { return try Record.decode(message) }
             }
         } catch {
             fatalError("a session sent fragments that do not reassemble: \(error.message)")

@@ -23,10 +23,14 @@ public struct TraceDecoder: Sendable {
         var toPrinter = Reassembler()
         var toCentral = Reassembler()
         var fragments: [TraceDirection: Int] = [:]
-        var toPrinterOpener: SecureChannel?
-        var toCentralOpener: SecureChannel?
+        /// The key log's line for the session (from ClientHello), if it has one.
+        var keys: SessionKeyLogEntry?
         var toPrinterCounter: UInt64 = 0
         var toCentralCounter: UInt64 = 0
+        /// The counter the keys open the next message at, per direction: as a receiver's, it
+        /// moves on only when a message opened.
+        var toPrinterOpened: UInt64 = 0
+        var toCentralOpened: UInt64 = 0
         /// EATT channels (L2CAP CIDs opened with PSM 0x0027) and the signalling identifiers of
         /// requests still unanswered.
         var eattChannels: Set<UInt16> = []
@@ -293,9 +297,10 @@ public struct TraceDecoder: Sendable {
         case .clientHello(let hello):
             connection.toPrinterCounter = 0
             connection.toCentralCounter = 0
+            connection.toPrinterOpened = 0
+            connection.toCentralOpened = 0
             let entry = keyLog.entries[hello.sessionID]
-            connection.toPrinterOpener = entry?.clientToPrinterOpener()
-            connection.toCentralOpener = entry?.printerToClientOpener()
+            connection.keys = entry
             return [item("ClientHello", size + [
                 TraceField("versions", hello.offeredVersions.map(String.init).joined(separator: ",")),
                 TraceField("session id", Self.hex(hello.sessionID)), TraceField("client id", Self.hex(hello.clientID)),
@@ -330,17 +335,20 @@ public struct TraceDecoder: Sendable {
         let counter = direction == .toPrinter ? connection.toPrinterCounter : connection.toCentralCounter
         if direction == .toPrinter { connection.toPrinterCounter += 1 } else { connection.toCentralCounter += 1 }
         let sealedFields = [TraceField("counter", "\(counter)"), TraceField("octets", "\(sealed.count)")]
-        var opener = direction == .toPrinter ? connection.toPrinterOpener : connection.toCentralOpener
-        guard opener != nil else {
+        guard let keys = connection.keys else {
             return item("Sealed", sealedFields + [TraceField("opened", "no key for this session")],
                         record: record, handle: handle, direction: direction, counter: counter)
         }
         let plaintext: [UInt8]
-        do { plaintext = try opener!.open(sealed, recordType: aad) } catch {
+        do {
+            plaintext = direction == .toPrinter
+                ? try SecureChannel.open(sealed, key: keys.clientKey, iv: keys.clientIV, counter: connection.toPrinterOpened, recordType: aad)
+                : try SecureChannel.open(sealed, key: keys.printerKey, iv: keys.printerIV, counter: connection.toCentralOpened, recordType: aad)
+        } catch {
             return item("Sealed", sealedFields + [TraceField("opened", "no: the key log's keys do not open it")],
                         record: record, handle: handle, direction: direction, counter: counter)
         }
-        if direction == .toPrinter { connection.toPrinterOpener = opener } else { connection.toCentralOpener = opener }
+        if direction == .toPrinter { connection.toPrinterOpened += 1 } else { connection.toCentralOpened += 1 }
         let (name, fields) = ApplicationDescription.describe(plaintext, showSecrets: showSecrets)
         return item(name, fields, record: record, handle: handle, direction: direction, counter: counter)
     }

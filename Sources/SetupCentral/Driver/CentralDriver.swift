@@ -54,7 +54,7 @@ public actor CentralDriver {
         return driver
     }
 
-    private init(link: any GATTClientLink, session: CentralSession, clock: any SessionClock, keyLog: SessionKeyLog?) {
+    private init(link: any GATTClientLink, session: consuming CentralSession, clock: any SessionClock, keyLog: SessionKeyLog?) {
         self.keyLog = keyLog
         self.link = link
         self.session = session

@@ -14,15 +14,28 @@ import SetupProtocol
 /// notices to the application (session events, busy flag, PIN shown, identify, reset), told
 /// in the order they happened and all told, also after the central went.
 public actor PrinterDriver {
-    private struct Connection {
+    /// One connected central. A class: the session in it is non-copyable (it holds the channel's
+    /// counters), so the driver changes it in place through this one reference.
+    private final class Connection {
         var session: PrinterSession
-        var outbound: AsyncStream<Outbound>.Continuation
-        var requests: AsyncStream<Request>.Continuation
-        var notices: AsyncStream<Notice>.Continuation
+        let outbound: AsyncStream<Outbound>.Continuation
+        let requests: AsyncStream<Request>.Continuation
+        let notices: AsyncStream<Notice>.Continuation
         var timer: Task<Void, Never>?
         /// The central, for the log, and this connection's MTU (SPEC §3: per connection).
-        var central: String
+        let central: String
         var mtu = ATTLimits.minimumMTU
+
+        init(
+            session: consuming PrinterSession, outbound: AsyncStream<Outbound>.Continuation,
+            requests: AsyncStream<Request>.Continuation, notices: AsyncStream<Notice>.Continuation, central: String
+        ) {
+            self.session = session
+            self.outbound = outbound
+            self.requests = requests
+            self.notices = notices
+            self.central = central
+        }
     }
 
     /// What the sender carries out on the link, in order.
@@ -110,11 +123,11 @@ public actor PrinterDriver {
         let (outbound, outboundContinuation) = AsyncStream.makeStream(of: Outbound.self)
         let (requests, requestsContinuation) = AsyncStream.makeStream(of: Request.self)
         let (notices, noticesContinuation) = AsyncStream.makeStream(of: Notice.self)
-        let session = PrinterSession(configuration: configuration, setup: &setup, now: clock.now())
-        connections[id] = Connection(
-            session: session, outbound: outboundContinuation, requests: requestsContinuation, notices: noticesContinuation,
-            central: link.centralName)
-        if let deadline = session.nextDeadline { apply([.setTimer(deadline)], to: id) }
+        let connection = Connection(
+            session: PrinterSession(configuration: configuration, setup: &setup, now: clock.now()),
+            outbound: outboundContinuation, requests: requestsContinuation, notices: noticesContinuation, central: link.centralName)
+        connections[id] = connection
+        if let deadline = connection.session.nextDeadline { apply([.setTimer(deadline)], to: id) }
         let application = self.application
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await Self.send(outbound, on: link) }
@@ -177,18 +190,16 @@ public actor PrinterDriver {
     // MARK: - Inputs
 
     private func receive(_ write: IncomingWrite, on id: Int) {
-        guard var connection = connections[id] else { return }
+        guard let connection = connections[id] else { return }
         connection.mtu = write.mtu
         let actions = connection.session.receiveWrite(
             write.value, mtu: write.mtu, withResponse: write.withResponse, now: clock.now(), setup: &setup, random: &random)
-        connections[id] = connection
         apply(actions, to: id)
     }
 
     private func disconnected(_ id: Int) {
-        guard var connection = connections[id] else { return }
+        guard let connection = connections[id] else { return }
         let actions = connection.session.disconnected(now: clock.now(), setup: &setup, random: &random)
-        connections[id] = connection
         apply(actions, to: id)
         connection.timer?.cancel()
         connection.outbound.finish()
@@ -198,23 +209,20 @@ public actor PrinterDriver {
     }
 
     private func timerFired(on id: Int) {
-        guard var connection = connections[id] else { return }
+        guard let connection = connections[id] else { return }
         let actions = connection.session.timerFired(now: clock.now(), setup: &setup, random: &random)
-        connections[id] = connection
         apply(actions, to: id)
     }
 
     private func report(_ status: JoinStatus, on id: Int) {
-        guard var connection = connections[id] else { return }
+        guard let connection = connections[id] else { return }
         guard let actions = try? connection.session.reportJoinStatus(status, now: clock.now()) else { return }
-        connections[id] = connection
         apply(actions, to: id)
     }
 
     private func sendScanResults(_ results: [ScanResult], on id: Int) {
-        guard var connection = connections[id] else { return }
+        guard let connection = connections[id] else { return }
         guard let actions = try? connection.session.sendScanResults(Array(results.prefix(ScanResult.maximumCount)), now: clock.now()) else { return }
-        connections[id] = connection
         apply(actions, to: id)
     }
 
@@ -233,16 +241,16 @@ public actor PrinterDriver {
             case .notify(let fragments): connection.outbound.yield(.notify(fragments))
             case .disconnect: connection.outbound.yield(.disconnect)
             case .setTimer(let deadline):
-                connections[id]?.timer?.cancel()
-                connections[id]?.timer = Task { [weak self, clock] in
+                connection.timer?.cancel()
+                connection.timer = Task { [weak self, clock] in
                     do { try await clock.sleep(until: deadline) } catch { return }
                     await self?.timerFired(on: id)
                 }
             case .cancelTimer:
-                connections[id]?.timer?.cancel()
-                connections[id]?.timer = nil
+                connection.timer?.cancel()
+                connection.timer = nil
             case .event(let event):
-                if case .authenticated = event, let keyLog, let entry = connections[id]?.session.keyLogEntry { keyLog.append(entry) }
+                if case .authenticated = event, let keyLog, let entry = connection.session.keyLogEntry { keyLog.append(entry) }
                 handle(event, on: connection)
             }
         }

@@ -3,7 +3,10 @@
 /// Inputs: notifications on Events, write outcomes, timer firings, disconnection and requests
 /// from the application; outputs: ``CentralAction`` lists. Time comes in as `now` and randomness
 /// through a ``RandomSource``; the session never performs I/O.
-public struct CentralSession: Sendable {
+///
+/// Non-copyable, because it holds the ``SecureChannel`` once authenticated: a copy would be a
+/// second pair of nonce counters. Its owner keeps it in one place and lends it (`inout`).
+public struct CentralSession: ~Copyable, Sendable {
     enum RequestKind: Sendable, Equatable { case deviceInfo, scan, join, identify, reset }
 
     struct Pending: Sendable {
@@ -19,8 +22,8 @@ public struct CentralSession: Sendable {
         case awaitingServerHello(ClientHandshake, firstRequest: CentralRequest?, deadline: MonotonicInstant)
         /// Our confirmation check failed; we reported it and wait for the printer's count.
         case reportingFailure(deadline: MonotonicInstant)
-        /// The channel is secure; at most one request is outstanding.
-        case authenticated(SecureChannel, pending: Pending?)
+        /// The channel is secure (the session's `channel`); at most one request is outstanding.
+        case authenticated(pending: Pending?)
         /// Ended.
         case closed
     }
@@ -32,6 +35,10 @@ public struct CentralSession: Sendable {
     /// The failure that closed the session (nil while open, or when it closed after a reset).
     private var closedBy: ProtocolError?
     private(set) var state: State = .idle
+    /// The channel of the `.authenticated` state: made on entering it, dropped when the session
+    /// closes, nil in every other state. Kept beside `State`, not in it, so that the state stays a
+    /// plain value to match on while the channel, which must not be copied, is changed in place.
+    private var channel: SecureChannel?
     private var reassembler = Reassembler()
     private var writes = WriteQueue()
     private var armedTimer: MonotonicInstant?
@@ -92,14 +99,14 @@ public struct CentralSession: Sendable {
     /// - Throws: `.requestNotAllowed` before authentication or while another request is outstanding
     ///   (a join is outstanding until its final JoinStatus).
     public mutating func send(_ request: CentralRequest, now: MonotonicInstant) throws(ProtocolError) -> [CentralAction] {
-        guard case .authenticated(var channel, let pending) = state else {
+        guard case .authenticated(let pending) = state else {
             throw ProtocolError(.requestNotAllowed, detail: "not authenticated")
         }
         guard pending == nil else { throw ProtocolError(.requestNotAllowed, detail: "a request is outstanding") }
         var actions: [CentralAction] = []
-        let sealed = try channel.seal(try request.message.encoded(), recordType: Record.TypeCode.sealed)
+        let sealed = try seal(try request.message.encoded(), recordType: Record.TypeCode.sealed)
         writes.enqueue(try WriteQueue.operations(for: try Record.sealed(sealed).encoded(), mtu: mtu), into: &actions)
-        state = .authenticated(channel, pending: Self.pending(for: request, now: now))
+        state = .authenticated(pending: Self.pending(for: request, now: now))
         updateTimer(&actions)
         return actions
     }
@@ -176,10 +183,8 @@ public struct CentralSession: Sendable {
     public mutating func disconnected(now: MonotonicInstant, reason: String? = nil) -> [CentralAction] {
         var actions: [CentralAction] = []
         if case .closed = state { return actions }
-        state = .closed
+        close()
         closedBy = ProtocolError(.disconnected, detail: reason)
-        reassembler.reset()
-        writes.clear()
         actions.append(.event(.failed(ProtocolError(.disconnected, detail: reason))))
         updateTimer(&actions)
         return actions
@@ -199,14 +204,13 @@ public struct CentralSession: Sendable {
                 state = .reportingFailure(deadline: now.adding(seconds: ProtocolTimeouts.failureReport))
                 return
             }
-            var channel = keys.clientChannel()
+            channel = keys.clientChannel()
             keyLogEntry = SessionKeyLogEntry(sessionID: handshake.sessionID, keys: keys)
-            let sealed = try firstRequest.map { (request: CentralRequest) throws(ProtocolError) -> [UInt8] in
-                try channel.seal(try request.message.encoded(), recordType: Record.TypeCode.clientFinish)
-            }
+            var sealed: [UInt8]?
+            if let firstRequest { sealed = try seal(try firstRequest.message.encoded(), recordType: Record.TypeCode.clientFinish) }
             let finish = try Record.clientFinish(ClientFinish(confirmation: keys.clientConfirmation, sealedMessage: sealed)).encoded()
             writes.enqueue(try WriteQueue.operations(for: finish, mtu: mtu), into: &actions)
-            state = .authenticated(channel, pending: firstRequest.map { Self.pending(for: $0, now: now) })
+            state = .authenticated(pending: firstRequest.map { Self.pending(for: $0, now: now) })
             actions.append(.event(.authenticated))
         case (.awaitingServerHello, .error(let report)):
             state = .idle
@@ -216,11 +220,9 @@ public struct CentralSession: Sendable {
             state = .idle
             actions.append(.event(report.code == .authenticationFailed
                 ? .authenticationFailed(attemptsLeft: report.attemptsLeft) : .attemptRefused(report)))
-        case (.authenticated(var channel, let pending), .sealed(let ciphertext)):
-            let plaintext = try channel.open(ciphertext, recordType: Record.TypeCode.sealed)
-            let message = try ApplicationMessage.decode(plaintext)
-            state = .authenticated(channel, pending: pending)
-            try handle(message, pending: pending, channel: channel, actions: &actions)
+        case (.authenticated(let pending), .sealed(let ciphertext)):
+            let plaintext = try open(ciphertext, recordType: Record.TypeCode.sealed)
+            try handle(try ApplicationMessage.decode(plaintext), pending: pending, actions: &actions)
         case (.awaitingServerHello, .sealed), (.reportingFailure, .sealed):
             // SPEC §13.1: sealed records before this client's own authentication belong to
             // another client sharing the connection; ignored.
@@ -235,35 +237,51 @@ public struct CentralSession: Sendable {
     }
 
     private mutating func handle(
-        _ message: ApplicationMessage, pending: Pending?, channel: SecureChannel, actions: inout [CentralAction]
+        _ message: ApplicationMessage, pending: Pending?, actions: inout [CentralAction]
     ) throws(ProtocolError) {
         switch (pending?.kind, message) {
         case (.deviceInfo, .deviceInfo(let info)):
-            state = .authenticated(channel, pending: nil)
+            state = .authenticated(pending: nil)
             actions.append(.event(.deviceInfo(info)))
         case (.scan, .scanResults(let results)):
-            state = .authenticated(channel, pending: nil)
+            state = .authenticated(pending: nil)
             actions.append(.event(.scanResults(results)))
         case (.join, .joinStatus(let status)):
-            if status.isFinal { state = .authenticated(channel, pending: nil) }
+            if status.isFinal { state = .authenticated(pending: nil) }
             actions.append(.event(.joinStatus(status)))
         case (.identify, .acknowledge(ApplicationMessage.TypeCode.identify)):
-            state = .authenticated(channel, pending: nil)
+            state = .authenticated(pending: nil)
             actions.append(.event(.identified))
         case (.reset, .acknowledge(ApplicationMessage.TypeCode.resetNetwork)):
-            state = .closed
-            reassembler.reset()
-            writes.clear()
+            close()
             actions.append(.event(.resetDone))
             actions.append(.disconnect)
         case (.some, .error(let report)):
-            state = .authenticated(channel, pending: nil)
+            state = .authenticated(pending: nil)
             actions.append(.event(.requestFailed(report)))
         case (nil, .error(let report)):
             throw ProtocolError(report.code.kind, detail: "printer ended the session")
         default:
             throw ProtocolError(.unexpectedMessage)
         }
+    }
+
+    // MARK: - The channel
+
+    /// Seals with the channel's next send counter.
+    private mutating func seal(_ plaintext: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard let sealed = try channel?.seal(plaintext, recordType: recordType) else {
+            throw ProtocolError(.internalError, detail: "no channel to seal with")
+        }
+        return sealed
+    }
+
+    /// Opens with the channel's next receive counter.
+    private mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard let plaintext = try channel?.open(sealed, recordType: recordType) else {
+            throw ProtocolError(.internalError, detail: "no channel to open with")
+        }
+        return plaintext
     }
 
     private static func pending(for request: CentralRequest, now: MonotonicInstant) -> Pending {
@@ -281,19 +299,25 @@ public struct CentralSession: Sendable {
     // MARK: - Failure and timers
 
     private mutating func fail(_ error: ProtocolError, actions: inout [CentralAction]) {
-        state = .closed
+        close()
         closedBy = error
-        reassembler.reset()
-        writes.clear()
         actions.append(.event(.failed(error)))
         actions.append(.disconnect)
+    }
+
+    /// Ends the session: drops the channel (its keys with it), partial messages and queued writes.
+    private mutating func close() {
+        state = .closed
+        channel = nil
+        reassembler.reset()
+        writes.clear()
     }
 
     private var currentDeadline: MonotonicInstant? {
         let stateDeadline: MonotonicInstant?
         switch state {
         case .awaitingServerHello(_, _, let deadline), .reportingFailure(let deadline): stateDeadline = deadline
-        case .authenticated(_, let pending): stateDeadline = pending?.deadline
+        case .authenticated(let pending): stateDeadline = pending?.deadline
         case .idle, .closed: stateDeadline = nil
         }
         if case .closed = state { return nil }

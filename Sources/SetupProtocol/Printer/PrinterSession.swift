@@ -3,7 +3,10 @@
 /// Inputs: writes on Request (with the MTU BlueZ passes), timer firings, disconnection, and the
 /// printer's answers (scan results, join progress); outputs: ``PrinterAction`` lists. The
 /// connection-spanning PIN policy lives in ``PrinterSetupState``, passed `inout` to each input.
-public struct PrinterSession: Sendable {
+///
+/// Non-copyable, because it holds the ``SecureChannel`` once authenticated: a copy would be a
+/// second pair of nonce counters. Its owner keeps it in one place and lends it (`inout`).
+public struct PrinterSession: ~Copyable, Sendable {
     /// What an authenticated session is doing.
     enum Activity: Sendable {
         /// Nothing; idle since the instant.
@@ -20,8 +23,8 @@ public struct PrinterSession: Sendable {
         case awaitingHello(deadline: MonotonicInstant)
         /// ServerHello sent; waiting for ClientFinish.
         case awaitingFinish(KeySchedule, sessionID: [UInt8], deadline: MonotonicInstant)
-        /// Secure channel up.
-        case authenticated(SecureChannel, Activity)
+        /// Secure channel up (the session's `channel`).
+        case authenticated(Activity)
         /// Ended.
         case closed
     }
@@ -30,6 +33,10 @@ public struct PrinterSession: Sendable {
     public let configuration: PrinterConfiguration
     private let token: UInt64
     private(set) var state: State
+    /// The channel of the `.authenticated` state: made on entering it, dropped when the session
+    /// closes, nil in every other state. Kept beside `State`, not in it, so that the state stays a
+    /// plain value to match on while the channel, which must not be copied, is changed in place.
+    private var channel: SecureChannel?
     private var reassembler = Reassembler()
     private var mtu = ATTLimits.minimumMTU
     private var armedTimer: MonotonicInstant?
@@ -110,10 +117,10 @@ public struct PrinterSession: Sendable {
     /// - Throws: `.invalidField(.network)` for more than ``ScanResult/maximumCount`` networks (the
     ///   application chooses which to send, SPEC §8.3); nothing is sent and the scan stays pending.
     public mutating func sendScanResults(_ results: [ScanResult], now: MonotonicInstant) throws(ProtocolError) -> [PrinterAction] {
-        guard case .authenticated(let channel, .scanning) = state else { throw ProtocolError(.requestNotAllowed, detail: "no scan requested") }
+        guard case .authenticated(.scanning) = state else { throw ProtocolError(.requestNotAllowed, detail: "no scan requested") }
         guard results.count <= ScanResult.maximumCount else { throw ProtocolError.invalid(.network, "at most \(ScanResult.maximumCount) networks") }
         var actions: [PrinterAction] = []
-        state = .authenticated(channel, .idle(since: now))
+        state = .authenticated(.idle(since: now))
         try sendSealed(.scanResults(results), actions: &actions)
         updateTimer(&actions)
         return actions
@@ -121,9 +128,9 @@ public struct PrinterSession: Sendable {
 
     /// Reports join progress for the ``PrinterEvent/joinRequested(_:)`` event.
     public mutating func reportJoinStatus(_ status: JoinStatus, now: MonotonicInstant) throws(ProtocolError) -> [PrinterAction] {
-        guard case .authenticated(let channel, .joining) = state else { throw ProtocolError(.requestNotAllowed, detail: "not joining") }
+        guard case .authenticated(.joining) = state else { throw ProtocolError(.requestNotAllowed, detail: "not joining") }
         var actions: [PrinterAction] = []
-        if status.isFinal { state = .authenticated(channel, .idle(since: now)) }
+        if status.isFinal { state = .authenticated(.idle(since: now)) }
         try sendSealed(.joinStatus(status), actions: &actions)
         updateTimer(&actions)
         return actions
@@ -140,15 +147,15 @@ public struct PrinterSession: Sendable {
             case .awaitingHello(let deadline) where deadline <= now,
                  .awaitingFinish(_, _, let deadline) where deadline <= now:
                 fail(ProtocolError(.timedOut), now: now, setup: &setup, random: &random, actions: &actions)
-            case .authenticated(_, .idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
+            case .authenticated(.idle(let since)) where since.adding(seconds: ProtocolTimeouts.authenticatedIdle) <= now:
                 fail(ProtocolError(.timedOut, detail: "idle"), now: now, setup: &setup, random: &random, actions: &actions)
-            case .authenticated(let channel, .scanning(let deadline)) where deadline <= now:
-                state = .authenticated(channel, .idle(since: now))
+            case .authenticated(.scanning(let deadline)) where deadline <= now:
+                state = .authenticated(.idle(since: now))
                 do { try sendSealed(.error(ErrorReport(code: .timedOut)), actions: &actions) } catch {
                     fail(error, now: now, setup: &setup, random: &random, actions: &actions)
                 }
-            case .authenticated(let channel, .joining(let deadline)) where deadline <= now:
-                state = .authenticated(channel, .idle(since: now))
+            case .authenticated(.joining(let deadline)) where deadline <= now:
+                state = .authenticated(.idle(since: now))
                 do { try sendSealed(.joinStatus(.failed(.timedOut)), actions: &actions) } catch {
                     fail(error, now: now, setup: &setup, random: &random, actions: &actions)
                 }
@@ -165,9 +172,7 @@ public struct PrinterSession: Sendable {
         var actions: [PrinterAction] = []
         if case .awaitingFinish = state { _ = recordFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions) }
         if !isClosed { actions.append(.event(.failed(ProtocolError(.disconnected)))) }
-        state = .closed
-        reassembler.reset()
-        setup.release(session: token)
+        close(setup: &setup)
         updateTimer(&actions)
         return actions
     }
@@ -187,13 +192,12 @@ public struct PrinterSession: Sendable {
                 return
             }
             setup.attemptSucceeded()
-            var channel = keys.printerChannel()
+            channel = keys.printerChannel()
             keyLogEntry = SessionKeyLogEntry(sessionID: sessionID, keys: keys)
-            state = .authenticated(channel, .idle(since: now))
+            state = .authenticated(.idle(since: now))
             actions.append(.event(.authenticated))
             if let sealed = finish.sealedMessage {
-                let plaintext = try channel.open(sealed, recordType: Record.TypeCode.clientFinish)
-                state = .authenticated(channel, .idle(since: now))
+                let plaintext = try open(sealed, recordType: Record.TypeCode.clientFinish)
                 try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
             }
         case (.awaitingFinish, .clientHello), (.authenticated, .clientHello):
@@ -202,9 +206,8 @@ public struct PrinterSession: Sendable {
             refusedBusy = true
         case (.awaitingFinish, .error):
             concludeFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
-        case (.authenticated(var channel, let activity), .sealed(let ciphertext)):
-            let plaintext = try channel.open(ciphertext, recordType: Record.TypeCode.sealed)
-            state = .authenticated(channel, activity)
+        case (.authenticated, .sealed(let ciphertext)):
+            let plaintext = try open(ciphertext, recordType: Record.TypeCode.sealed)
             try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
         default:
             throw ProtocolError(.unexpectedMessage)
@@ -284,7 +287,7 @@ public struct PrinterSession: Sendable {
     private mutating func handleRequest(
         _ plaintext: [UInt8], now: MonotonicInstant, setup: inout PrinterSetupState, actions: inout [PrinterAction]
     ) throws(ProtocolError) {
-        guard case .authenticated(let channel, let activity) = state else { throw ProtocolError(.unexpectedMessage) }
+        guard case .authenticated(let activity) = state else { throw ProtocolError(.unexpectedMessage) }
         let message: ApplicationMessage
         do {
             message = try ApplicationMessage.decode(plaintext)
@@ -299,26 +302,24 @@ public struct PrinterSession: Sendable {
         }
         switch message {
         case .deviceInfoRequest:
-            state = .authenticated(channel, .idle(since: now))
+            state = .authenticated(.idle(since: now))
             try sendSealed(.deviceInfo(configuration.deviceInfo), actions: &actions)
         case .scanRequest:
-            state = .authenticated(channel, .scanning(deadline: now.adding(seconds: ProtocolTimeouts.printerScan)))
+            state = .authenticated(.scanning(deadline: now.adding(seconds: ProtocolTimeouts.printerScan)))
             actions.append(.event(.scanRequested))
         case .setCredentials(let credentials):
-            state = .authenticated(channel, .joining(deadline: now.adding(seconds: ProtocolTimeouts.join)))
+            state = .authenticated(.joining(deadline: now.adding(seconds: ProtocolTimeouts.join)))
             actions.append(.event(.joinRequested(credentials)))
             try sendSealed(.joinStatus(.received), actions: &actions)
         case .identify(let action):
-            state = .authenticated(channel, .idle(since: now))
+            state = .authenticated(.idle(since: now))
             actions.append(.event(.identifyRequested(action)))
             try sendSealed(.acknowledge(requestType: ApplicationMessage.TypeCode.identify), actions: &actions)
         case .resetNetwork:
             actions.append(.event(.resetRequested))
             try sendSealed(.acknowledge(requestType: ApplicationMessage.TypeCode.resetNetwork), actions: &actions)
             actions.append(.disconnect)
-            state = .closed
-            reassembler.reset()
-            setup.release(session: token)
+            close(setup: &setup)
         case .deviceInfo, .scanResults, .joinStatus, .acknowledge, .error:
             throw ProtocolError(.unexpectedMessage)
         }
@@ -335,10 +336,27 @@ public struct PrinterSession: Sendable {
     }
 
     private mutating func sendSealed(_ message: ApplicationMessage, actions: inout [PrinterAction]) throws(ProtocolError) {
-        guard case .authenticated(var channel, let activity) = state else { throw ProtocolError(.unexpectedMessage) }
-        let sealed = try channel.seal(try message.encoded(), recordType: Record.TypeCode.sealed)
-        state = .authenticated(channel, activity)
+        guard case .authenticated = state else { throw ProtocolError(.unexpectedMessage) }
+        let sealed = try seal(try message.encoded(), recordType: Record.TypeCode.sealed)
         try sendRecord(.sealed(sealed), actions: &actions)
+    }
+
+    // MARK: - The channel
+
+    /// Seals with the channel's next send counter.
+    private mutating func seal(_ plaintext: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard let sealed = try channel?.seal(plaintext, recordType: recordType) else {
+            throw ProtocolError(.internalError, detail: "no channel to seal with")
+        }
+        return sealed
+    }
+
+    /// Opens with the channel's next receive counter.
+    private mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard let plaintext = try channel?.open(sealed, recordType: recordType) else {
+            throw ProtocolError(.internalError, detail: "no channel to open with")
+        }
+        return plaintext
     }
 
     // MARK: - Failure and timers
@@ -360,7 +378,14 @@ public struct PrinterSession: Sendable {
         }
         actions.append(.event(.failed(error)))
         actions.append(.disconnect)
+        close(setup: &setup)
+    }
+
+    /// Ends the session: drops the channel (its keys with it) and partial messages, and releases
+    /// the printer.
+    private mutating func close(setup: inout PrinterSetupState) {
         state = .closed
+        channel = nil
         reassembler.reset()
         setup.release(session: token)
     }
@@ -369,8 +394,8 @@ public struct PrinterSession: Sendable {
         let stateDeadline: MonotonicInstant?
         switch state {
         case .awaitingHello(let deadline), .awaitingFinish(_, _, let deadline): stateDeadline = deadline
-        case .authenticated(_, .idle(let since)): stateDeadline = since.adding(seconds: ProtocolTimeouts.authenticatedIdle)
-        case .authenticated(_, .scanning(let deadline)), .authenticated(_, .joining(let deadline)): stateDeadline = deadline
+        case .authenticated(.idle(let since)): stateDeadline = since.adding(seconds: ProtocolTimeouts.authenticatedIdle)
+        case .authenticated(.scanning(let deadline)), .authenticated(.joining(let deadline)): stateDeadline = deadline
         case .closed: return nil
         }
         return [stateDeadline, reassembler.deadline].compactMap { $0 }.min()

@@ -5,7 +5,13 @@ import Crypto
 ///
 /// nonce = IV XOR (0^4 || u64be(counter)); AAD = the record type octet. The receiver uses its own
 /// expected counter, so a replayed, reordered, dropped or truncated message fails to open.
-public struct SecureChannel: Sendable {
+///
+/// Non-copyable: the counters exist once. A copy would be a second send counter starting from
+/// the same value, and sealing with both would reuse a nonce under the same key (which gives
+/// away the XOR of the plaintexts and lets the Poly1305 key be forged). The compiler refuses such
+/// a copy; a channel is moved (`consume`) or lent (`inout`, `borrowing`), and whoever holds one
+/// (the sessions) is non-copyable too.
+public struct SecureChannel: ~Copyable, Sendable {
     /// Octets of the Poly1305 tag.
     public static let tagSize = 16
     /// The most messages sealed per direction before the session must end.
@@ -51,17 +57,28 @@ public struct SecureChannel: Sendable {
 
     /// Opens `sealed` (ciphertext || tag) under the next receive counter; AAD is `recordType`.
     public mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
-        guard sealed.count >= Self.tagSize else { throw ProtocolError(.decryptionFailed, detail: "shorter than a tag") }
-        guard receiveCounter < Self.maximumMessages else { throw ProtocolError(.counterExhausted) }
-        let nonceBytes = Self.nonce(iv: receiveIV.bytes, counter: receiveCounter)
-        let split = sealed.count - Self.tagSize
+        let plaintext = try Self.open(sealed, key: receiveKey, iv: receiveIV, counter: receiveCounter, recordType: recordType)
+        receiveCounter += 1
+        return plaintext
+    }
+
+    /// Opens `sealed` (ciphertext || tag) as message number `counter` of the direction whose key
+    /// and nonce base are `key` and `iv`; AAD is `recordType`. The stateless half of
+    /// ``open(_:recordType:)``, for a reader that counts the messages itself (a capture's decoder
+    /// with the key log's keys). Opening never seals, so it cannot reuse a nonce.
+    public static func open(
+        _ sealed: [UInt8], key: SecretBytes, iv: SecretBytes, counter: UInt64, recordType: UInt8
+    ) throws(ProtocolError) -> [UInt8] {
+        guard sealed.count >= tagSize else { throw ProtocolError(.decryptionFailed, detail: "shorter than a tag") }
+        guard counter < maximumMessages else { throw ProtocolError(.counterExhausted) }
+        let nonceBytes = nonce(iv: iv.bytes, counter: counter)
+        let split = sealed.count - tagSize
         do {
             let box = try ChaChaPoly.SealedBox(
                 nonce: ChaChaPoly.Nonce(data: nonceBytes), ciphertext: sealed[..<split], tag: sealed[split...])
-            let plaintext = try receiveKey.withUnsafeBytes { key in
+            let plaintext = try key.withUnsafeBytes { key in
                 try ChaChaPoly.open(box, using: SymmetricKey(data: key), authenticating: [recordType])
             }
-            receiveCounter += 1
             return Array(plaintext)
         } catch {
             throw ProtocolError(.decryptionFailed)

@@ -83,7 +83,7 @@ import Testing
         try link.send(.resetNetwork)
         #expect(link.printerEvents.contains(.resetRequested))
         #expect(link.centralEvents.last == .resetDone)
-        #expect(link.disconnected)
+        #expect(link.disconnected == true)
         #expect(link.central.isClosed && link.printer.isClosed)
         #expect(!link.setup.isBusy)
     }
@@ -100,7 +100,7 @@ import Testing
         #expect(link.printerEvents.last == .joinRequested(try Fixtures.credentials()))
         try link.report(try Fixtures.connected())
         #expect(link.centralEvents.last == .joinStatus(try Fixtures.connected()))
-        #expect(!link.disconnected)
+        #expect(link.disconnected == false)
     }
 
     @Test func secondRequestWhileJoiningIsRefusedLocally() throws {
@@ -185,7 +185,7 @@ import Testing
         #expect(response == .refuseWriteBusy)
         #expect(notified.isEmpty)
         #expect(central.writeRefusedBusy(now: link.now).contains(.event(.attemptRefused(ErrorReport(code: .busy)))))
-        #expect(!central.isClosed)
+        #expect(central.isClosed == false)
         // No attempt was counted and the first session goes on.
         guard case .pin(let active) = link.setup.credential else { Issue.record("no PIN"); return }
         #expect(active.attemptsLeft == 3)
@@ -208,7 +208,7 @@ import Testing
         let expired = idle.timerFired(now: link.now.adding(seconds: ProtocolTimeouts.clientHello + 1), setup: &link.setup, random: &random)
         #expect(!expired.contains { if case .notify = $0 { true } else { false } })
         #expect(expired.contains(.disconnect))
-        #expect(link.printer.isAuthenticated)
+        #expect(link.printer.isAuthenticated == true)
     }
 
     /// SPEC §11.4: a second client sharing the connection (two processes on one adapter) is
@@ -224,7 +224,7 @@ import Testing
             #expect(actions.first == .refuseWriteBusy)
             #expect(!actions.contains { if case .notify = $0 { true } else { false } })
         }
-        #expect(link.printer.isAuthenticated)
+        #expect(link.printer.isAuthenticated == true)
         try link.send(.identify(.blink))
         #expect(link.centralEvents.last == .identified)
     }
@@ -242,7 +242,7 @@ import Testing
         let pin = link.showPIN()
         try link.startHandshake(.pin(pin), firstRequest: .setCredentials(try Fixtures.credentials()))
         for fragment in busy { link.inject(notification: fragment) }
-        #expect(link.central.isAuthenticated)
+        #expect(link.central.isAuthenticated == true)
         try link.report(try Fixtures.connected())
         #expect(link.centralEvents == [.authenticated, .joinStatus(.received), .joinStatus(try Fixtures.connected())])
     }

@@ -1,8 +1,9 @@
 import SetupProtocol
 
 /// Connects a CentralSession and a PrinterSession through an in-memory ATT bearer and records
-/// every frame, ATT operation and event. Deliveries run in FIFO order.
-struct Link {
+/// every frame, ATT operation and event. Deliveries run in FIFO order. Non-copyable like the
+/// sessions it holds.
+struct Link: ~Copyable {
     enum Direction: String { case centralToPrinter = "c2p", printerToCentral = "p2c" }
 
     struct Frame: Equatable {

@@ -66,6 +66,23 @@ import Testing
         #expect(throws: ProtocolError(.decryptionFailed)) { try wrongAAD.open(try Hex.decode(file.sealed_examples[0].sealed), recordType: Record.TypeCode.clientFinish) }
     }
 
+    /// The stateless open a capture's decoder uses: each sealed example opens at its own counter
+    /// with its direction's key and IV, and at no other counter.
+    @Test func sealedExamplesOpenAtTheirCounterWithoutAChannel() throws {
+        let file = try VectorFiles.protocolVector("key-schedule.json", as: KeyScheduleFile.self)
+        let th = Transcript.hash(clientHello: try Hex.decode(file.inputs.client_hello), serverHelloPrefix: try Hex.decode(file.inputs.server_hello_prefix))
+        let keys = KeySchedule(intermediateSessionKey: SecretBytes(try Hex.decode(file.inputs.isk)), transcriptHash: th)
+        for example in file.sealed_examples {
+            let sealed = try Hex.decode(example.sealed), counter = UInt64(example.counter)
+            let (key, iv) = example.direction == "client-to-printer" ? (keys.clientKey, keys.clientIV) : (keys.printerKey, keys.printerIV)
+            let opened = try SecureChannel.open(sealed, key: key, iv: iv, counter: counter, recordType: Record.TypeCode.sealed)
+            #expect(opened == (try Hex.decode(example.plaintext)))
+            #expect(throws: ProtocolError(.decryptionFailed)) {
+                try SecureChannel.open(sealed, key: key, iv: iv, counter: counter + 1, recordType: Record.TypeCode.sealed)
+            }
+        }
+    }
+
     struct HandshakeFile: Decodable {
         struct Handshake: Decodable {
             var ci: String, sid: String, share_a: String, share_b: String, client_hello: String, server_hello_prefix: String

@@ -272,7 +272,7 @@ enum ProtocolVectors {
         ]
     }
 
-    static func record(_ scenario: Scenario, _ link: Link) throws -> [String: Any] {
+    static func record(_ scenario: Scenario, _ link: borrowing Link) throws -> [String: Any] {
         var object: [String: Any] = [
             "name": scenario.name,
             "description": scenario.description,
