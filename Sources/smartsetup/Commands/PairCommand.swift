@@ -168,7 +168,8 @@ struct PairCommand: AsyncParsableCommand {
         }
     }
 
-    private func staticConfiguration() throws(SetupError) -> StaticIPv4? {
+    /// The `--static-ip` / `--gateway` / `--dns` settings, checked; nil without `--static-ip`.
+    func staticConfiguration() throws(SetupError) -> StaticIPv4? {
         guard let staticIP, let gateway else { return nil }
         guard let interface = Self.interface(staticIP), let gatewayAddress = Self.address(gateway) else {
             throw SetupError(.usage, "--static-ip must be a.b.c.d/prefix and --gateway a.b.c.d")

@@ -9,21 +9,32 @@ import SetupProtocol
 /// `smartsetup pair --service`: the same request through the kiosk service (`io.smartsetup1` on
 /// the system bus, Protocol/dbus-api.md). Secrets are read as for the direct path; the
 /// passphrase travels as a pipe's file descriptor, the PIN as the request's `PIN` (or, when it
-/// must be asked for, through an agent this command registers). The outcome is reported, and the
-/// command exits, exactly as the direct path would for the job's `Error`.
+/// must be asked for, through an agent this command registers). With `--host-wifi` the command
+/// reads nothing from NetworkManager: it asks with `HostNetwork` (and `HostNetworkId`), and the
+/// daemon reads the network, passphrase included. The outcome is reported, and the command
+/// exits, exactly as the direct path would for the job's `Error`.
 extension PairCommand {
     func pairThroughService(_ console: Console) async throws(SetupError) {
         let deadline = CommandDeadline(seconds: target.timeout)
-        let request = try await deadline.run { () throws(SetupError) in try await makeRequest() }
+        let (printerTarget, network, corrected) = try await deadline.run {
+            () throws(SetupError) -> (PrinterTarget, ServiceRequest.Network, (@Sendable () async -> WiFiPassphrase?)?) in
+            if hostWiFi.isUsed {
+                let network = ServiceRequest.Network.host(
+                    connection: hostWiFi.connection, staticIPv4: try staticConfiguration(), hostname: hostname, disableWPS: disableWPS)
+                return (try await target.target(), network, nil)
+            }
+            let request = try await makeRequest()
+            return (request.target, .given(request.credentials), request.correctedPassphrase)
+        }
         let connection: DBusConnection
         do { connection = try await DBusConnection.open(.system) } catch {
             throw SetupError(.serviceUnavailable, "cannot reach the system bus: \(error.message)", cause: error)
         }
         defer { connection.close() }
-        var body = ServiceRequest.pairBody(request, timeout: target.timeout, printer: target.printer)
+        var body = ServiceRequest.pairBody(printerTarget, network, timeout: target.timeout, printer: target.printer)
         var agent: DBusObjectServer?
-        if case .ask = request.target.authentication {
-            agent = try await ServiceRequest.registerAgent(on: connection, request: request)
+        if case .ask(let ask) = printerTarget.authentication {
+            agent = try await ServiceRequest.registerAgent(on: connection, ask: ask, correctedPassphrase: corrected)
         }
         let changes: DBusSignalStream
         do {
@@ -34,7 +45,9 @@ extension PairCommand {
             throw SetupError(.serviceUnavailable, "cannot follow the kiosk service's jobs: \(error.message)", cause: error)
         }
         defer { changes.cancel() }
-        if let passphrase = request.credentials.passphrase { body["Passphrase"] = .unixFD(try ServiceRequest.pipe(holding: passphrase)) }
+        if case .given(let credentials) = network, let passphrase = credentials.passphrase {
+            body["Passphrase"] = .unixFD(try ServiceRequest.pipe(holding: passphrase))
+        }
         let job = try await ServiceRequest.submit(connection, body: body)
         // The job's Timeout counts from when it leaves the queue: allow a minute of queueing.
         let follow = CommandDeadline(seconds: target.timeout + 60)
@@ -60,25 +73,42 @@ extension PairCommand {
 enum ServiceRequest {
     static let agentPath = "/io/smartsetup1/cli/agent"
 
-    /// The `Pair` request for `request`, without the passphrase.
-    static func pairBody(_ request: PairRequest, timeout: Double, printer: String?) -> [String: DBusValue] {
-        let credentials = request.credentials
-        var body: [String: DBusValue] = [
-            "SSID": .bytes(credentials.ssid), "Security": .string(securityName(credentials.security)), "Timeout": .double(timeout),
-        ]
+    /// The network a `Pair` request hands over.
+    enum Network {
+        /// The credentials the command was given (their passphrase goes as a pipe, not in the body).
+        case given(WiFiCredentials)
+        /// The host's own Wi-Fi (`--host-wifi`, `--host-wifi-id`): the daemon reads it from
+        /// NetworkManager (`HostNetwork`, `HostNetworkId`); the other settings go as given.
+        case host(connection: String?, staticIPv4: StaticIPv4?, hostname: String?, disableWPS: Bool)
+    }
+
+    /// The `Pair` request for `target` and `network`, without the passphrase.
+    static func pairBody(_ target: PrinterTarget, _ network: Network, timeout: Double, printer: String?) -> [String: DBusValue] {
+        var body: [String: DBusValue] = ["Timeout": .double(timeout)]
         if let printer { body["Printer"] = .string(printer) }
-        switch request.target.authentication {
+        switch target.authentication {
         case .pin(let pin): body["PIN"] = .string(pin.revealedForDisplay())
         case .button: body["Button"] = .boolean(true)
         case .ask: break
         }
-        if credentials.isHidden { body["Hidden"] = .boolean(true) }
-        if credentials.disableWPS { body["DisableWPS"] = .boolean(true) }
-        if let hostname = credentials.hostname { body["Hostname"] = .string(hostname) }
-        if let configuration = credentials.staticIPv4 {
+        let staticIPv4: StaticIPv4?, hostname: String?, disableWPS: Bool
+        switch network {
+        case .given(let credentials):
+            body["SSID"] = .bytes(credentials.ssid)
+            body["Security"] = .string(securityName(credentials.security))
+            if credentials.isHidden { body["Hidden"] = .boolean(true) }
+            (staticIPv4, hostname, disableWPS) = (credentials.staticIPv4, credentials.hostname, credentials.disableWPS)
+        case .host(let connection, let hostStaticIPv4, let hostHostname, let hostDisableWPS):
+            body["HostNetwork"] = .boolean(true)
+            if let connection { body["HostNetworkId"] = .string(connection) }
+            (staticIPv4, hostname, disableWPS) = (hostStaticIPv4, hostHostname, hostDisableWPS)
+        }
+        if disableWPS { body["DisableWPS"] = .boolean(true) }
+        if let hostname { body["Hostname"] = .string(hostname) }
+        if let staticIPv4 {
             body["StaticIPv4"] = .propertyDictionary([
-                "Address": .string(configuration.interface.description), "Gateway": .string(configuration.gateway.description),
-                "DNS": .stringArray(configuration.dnsServers.map(\.description)),
+                "Address": .string(staticIPv4.interface.description), "Gateway": .string(staticIPv4.gateway.description),
+                "DNS": .stringArray(staticIPv4.dnsServers.map(\.description)),
             ])
         }
         return body
@@ -178,9 +208,9 @@ enum ServiceRequest {
 
     /// Exports an `io.smartsetup1.Agent1` that asks at the terminal (as the direct path does)
     /// and registers it.
-    static func registerAgent(on connection: DBusConnection, request: PairRequest) async throws(SetupError) -> DBusObjectServer {
-        guard case .ask(let ask) = request.target.authentication else { throw SetupError(.internalError, "no PIN to ask for") }
-        let corrected = request.correctedPassphrase
+    static func registerAgent(
+        on connection: DBusConnection, ask: @escaping @Sendable (UInt8?) async -> SetupPIN?, correctedPassphrase corrected: (@Sendable () async -> WiFiPassphrase?)?
+    ) async throws(SetupError) -> DBusObjectServer {
         let server = DBusObjectServer(connection: connection)
         let declined = DBusError(errorName: ServiceNames.ErrorName.canceled, message: "declined at the terminal")
         do {
@@ -237,7 +267,7 @@ enum ServiceRequest {
             .pinLockedOut(retryAfterSeconds: nil), .printerRefused(.busy), .wifiAuthenticationFailed, .networkNotFound, .noAddress,
             .joinFailed(.internalError), .timedOut, .printerLost, .messageLost, .cancelled, .serviceUnavailable, .serviceBusy,
             .notAuthorized, .noAgent,
-        ]
+        ] + SetupError.HostWiFiFailure.allCases.map { .hostWiFi($0) }
         return kinds.first { SetupError($0, "").kindName == name } ?? .internalError
     }
 }
