@@ -33,10 +33,12 @@ let package = Package(
             pkgConfig: "dbus-1",
             providers: [.apt(["libdbus-1-dev"])]
         ),
+        // posix_spawn's close-from action (a GNU extension) for every child we start.
+        .target(name: "CSpawn", exclude: ["README.md"]),
         // The one deadline helper (withDeadline); no dependencies.
         .target(name: "Deadlines", exclude: ["README.md"]),
         // D-Bus over libdbus-1. Knows nothing of Bluetooth.
-        .target(name: "DBus", dependencies: ["CDBus"], exclude: ["README.md"]),
+        .target(name: "DBus", dependencies: ["CDBus", "CSpawn"], exclude: ["README.md"]),
         // BlueZ over D-Bus: object cache, adapters, devices, remote GATT, peripheral exports.
         // Knows nothing of the handoff protocol.
         .target(name: "BlueZ", dependencies: ["DBus", "Deadlines"], exclude: ["README.md"]),
@@ -107,7 +109,7 @@ let package = Package(
         ),
         // `smartsetup doctor`'s checklist: kernel, rfkill, controllers (libbluetooth), bluetoothd,
         // BlueZ's configuration, the daemon, NetworkManager. Not the role modules.
-        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "DBus", "BlueZ", "SetupProtocol", "NetworkManager"], exclude: ["README.md"]),
+        .target(name: "SetupDoctor", dependencies: ["CBluetooth", "CSpawn", "DBus", "BlueZ", "SetupProtocol", "NetworkManager"], exclude: ["README.md"]),
         // Fleet metrics: counters and histograms per outcome and phase, written atomically as a
         // Prometheus text file for node_exporter (swift-metrics with swift-prometheus).
         .target(
@@ -167,7 +169,7 @@ let package = Package(
         // the Wi-Fi network and credential fixtures. Only test targets depend on it.
         .target(
             name: "TestSupport",
-            dependencies: ["DBus", "SetupPrinter", "SetupProtocol"],
+            dependencies: ["CSpawn", "DBus", "SetupPrinter", "SetupProtocol"],
             path: "Tests/TestSupport",
             exclude: ["README.md"]
         ),

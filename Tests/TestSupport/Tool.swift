@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 import Synchronization
 
@@ -44,8 +45,7 @@ public enum Tool {
 
 /// How a child that has to stop early (past its deadline, or at the end of its test case) is ended.
 public enum ToolEnding: Sendable {
-    /// SIGKILL at once. Children inherit the test runner's signal mask, which may block SIGTERM:
-    /// only SIGKILL surely ends a tool that installs no handler of its own.
+    /// SIGKILL at once: for tools with nothing to clean up.
     case kill
     /// SIGTERM, for programs that handle it and clean up (`smartsetup sim` stops its own
     /// dbus-daemon); SIGKILL when it has not exited after `grace`.
@@ -106,27 +106,37 @@ public struct ToolNotFound: Error, CustomStringConvertible, Sendable {
 /// A child process that keeps running while the test talks to it (a monitor, `smartsetup sim`,
 /// an emulator, bluetoothctl): its output so far, its standard input, and its exit.
 ///
-/// ``start(_:_:environment:input:mergingStandardError:)`` registers ``stop()`` with the test
+/// ``start(_:_:environment:input:mergingStandardError:ending:)`` registers ``stop()`` with the test
 /// case's ``CleanupScope``: whatever happens, the process is ended and reaped when the case ends.
 /// How it is ended is its ``ToolEnding``.
+///
+/// Started with `posix_spawn` in a process group of its own, with default signal handling and
+/// every descriptor but its three standard streams closed; its exit is seen by `waitpid`, not
+/// by a descriptor it inherited: Foundation's `Process` learns of an exit when a socket it
+/// leaves open in the child reaches end-of-file, which never happens while a grandchild (a
+/// background job of a shell, a daemon the tool started) or an unrelated child started by
+/// another test at the same moment still holds that socket, and tests then saw exits
+/// reported tens of seconds late.
 public final class RunningTool: Sendable {
     /// The tool and its arguments, for messages.
     public let commandLine: [String]
-    private let process: Process
-    private let input: FileHandle?
-    private let stdoutURL: URL
-    private let stderrURL: URL?
-    private let exit = ExitWaiters()
+    /// Its process id.
+    public let processID: pid_t
+    private let input: Int32?
+    private let stdoutPath: String
+    private let stderrPath: String?
+    private let reaped = Mutex<Int32?>(nil)
+    private let inputClosed = Mutex(false)
     private let removed = Mutex(false)
     private let ending: ToolEnding
 
-    private init(commandLine: [String], process: Process, input: FileHandle?, stdoutURL: URL, stderrURL: URL?, ending: ToolEnding) {
+    private init(commandLine: [String], processID: pid_t, input: Int32?, stdoutPath: String, stderrPath: String?, ending: ToolEnding) {
         self.commandLine = commandLine
+        self.processID = processID
         self.ending = ending
-        self.process = process
         self.input = input
-        self.stdoutURL = stdoutURL
-        self.stderrURL = stderrURL
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
     }
 
     /// Starts `tool` (a path, or a name on PATH) with `arguments`, `environment` on top of this
@@ -150,97 +160,157 @@ public final class RunningTool: Sendable {
         ending: ToolEnding
     ) throws -> RunningTool {
         guard let executable = Tool.resolve(tool) else { throw ToolNotFound(tool: tool) }
-        let directory = FileManager.default.temporaryDirectory
-        let id = UUID().uuidString
-        let stdoutURL = directory.appendingPathComponent("smartsetup-tool-\(id).out")
-        let stderrURL = mergingStandardError ? nil : directory.appendingPathComponent("smartsetup-tool-\(id).err")
-        let inputURL = directory.appendingPathComponent("smartsetup-tool-\(id).in")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-tool-\(UUID().uuidString)").path
+        let stdoutPath = base + ".out"
+        let stderrPath = mergingStandardError ? nil : base + ".err"
         var merged = ProcessInfo.processInfo.environment
         merged["DBUS_SYSTEM_BUS_ADDRESS"] = Tool.nowhere
         merged["DBUS_SESSION_BUS_ADDRESS"] = Tool.nowhere
         merged.merge(environment) { $1 }
-        process.environment = merged
 
-        var writer: FileHandle?
+        // Every descriptor here is close-on-exec from birth and closed again before returning;
+        // the child gets its copies through the spawn's dup2 actions only.
+        var opened: [Int32] = []
+        defer { for fd in opened { close(fd) } }
+        func openFile(_ path: String, _ flags: Int32) throws -> Int32 {
+            let fd = open(path, flags | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw ToolSpawnFailed(tool: tool, step: "open \(path)", code: errno) }
+            opened.append(fd)
+            return fd
+        }
+        let out = try openFile(stdoutPath, O_WRONLY | O_CREAT | O_TRUNC)
+        let err = try stderrPath.map { try openFile($0, O_WRONLY | O_CREAT | O_TRUNC) } ?? out
+        var writer: Int32?
+        let stdinFD: Int32
         switch input {
         case .none:
-            process.standardInput = FileHandle.nullDevice
+            stdinFD = try openFile("/dev/null", O_RDONLY)
         case .bytes(let bytes):
-            guard FileManager.default.createFile(atPath: inputURL.path, contents: Data(bytes)) else { throw CocoaError(.fileWriteUnknown) }
-            let handle = try FileHandle(forReadingFrom: inputURL)
+            let path = base + ".in"
+            let fd = try openFile(path, O_RDWR | O_CREAT | O_TRUNC)
             // Unlinked at once: the child's descriptor keeps the file readable.
-            try? FileManager.default.removeItem(at: inputURL)
-            process.standardInput = handle
+            unlink(path)
+            guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count, lseek(fd, 0, SEEK_SET) == 0 else {
+                throw ToolSpawnFailed(tool: tool, step: "write its input", code: errno)
+            }
+            stdinFD = fd
         case .pipe:
-            let pipe = Pipe()
-            process.standardInput = pipe
-            writer = pipe.fileHandleForWriting
+            var ends: [Int32] = [-1, -1]
+            guard cspawn_pipe_cloexec(&ends) == 0 else { throw ToolSpawnFailed(tool: tool, step: "pipe", code: errno) }
+            opened.append(ends[0])
+            writer = ends[1]
+            stdinFD = ends[0]
         }
-        for url in [stdoutURL, stderrURL].compactMap({ $0 }) {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        }
-        let out = try FileHandle(forWritingTo: stdoutURL)
-        defer { try? out.close() }
-        let err = try stderrURL.map { try FileHandle(forWritingTo: $0) }
-        defer { try? err?.close() }
-        process.standardOutput = out
-        process.standardError = err ?? out
 
-        let running = RunningTool(commandLine: [tool] + arguments, process: process, input: writer, stdoutURL: stdoutURL, stderrURL: stderrURL, ending: ending)
-        let exit = running.exit
-        process.terminationHandler = { exit.finish($0.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            running.removeFiles()
-            throw error
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinFD, 0)
+        posix_spawn_file_actions_adddup2(&actions, out, 1)
+        posix_spawn_file_actions_adddup2(&actions, err, 2)
+        guard cspawn_addclosefrom(&actions, 3) == 0 else {
+            if let writer { close(writer) }
+            throw ToolSpawnFailed(tool: tool, step: "posix_spawn_file_actions_addclosefrom_np", code: errno)
         }
-        if case .bytes = input, let handle = process.standardInput as? FileHandle { try? handle.close() }
-        return running
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        var allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            if let writer { close(writer) }
+            for path in [stdoutPath, stderrPath].compactMap({ $0 }) { unlink(path) }
+            throw ToolSpawnFailed(tool: tool, step: "posix_spawn", code: status)
+        }
+        return RunningTool(commandLine: [tool] + arguments, processID: pid, input: writer, stdoutPath: stdoutPath, stderrPath: stderrPath, ending: ending)
     }
 
     /// What it wrote to stdout so far (and stderr, when merged).
-    public var stdout: String { Self.read(stdoutURL) }
+    public var stdout: String { Self.read(stdoutPath) }
 
     /// What it wrote to stderr so far.
-    public var stderr: String { stderrURL.map(Self.read) ?? "" }
+    public var stderr: String { stderrPath.map(Self.read) ?? "" }
 
-    /// Whether it is still running.
-    public var isRunning: Bool { exit.status == nil }
+    /// Whether it is still running (reaps it when it has just exited).
+    public var isRunning: Bool { status == nil }
+
+    /// Its exit status (or the number of the signal that ended it) once it has exited: asks the
+    /// kernel without waiting and remembers the answer, so the process is reaped exactly once.
+    private var status: Int32? {
+        reaped.withLock { reaped in
+            if let reaped { return reaped }
+            var raw: Int32 = 0
+            let result = waitpid(processID, &raw, WNOHANG)
+            if result < 0, errno == ECHILD {
+                // Reaped by someone else (SIGCHLD ignored, a waitpid(-1)): it has exited, with
+                // a status nobody can know; -1 is no exit code, so no test takes it for one.
+                reaped = -1
+                return reaped
+            }
+            guard result == processID else { return nil }
+            // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import as macros.
+            let signal = raw & 0x7f
+            reaped = signal != 0 && signal != 0x7f ? signal : (raw >> 8) & 0xff
+            return reaped
+        }
+    }
 
     /// Writes `text` to its standard input (``ToolInput/pipe`` only).
     public func write(_ text: String) throws {
-        guard let input else { throw ToolInputClosed() }
-        try input.write(contentsOf: Data(text.utf8))
+        guard let input, !inputClosed.withLock({ $0 }) else { throw ToolInputClosed() }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(input, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw ToolInputClosed() }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
-    /// Closes its standard input (end-of-file for the tool).
+    /// Closes its standard input (end-of-file for the tool). Idempotent.
     public func closeInput() {
-        try? input?.close()
+        guard let input, inputClosed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
+        close(input)
     }
 
     /// Sends SIGTERM (a clean stop, for programs that handle it).
     public func terminate() {
-        if isRunning { process.terminate() }
+        signal(SIGTERM)
     }
 
     /// Sends `number` (e.g. SIGUSR1) to the process while it runs.
     public func signal(_ number: Int32) {
-        if isRunning { _ = Glibc.kill(process.processIdentifier, number) }
+        // Under the reaping lock: once reaped, the pid may belong to another process.
+        reaped.withLock { reaped in
+            if reaped == nil { _ = Glibc.kill(processID, number) }
+        }
     }
 
-    /// Sends SIGKILL. Children of the test runner may inherit a mask that blocks SIGTERM; this
-    /// always ends them.
+    /// Sends SIGKILL, which always ends it.
     public func kill() {
-        if isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+        signal(SIGKILL)
     }
 
-    /// Waits for it to exit and returns its exit status (or the number of the signal that ended it).
+    /// Waits for it to exit (checking every 10 ms) and returns its exit status (or the number of
+    /// the signal that ended it).
     public func exitStatus() async -> Int32 {
-        await exit.wait()
+        while true {
+            if let status { return status }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Waits until it exits or `timeout` passes; then ends it if still running (as its
@@ -288,47 +358,29 @@ public final class RunningTool: Sendable {
 
     private func removeFiles() {
         guard removed.withLock({ done in defer { done = true }; return !done }) else { return }
-        for url in [stdoutURL, stderrURL].compactMap({ $0 }) { try? FileManager.default.removeItem(at: url) }
+        for path in [stdoutPath, stderrPath].compactMap({ $0 }) { unlink(path) }
     }
 
-    private static func read(_ url: URL) -> String {
-        (try? Data(contentsOf: url)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    private static func read(_ path: String) -> String {
+        (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
+}
+
+/// A tool that could not be started (a descriptor, a pipe or the spawn itself failed).
+public struct ToolSpawnFailed: Error, CustomStringConvertible, Sendable {
+    /// The tool's name or path.
+    public let tool: String
+    /// What failed.
+    public let step: String
+    /// The errno value.
+    public let code: Int32
+
+    /// The message.
+    public var description: String { "cannot start \(tool): \(step) failed: \(String(cString: strerror(code)))" }
 }
 
 /// A write to a tool started without ``ToolInput/pipe``.
 public struct ToolInputClosed: Error, CustomStringConvertible, Sendable {
     /// The message.
     public var description: String { "the tool's standard input is not a pipe" }
-}
-
-/// The exit status of one process and the tasks waiting for it.
-private final class ExitWaiters: Sendable {
-    private struct State {
-        var status: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    var status: Int32? { state.withLock { $0.status } }
-
-    func finish(_ status: Int32) {
-        let waiters = state.withLock { state in
-            state.status = status
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: status) }
-    }
-
-    func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status = state.withLock { state in
-                if state.status == nil { state.waiters.append(continuation) }
-                return state.status
-            }
-            if let status { continuation.resume(returning: status) }
-        }
-    }
 }

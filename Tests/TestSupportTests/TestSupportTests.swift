@@ -46,6 +46,20 @@ struct TestSupportTests {
         #expect(throws: ToolTimedOut.self) { try result.requireFinished() }
     }
 
+    @Test func anExitIsSeenAtOnceWhileABackgroundChildLivesOn() async throws {
+        // The shell leaves a sleep behind that outlives it (a daemon a tool starts does the
+        // same). Foundation's Process saw the shell's exit only when the sleep ended too (its
+        // exit socket, inherited by the sleep, reached end-of-file only then): 30 s, past the
+        // deadline, and the run was reported as killed.
+        let start = ContinuousClock.now
+        let result = try await Tool.run("/bin/sh", ["-c", "sleep 30 </dev/null >/dev/null 2>&1 & echo $!; exit 3"], deadline: .seconds(15))
+        let elapsed = ContinuousClock.now - start
+        if let sleeper = Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(sleeper, SIGKILL) }
+        #expect(result.status == 3)
+        #expect(!result.timedOut)
+        #expect(elapsed < .seconds(10), "the exit was seen after \(elapsed)")
+    }
+
     @Test func aGracefulEndKillsAProcessThatIgnoresSIGTERM() async throws {
         let start = ContinuousClock.now
         let running = try RunningTool.start(

@@ -1,3 +1,4 @@
+import CSpawn
 import Synchronization
 
 #if canImport(Glibc)
@@ -45,12 +46,10 @@ public final class PrivateBusDaemon: Sendable {
             throw error
         }
         var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else {
+        guard cspawn_pipe_cloexec(&pipeFDs) == 0 else {
             Self.removeDirectory(directory)
             throw DBusError(.failed, message: "pipe failed: errno \(errno)")
         }
-        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
         let arguments = [executable, "--config-file=" + configPath, "--nofork", "--nopidfile", "--nosyslog", "--print-address=1"]
         let spawned = Self.spawn(arguments, stdout: pipeFDs[1], stderrPath: logPath)
         close(pipeFDs[1])
@@ -149,6 +148,11 @@ public final class PrivateBusDaemon: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Nothing else: a descriptor another thread opened without O_CLOEXEC (a test runner's
+        // pipe, Foundation's process socket) would otherwise live as long as this daemon.
+        guard cspawn_addclosefrom(&actions, 3) == 0 else {
+            return .failure(DBusError(.failed, message: "cannot start \(arguments[0]): posix_spawn_file_actions_addclosefrom_np failed"))
+        }
         // The daemon must start with default signal handling whatever this process blocks or
         // ignores, or SIGTERM would not stop it.
         var attributes = posix_spawnattr_t()

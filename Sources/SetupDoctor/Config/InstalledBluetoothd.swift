@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +15,7 @@ public enum InstalledBluetoothd {
     public static func version(paths: [String] = paths, timeout: Duration = .seconds(2)) async -> String? {
         guard let path = paths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        guard cspawn_pipe_cloexec(&fds) == 0 else { return nil }
         defer { close(fds[0]) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -23,6 +23,7 @@ public enum InstalledBluetoothd {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        guard cspawn_addclosefrom(&actions, 3) == 0 else { close(fds[1]); return nil }
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), strdup("--version"), nil]
         defer { argv.forEach { free($0) } }
@@ -39,6 +40,9 @@ public enum InstalledBluetoothd {
             }
             try? await Task.sleep(for: .milliseconds(10))
         }
+        // What it wrote before exiting is in the pipe: never wait for more (a descendant could
+        // still hold the write end).
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
         var buffer = [UInt8](repeating: 0, count: 256)
         let count = read(fds[0], &buffer, buffer.count)
         guard count > 0, status == 0 else { return nil }
