@@ -53,6 +53,23 @@ import Testing
         #expect(!run.timedOut)
     }
 
+    @Test func aPassphraseFIFONobodyWritesToEndsAtTheDeadline() async throws {
+        // `--passphrase-file <(command)` whose command never writes: opening the FIFO waits
+        // for a writer. Before, the open blocked outside the deadline and the run hung.
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("smartsetup-fifo-\(UUID())").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        try CleanupScope.atEnd(of: "the FIFO") { try? FileManager.default.removeItem(atPath: fifo) }
+        let pinFile = try temporaryFile("12345670\n")
+        let start = ContinuousClock.now
+        let run = try await Tool.run(
+            smartsetupExecutable, ["pair", "--ssid", "HomeNet", "--pin-file", pinFile, "--passphrase-file", fifo, "--timeout", "1"],
+            deadline: .seconds(30))
+        #expect(run.status == 21, "\(run)")
+        #expect(!run.timedOut)
+        #expect(run.stderr.contains("[timeout, exit 21]"), "\(run.stderr)")
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+
     @Test func aPINFileKeepsThePINOutOfArgvAndAnInvalidOneIsNamed() async throws {
         let bad = try temporaryFile("1234-5678\n")
         let run = try await runSmartsetup(["pair", "--ssid", "HomeNet", "--security", "open", "--pin-file", bad])

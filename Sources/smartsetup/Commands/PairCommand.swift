@@ -124,7 +124,7 @@ struct PairCommand: AsyncParsableCommand {
             let line: SecretInput.Line
             let origin: String
             if let passphraseFile {
-                (line, origin) = (SecretInput.firstLine(ofFile: passphraseFile, limit: SecretInput.passphraseLimit), passphraseFile)
+                (line, origin) = (await SecretInput.firstLine(ofFile: passphraseFile, limit: SecretInput.passphraseLimit), passphraseFile)
             } else if passphraseStdin {
                 (line, origin) = (await SecretInput.firstLineOfStandardInput(limit: SecretInput.passphraseLimit), "stdin")
             } else if SecretInput.isInteractive {

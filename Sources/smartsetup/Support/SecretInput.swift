@@ -65,12 +65,16 @@ enum SecretInput {
         await onThread(cancelledValue: .cancelled) { readLine(from: STDIN_FILENO, limit: limit) }
     }
 
-    /// Reads the first line of a file (for `--passphrase-file`, `--pin-file`).
-    static func firstLine(ofFile path: String, limit: Int) -> Line {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .unreadable }
-        defer { close(descriptor) }
-        return readLine(from: descriptor, limit: limit)
+    /// Reads the first line of a file (for `--passphrase-file`, `--pin-file`), off the
+    /// cooperative pool: the file may be a FIFO (`--passphrase-file <(command)`), whose open and
+    /// read wait for a writer, so it gives up like stdin when the command's deadline cancels it.
+    static func firstLine(ofFile path: String, limit: Int) async -> Line {
+        await onThread(cancelledValue: .cancelled) {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return .unreadable }
+            defer { close(descriptor) }
+            return readLine(from: descriptor, limit: limit)
+        }
     }
 
     /// Reads up to the first line break (or the end) from `descriptor`, at most `limit` octets

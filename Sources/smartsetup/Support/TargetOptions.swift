@@ -52,7 +52,7 @@ struct TargetOptions: ParsableArguments {
         } else if let pin {
             do { source = .pin(try SetupPIN(validating: pin)) } catch { throw SetupError(.usage, "--pin is not a valid PIN: \(error)") }
         } else if let pinFile {
-            source = .pin(try Self.pin(SecretInput.firstLine(ofFile: pinFile, limit: SecretInput.pinLimit), from: pinFile))
+            source = .pin(try Self.pin(await SecretInput.firstLine(ofFile: pinFile, limit: SecretInput.pinLimit), from: pinFile))
         } else if pinStdin {
             source = .pin(try Self.pin(await SecretInput.firstLineOfStandardInput(limit: SecretInput.pinLimit), from: "stdin"))
         } else if SecretInput.isInteractive {
