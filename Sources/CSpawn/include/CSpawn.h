@@ -14,4 +14,9 @@ int cspawn_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 /// Returns 0, or -1 with errno set.
 int cspawn_pipe_cloexec(int fds[2]);
 
+/// Makes the child start with no signal blocked and every signal at its default action, whatever
+/// this process blocks or ignores (or a SIGTERM would not stop it), and, when
+/// `own_process_group` is not 0, in a process group of its own. Returns 0 or an errno value.
+int cspawn_reset_signals(posix_spawnattr_t *attributes, int own_process_group);
+
 #endif

@@ -104,7 +104,7 @@ public struct CentralSession: ~Copyable, Sendable {
         }
         guard pending == nil else { throw ProtocolError(.requestNotAllowed, detail: "a request is outstanding") }
         var actions: [CentralAction] = []
-        let sealed = try seal(try request.message.encoded(), recordType: Record.TypeCode.sealed)
+        let sealed = try channel.sealed(try request.message.encoded(), recordType: Record.TypeCode.sealed)
         writes.enqueue(try WriteQueue.operations(for: try Record.sealed(sealed).encoded(), mtu: mtu), into: &actions)
         state = .authenticated(pending: Self.pending(for: request, now: now))
         updateTimer(&actions)
@@ -207,7 +207,7 @@ public struct CentralSession: ~Copyable, Sendable {
             channel = keys.clientChannel()
             keyLogEntry = SessionKeyLogEntry(sessionID: handshake.sessionID, keys: keys)
             var sealed: [UInt8]?
-            if let firstRequest { sealed = try seal(try firstRequest.message.encoded(), recordType: Record.TypeCode.clientFinish) }
+            if let firstRequest { sealed = try channel.sealed(try firstRequest.message.encoded(), recordType: Record.TypeCode.clientFinish) }
             let finish = try Record.clientFinish(ClientFinish(confirmation: keys.clientConfirmation, sealedMessage: sealed)).encoded()
             writes.enqueue(try WriteQueue.operations(for: finish, mtu: mtu), into: &actions)
             state = .authenticated(pending: firstRequest.map { Self.pending(for: $0, now: now) })
@@ -221,7 +221,7 @@ public struct CentralSession: ~Copyable, Sendable {
             actions.append(.event(report.code == .authenticationFailed
                 ? .authenticationFailed(attemptsLeft: report.attemptsLeft) : .attemptRefused(report)))
         case (.authenticated(let pending), .sealed(let ciphertext)):
-            let plaintext = try open(ciphertext, recordType: Record.TypeCode.sealed)
+            let plaintext = try channel.opened(ciphertext, recordType: Record.TypeCode.sealed)
             try handle(try ApplicationMessage.decode(plaintext), pending: pending, actions: &actions)
         case (.awaitingServerHello, .sealed), (.reportingFailure, .sealed):
             // SPEC §13.1: sealed records before this client's own authentication belong to
@@ -264,24 +264,6 @@ public struct CentralSession: ~Copyable, Sendable {
         default:
             throw ProtocolError(.unexpectedMessage)
         }
-    }
-
-    // MARK: - The channel
-
-    /// Seals with the channel's next send counter.
-    private mutating func seal(_ plaintext: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
-        guard let sealed = try channel?.seal(plaintext, recordType: recordType) else {
-            throw ProtocolError(.internalError, detail: "no channel to seal with")
-        }
-        return sealed
-    }
-
-    /// Opens with the channel's next receive counter.
-    private mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
-        guard let plaintext = try channel?.open(sealed, recordType: recordType) else {
-            throw ProtocolError(.internalError, detail: "no channel to open with")
-        }
-        return plaintext
     }
 
     private static func pending(for request: CentralRequest, now: MonotonicInstant) -> Pending {

@@ -197,7 +197,7 @@ public struct PrinterSession: ~Copyable, Sendable {
             state = .authenticated(.idle(since: now))
             actions.append(.event(.authenticated))
             if let sealed = finish.sealedMessage {
-                let plaintext = try open(sealed, recordType: Record.TypeCode.clientFinish)
+                let plaintext = try channel.opened(sealed, recordType: Record.TypeCode.clientFinish)
                 try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
             }
         case (.awaitingFinish, .clientHello), (.authenticated, .clientHello):
@@ -207,7 +207,7 @@ public struct PrinterSession: ~Copyable, Sendable {
         case (.awaitingFinish, .error):
             concludeFailedAttempt(now: now, setup: &setup, random: &random, actions: &actions)
         case (.authenticated, .sealed(let ciphertext)):
-            let plaintext = try open(ciphertext, recordType: Record.TypeCode.sealed)
+            let plaintext = try channel.opened(ciphertext, recordType: Record.TypeCode.sealed)
             try handleRequest(plaintext, now: now, setup: &setup, actions: &actions)
         default:
             throw ProtocolError(.unexpectedMessage)
@@ -337,26 +337,8 @@ public struct PrinterSession: ~Copyable, Sendable {
 
     private mutating func sendSealed(_ message: ApplicationMessage, actions: inout [PrinterAction]) throws(ProtocolError) {
         guard case .authenticated = state else { throw ProtocolError(.unexpectedMessage) }
-        let sealed = try seal(try message.encoded(), recordType: Record.TypeCode.sealed)
+        let sealed = try channel.sealed(try message.encoded(), recordType: Record.TypeCode.sealed)
         try sendRecord(.sealed(sealed), actions: &actions)
-    }
-
-    // MARK: - The channel
-
-    /// Seals with the channel's next send counter.
-    private mutating func seal(_ plaintext: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
-        guard let sealed = try channel?.seal(plaintext, recordType: recordType) else {
-            throw ProtocolError(.internalError, detail: "no channel to seal with")
-        }
-        return sealed
-    }
-
-    /// Opens with the channel's next receive counter.
-    private mutating func open(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
-        guard let plaintext = try channel?.open(sealed, recordType: recordType) else {
-            throw ProtocolError(.internalError, detail: "no channel to open with")
-        }
-        return plaintext
     }
 
     // MARK: - Failure and timers

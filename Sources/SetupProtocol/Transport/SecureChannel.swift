@@ -85,3 +85,23 @@ public struct SecureChannel: ~Copyable, Sendable {
         }
     }
 }
+
+/// A session's channel, which exists only once it authenticated: sealing or opening without
+/// one is a bug in the session, reported as `internalError`, never a message sent in clear.
+extension Optional where Wrapped == SecureChannel {
+    /// Seals with the channel's next send counter.
+    mutating func sealed(_ plaintext: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard let sealed = try self?.seal(plaintext, recordType: recordType) else {
+            throw ProtocolError(.internalError, detail: "no channel to seal with")
+        }
+        return sealed
+    }
+
+    /// Opens with the channel's next receive counter.
+    mutating func opened(_ sealed: [UInt8], recordType: UInt8) throws(ProtocolError) -> [UInt8] {
+        guard let plaintext = try self?.open(sealed, recordType: recordType) else {
+            throw ProtocolError(.internalError, detail: "no channel to open with")
+        }
+        return plaintext
+    }
+}
