@@ -1,4 +1,5 @@
 import Foundation
+import SetupProtocol
 import SimulatedBlueZ
 import Testing
 import TestSupport
@@ -27,6 +28,16 @@ import TestSupport
         let printedPIN = try #require(pin)
         let passphrase = FileManager.default.temporaryDirectory.appendingPathComponent("pass-\(UUID())").path
         try "correct horse battery\n".write(toFile: passphrase, atomically: true, encoding: .utf8)
+        // A wrong PIN first: the emulator's log says what it can know (SPEC §11.2: a wrong PIN
+        // and a central that gave up after ServerHello look the same to it).
+        let wrong = wrongPIN(not: try SetupPIN(validating: printedPIN)).revealedForDisplay()
+        let refused = try await runSmartsetup(
+            ["pair", "--adapter", "hci0", "--printer", "BEEF", "--pin", wrong, "--security", "open", "--ssid", "HomeNet", "--scan-time", "5"],
+            environment: ["DBUS_SYSTEM_BUS_ADDRESS": bus])
+        #expect(refused.status == 14, "\(refused)")
+        try await eventually("the emulator's line for the failed attempt", within: .seconds(10)) {
+            emulator.stdout.contains("attempt failed (a wrong PIN, or the central gave up after ServerHello), 2 attempts left")
+        }
         let run = try await runSmartsetup(
             ["pair", "--adapter", "hci0", "--printer", "BEEF", "--pin", printedPIN, "--ssid", "HomeNet", "--passphrase-file", passphrase,
              "--scan-time", "5", "--json"],

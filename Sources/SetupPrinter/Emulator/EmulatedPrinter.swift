@@ -160,7 +160,9 @@ public final class EmulatedPrinter: LoopbackPeripheral, Sendable {
             let prefix = "[printer \(shortID)] \(central) (MTU \(mtu)):"
             switch event {
             case .authenticated: output("\(prefix) client authenticated")
-            case .authenticationFailed(let left): output("\(prefix) wrong PIN, \(left) attempts left")
+            // SPEC §11.2: the printer cannot tell a wrong PIN from a central that left, or failed
+            // on its side, after ServerHello; both spend the attempt.
+            case .authenticationFailed(let left): output("\(prefix) attempt failed (a wrong PIN, or the central gave up after ServerHello), \(left) attempts left")
             case .pinRotated: output("\(prefix) attempts used up: PIN rotated, attempts locked out for a while")
             case .setupModeEnded: output("\(prefix) attempts used up too often: setup mode ended until the owner acts")
             case .pinExpired: output("\(prefix) PIN expired")
